@@ -1,0 +1,135 @@
+# shellcheck shell=bash
+# Test services for hctl: PostgreSQL, Redis and an S3-compatible server (moto).
+# Source this file, call services_start, and services_stop on exit. Exports
+# DATABASE_URL, REDIS_URL, S3_ENDPOINT and AWS_* for the tests.
+
+HCTL_SVC_DIR=""
+HCTL_SVC_PIDS=()
+HCTL_SVC_PG_DATA=""
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_for NAME SECONDS COMMAND...: retry COMMAND until it succeeds.
+wait_for() {
+  local name=$1 secs=$2; shift 2
+  local i
+  for ((i = 0; i < secs * 10; i++)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  die "$name did not become ready within ${secs}s (logs in $HCTL_SVC_DIR)"
+}
+
+apt_install() {
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing $* with apt-get"
+    if [ -z "${HCTL_APT_UPDATED:-}" ]; then
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+      HCTL_APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  else
+    die "missing $*: install it (Debian: apt-get install $*) or point the tests at a running server"
+  fi
+}
+
+pg_bindir() {
+  local d
+  if command -v pg_config >/dev/null && [ -x "$(pg_config --bindir)/initdb" ]; then
+    pg_config --bindir; return
+  fi
+  for d in /usr/lib/postgresql/*/bin; do
+    [ -x "$d/initdb" ] && { echo "$d"; return; }
+  done
+  command -v initdb >/dev/null && dirname "$(command -v initdb)"
+}
+
+start_postgres() {
+  local bindir port data runas=()
+  bindir=$(pg_bindir || true)
+  if [ -z "$bindir" ]; then
+    apt_install postgresql postgresql-client
+    bindir=$(pg_bindir)
+  fi
+  port=$(free_port)
+  data="$HCTL_SVC_DIR/pg"
+  mkdir -p "$data"
+  if [ "$(id -u)" = 0 ]; then
+    # initdb refuses to run as root: run the cluster as the postgres user.
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+    chown -R postgres "$HCTL_SVC_DIR"
+    chmod 755 "$HCTL_SVC_DIR"
+    runas=(runuser -u postgres --)
+  fi
+  log "starting PostgreSQL ($("$bindir/postgres" --version | awk '{print $3}')) on 127.0.0.1:$port"
+  "${runas[@]}" "$bindir/initdb" -D "$data" -U postgres --auth=trust -E UTF8 >"$HCTL_SVC_DIR/initdb.log" 2>&1 \
+    || { cat "$HCTL_SVC_DIR/initdb.log" >&2; die "initdb failed"; }
+  "${runas[@]}" "$bindir/pg_ctl" -D "$data" -l "$HCTL_SVC_DIR/postgres.log" -w -t 30 \
+    -o "-p $port -k $data -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    start >/dev/null || { cat "$HCTL_SVC_DIR/postgres.log" >&2; die "PostgreSQL did not start"; }
+  HCTL_SVC_PG_DATA=$data
+  HCTL_SVC_PG_CTL=("${runas[@]}" "$bindir/pg_ctl")
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
+  # The cluster's own client tools, so pg_dump matches the server version.
+  export PATH="$bindir:$PATH"
+}
+
+start_redis() {
+  local port
+  command -v redis-server >/dev/null || apt_install redis-server
+  port=$(free_port)
+  log "starting Redis on 127.0.0.1:$port"
+  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no \
+    --dir "$HCTL_SVC_DIR" --logfile "$HCTL_SVC_DIR/redis.log" &
+  HCTL_SVC_PIDS+=($!)
+  export REDIS_URL="redis://127.0.0.1:$port"
+  wait_for Redis 20 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
+}
+
+start_s3() {
+  local port
+  if ! command -v moto_server >/dev/null; then
+    log "installing moto[server] with pip"
+    python3 -m pip install --quiet --disable-pip-version-check 'moto[server]' >/dev/null \
+      || die "could not install moto[server]: run python3 -m pip install 'moto[server]'"
+    hash -r
+    command -v moto_server >/dev/null || export PATH="$(python3 -m site --user-base)/bin:$PATH"
+  fi
+  port=$(free_port)
+  log "starting moto S3 server on 127.0.0.1:$port"
+  moto_server -H 127.0.0.1 -p "$port" >"$HCTL_SVC_DIR/moto.log" 2>&1 &
+  HCTL_SVC_PIDS+=($!)
+  export S3_ENDPOINT="http://127.0.0.1:$port"
+  wait_for "moto S3 server" 60 python3 -c "import urllib.request; urllib.request.urlopen('$S3_ENDPOINT/moto-api/')"
+}
+
+services_start() {
+  HCTL_SVC_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hctl-test.XXXXXX")
+  command -v python3 >/dev/null || apt_install python3 python3-pip
+  if [ -n "${DATABASE_URL:-}" ]; then log "using PostgreSQL from DATABASE_URL"; else start_postgres; fi
+  if [ -n "${REDIS_URL:-}" ]; then log "using Redis from REDIS_URL"; else start_redis; fi
+  if [ -n "${S3_ENDPOINT:-}" ]; then log "using S3 from S3_ENDPOINT"; else start_s3; fi
+  export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-hctltest}"
+  export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-hctltest}"
+  export AWS_REGION="${AWS_REGION:-us-east-1}"
+  export HCTL_TEST_SERVICES=1
+}
+
+services_stop() {
+  local pid
+  if [ -n "$HCTL_SVC_PG_DATA" ]; then
+    "${HCTL_SVC_PG_CTL[@]}" -D "$HCTL_SVC_PG_DATA" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  for pid in "${HCTL_SVC_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${HCTL_SVC_PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  [ -n "$HCTL_SVC_DIR" ] && rm -rf "$HCTL_SVC_DIR"
+}

@@ -1,0 +1,77 @@
+//! Completions and man pages, generated from the clap definition. The committed
+//! copies in `completions/` and `man/` are written by `scripts/gen-docs`, and a
+//! test fails when they differ from what this module produces.
+
+use clap::CommandFactory;
+use clap_complete::Shell;
+
+use super::Cli;
+use crate::exit::EXIT_CODES_HELP;
+
+/// The completion script for `shell`.
+pub fn completions(shell: Shell) -> Vec<u8> {
+    let mut cmd = Cli::command();
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "hctl", &mut buf);
+    buf
+}
+
+/// The file name a completion script is committed under.
+pub fn completion_file(shell: Shell) -> String {
+    match shell {
+        Shell::Bash => "hctl.bash".into(),
+        Shell::Zsh => "_hctl".into(),
+        Shell::Fish => "hctl.fish".into(),
+        Shell::PowerShell => "_hctl.ps1".into(),
+        Shell::Elvish => "hctl.elv".into(),
+        _ => format!("hctl.{shell}"),
+    }
+}
+
+/// The shells whose completions are committed.
+pub const SHELLS: [Shell; 4] = [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell];
+
+/// Every man page: `hctl.1` and `hctl-<sub>[-<subsub>].1`, as (file name, roff).
+pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut pages = Vec::new();
+    render(&cmd, "hctl", &mut pages)?;
+    Ok(pages)
+}
+
+fn render(
+    cmd: &clap::Command,
+    name: &str,
+    pages: &mut Vec<(String, Vec<u8>)>,
+) -> std::io::Result<()> {
+    let page_cmd = cmd.clone().name(name.to_string());
+    let man = clap_mangen::Man::new(page_cmd);
+    let mut buf = Vec::new();
+    man.render_title(&mut buf)?;
+    man.render_name_section(&mut buf)?;
+    man.render_synopsis_section(&mut buf)?;
+    man.render_description_section(&mut buf)?;
+    man.render_options_section(&mut buf)?;
+    if cmd.has_subcommands() {
+        man.render_subcommands_section(&mut buf)?;
+    }
+    buf.extend_from_slice(exit_status_section().as_bytes());
+    man.render_version_section(&mut buf)?;
+    pages.push((format!("{name}.1"), buf));
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        render(sub, &format!("{name}-{}", sub.get_name()), pages)?;
+    }
+    Ok(())
+}
+
+fn exit_status_section() -> String {
+    let mut roff = String::from(".SH \"EXIT STATUS\"\n");
+    for line in EXIT_CODES_HELP.lines().skip(1) {
+        let line = line.trim();
+        if let Some((code, text)) = line.split_once(char::is_whitespace) {
+            roff.push_str(&format!(".TP\n\\fB{code}\\fR\n{}\n", text.trim()));
+        }
+    }
+    roff
+}

@@ -1,0 +1,88 @@
+//! The command line: global flags and the subcommand tree (clap derive).
+//!
+//! Each subcommand's arguments live beside its code in `commands/`; this file
+//! only assembles them. Completions and man pages are generated from this same
+//! definition (see [`generate`]).
+
+pub mod generate;
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+use crate::commands;
+use crate::exit::EXIT_CODES_HELP;
+use crate::output::Format;
+
+const ABOUT: &str = "Operations CLI and launch-readiness toolkit of Health Companion";
+
+const LONG_ABOUT: &str = "\
+Operations CLI and launch-readiness toolkit of Health Companion.
+
+Configuration is layered: built-in defaults < hctl.yaml (or --config) < HCTL_* \
+environment variables < --set KEY=VALUE. `hctl config show` prints the effective \
+settings of the selected environment and where each value came from.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hctl",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    after_help = EXIT_CODES_HELP,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every subcommand accepts.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Target environment from the config file (default: `default_env`, else `local`)
+    #[arg(long, global = true, env = "HCTL_ENV", value_name = "NAME")]
+    pub env: Option<String>,
+
+    /// Config file (default: ./hctl.yaml when present)
+    #[arg(long, global = true, env = "HCTL_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Override one setting for this run, e.g. --set url=http://127.0.0.1:8080
+    #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    /// Output format
+    #[arg(short, long, global = true, value_enum, default_value_t = Format::Table)]
+    pub output: Format,
+
+    /// Proceed with destructive or production-affecting actions without asking
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+
+    /// Disable colours (also when NO_COLOR is set)
+    #[arg(long, global = true, env = "NO_COLOR", value_parser = clap::builder::FalseyValueParser::new(), hide_env_values = true)]
+    pub no_color: bool,
+
+    /// Print only data and errors: no progress, no notes
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// More diagnostics on stderr (-v debug, -vv trace)
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the effective configuration or validate config and YAML files
+    #[command(subcommand)]
+    Config(commands::config::ConfigCommand),
+    /// Print a shell completion script to stdout
+    Completions(commands::docs::CompletionsArgs),
+    /// Write the man pages (hctl.1 and one per subcommand)
+    Man(commands::docs::ManArgs),
+}

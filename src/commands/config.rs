@@ -1,0 +1,124 @@
+//! `hctl config show | validate`.
+
+use std::time::Instant;
+
+use anyhow::Result;
+use chrono::Utc;
+use clap::Subcommand;
+use comfy_table::Cell;
+use serde::Serialize;
+
+use super::Ctx;
+use crate::config::validate::{self, project_targets};
+use crate::config::{Source, process_env, redact::redact_url};
+use crate::exit::{Exit, usage};
+use crate::output::{self, Format};
+use crate::report::{Report, Status};
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective settings of the selected environment, secrets
+    /// redacted, with the layer each value came from
+    Show,
+    /// Validate hctl.yaml (and every checklist and playbook file); exit 2 when a
+    /// file is invalid, naming file:line:column
+    Validate,
+}
+
+pub fn run(ctx: &Ctx, cmd: ConfigCommand) -> Result<Exit> {
+    match cmd {
+        ConfigCommand::Show => show(ctx),
+        ConfigCommand::Validate => validate(ctx),
+    }
+}
+
+#[derive(Serialize)]
+struct ShownValue<'a> {
+    key: &'a str,
+    value: String,
+    source: &'a Source,
+}
+
+#[derive(Serialize)]
+struct Shown<'a> {
+    environment: &'a str,
+    file: Option<String>,
+    values: Vec<ShownValue<'a>>,
+}
+
+fn show(ctx: &Ctx) -> Result<Exit> {
+    let settings = ctx.settings()?;
+    let shown = Shown {
+        environment: &settings.env,
+        file: settings.file.as_ref().map(|p| p.display().to_string()),
+        values: settings
+            .values()
+            .map(|(key, value)| ShownValue {
+                key,
+                value: redact_url(&value.text),
+                source: &value.source,
+            })
+            .collect(),
+    };
+    match ctx.format() {
+        Format::Json => output::print_json(&shown)?,
+        Format::Table => {
+            let mut table = ctx.style.table(&["KEY", "VALUE", "SOURCE"]);
+            for v in &shown.values {
+                table.add_row(vec![
+                    Cell::new(v.key),
+                    Cell::new(&v.value),
+                    Cell::new(v.source),
+                ]);
+            }
+            let file = shown.file.as_deref().unwrap_or("none");
+            output::print(&format!(
+                "environment: {}\nconfig file: {file}\n",
+                shown.environment
+            ))?;
+            output::print_table(&table)?;
+        }
+        other => {
+            return Err(usage(format!(
+                "`hctl config show` supports -o table|json, not {}",
+                other.as_str()
+            )));
+        }
+    }
+    Ok(Exit::Success)
+}
+
+fn validate(ctx: &Ctx) -> Result<Exit> {
+    let started_at = Utc::now();
+    let started = Instant::now();
+    let targets = project_targets(ctx.global.config.as_deref());
+    let items = targets
+        .iter()
+        .map(|t| validate::validate(t, &process_env))
+        .collect();
+    let report = Report::new(
+        "config validate",
+        None,
+        started_at,
+        started.elapsed(),
+        items,
+    );
+    let mut out = Vec::new();
+    report.render(ctx.format(), &ctx.style, &mut out)?;
+    output::print(&String::from_utf8_lossy(&out))?;
+    let invalid = report
+        .items
+        .iter()
+        .filter(|i| i.status == Status::Fail)
+        .count();
+    if invalid > 0 {
+        return Err(usage(format!(
+            "{invalid} of {} files invalid",
+            report.items.len()
+        )));
+    }
+    if report.items.is_empty() {
+        output::note(&ctx.style, "nothing to validate: no hctl.yaml here");
+    }
+    Ok(Exit::Success)
+}

@@ -1,0 +1,65 @@
+//! One thin module per subcommand group: turn clap arguments into typed
+//! options, call the domain code, render the result. [`run`] dispatches.
+
+pub mod config;
+pub mod docs;
+
+use std::sync::OnceLock;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::config::{Overrides, Settings, process_env};
+use crate::exit::Exit;
+use crate::output::{Format, Style};
+
+/// What every command gets: the global flags, the presentation style and the
+/// settings of the selected environment (loaded on first use, so commands that
+/// need no configuration never fail on a broken `hctl.yaml`).
+pub struct Ctx {
+    pub global: GlobalArgs,
+    pub style: Style,
+    settings: OnceLock<Settings>,
+}
+
+impl Ctx {
+    pub fn new(global: GlobalArgs) -> Self {
+        let style = Style::detect(global.no_color, global.quiet, global.output);
+        Ctx {
+            global,
+            style,
+            settings: OnceLock::new(),
+        }
+    }
+
+    pub fn format(&self) -> Format {
+        self.global.output
+    }
+
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            env: self.global.env.clone(),
+            config: self.global.config.clone(),
+            set: self.global.set.clone(),
+        }
+    }
+
+    /// The settings of the selected environment.
+    pub fn settings(&self) -> Result<&Settings> {
+        if let Some(settings) = self.settings.get() {
+            return Ok(settings);
+        }
+        let loaded = Settings::load(&self.overrides(), &process_env)?;
+        Ok(self.settings.get_or_init(|| loaded))
+    }
+}
+
+/// Run the parsed command line.
+pub async fn run(cli: Cli) -> Result<Exit> {
+    let ctx = Ctx::new(cli.global);
+    match cli.command {
+        Command::Config(cmd) => config::run(&ctx, cmd),
+        Command::Completions(args) => docs::completions(args),
+        Command::Man(args) => docs::man(&ctx, args),
+    }
+}

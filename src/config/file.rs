@@ -1,0 +1,223 @@
+//! The `hctl.yaml` file format: typed, strict (unknown keys are errors with
+//! file:line:column), and flattened into dotted keys with their locations.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::yaml::{self, YamlError};
+
+type Text = Option<Spanned<String>>;
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub default_env: Option<Spanned<String>>,
+    #[serde(default)]
+    pub environments: BTreeMap<String, Spanned<EnvFile>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct EnvFile {
+    url: Text,
+    database_url: Text,
+    redis_url: Text,
+    storage: Text,
+    prometheus_url: Text,
+    admin_token_env: Text,
+    s3: Option<S3File>,
+    kube: Option<KubeFile>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct S3File {
+    endpoint: Text,
+    region: Text,
+    force_path_style: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct KubeFile {
+    context: Text,
+    namespace: Text,
+    deployment: Text,
+    manifests: Text,
+}
+
+/// A value as written in the file, before `${VAR}` expansion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileValue {
+    pub raw: String,
+    pub line: u64,
+    pub column: u64,
+}
+
+/// A parsed config file and where it came from.
+#[derive(Debug)]
+pub struct LoadedFile {
+    pub path: PathBuf,
+    pub data: ConfigFile,
+}
+
+impl LoadedFile {
+    pub fn read(path: &Path) -> Result<Self, YamlError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| YamlError::at(path, 0, 0, format!("cannot read config file: {err}")))?;
+        let data = if text.trim().is_empty() {
+            ConfigFile::default()
+        } else {
+            yaml::from_str(&text, path)?
+        };
+        Ok(LoadedFile {
+            path: path.to_path_buf(),
+            data,
+        })
+    }
+
+    pub fn env_names(&self) -> Vec<&str> {
+        self.data.environments.keys().map(String::as_str).collect()
+    }
+}
+
+fn text(out: &mut Vec<(&'static str, FileValue)>, key: &'static str, value: &Text) {
+    if let Some(v) = value {
+        out.push((key, spanned(&v.value, v)));
+    }
+}
+
+fn spanned<T>(raw: &str, at: &Spanned<T>) -> FileValue {
+    FileValue {
+        raw: raw.to_string(),
+        line: at.referenced.line(),
+        column: at.referenced.column(),
+    }
+}
+
+impl EnvFile {
+    /// The values this environment sets, by dotted key (see `keys::KEYS`).
+    pub fn flatten(&self) -> Vec<(&'static str, FileValue)> {
+        let mut out = Vec::new();
+        text(&mut out, "url", &self.url);
+        text(&mut out, "database_url", &self.database_url);
+        text(&mut out, "redis_url", &self.redis_url);
+        text(&mut out, "storage", &self.storage);
+        text(&mut out, "prometheus_url", &self.prometheus_url);
+        text(&mut out, "admin_token_env", &self.admin_token_env);
+        if let Some(s3) = &self.s3 {
+            text(&mut out, "s3.endpoint", &s3.endpoint);
+            text(&mut out, "s3.region", &s3.region);
+            if let Some(b) = &s3.force_path_style {
+                out.push(("s3.force_path_style", spanned(&b.value.to_string(), b)));
+            }
+        }
+        if let Some(kube) = &self.kube {
+            text(&mut out, "kube.context", &kube.context);
+            text(&mut out, "kube.namespace", &kube.namespace);
+            text(&mut out, "kube.deployment", &kube.deployment);
+            text(&mut out, "kube.manifests", &kube.manifests);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<ConfigFile, YamlError> {
+        yaml::from_str(text, Path::new("hctl.yaml"))
+    }
+
+    #[test]
+    fn flattens_with_locations() {
+        let file = parse(
+            "default_env: local\nenvironments:\n  local:\n    url: http://x:1\n    s3: { endpoint: null, force_path_style: true }\n",
+        )
+        .unwrap();
+        let values = file.environments["local"].value.flatten();
+        assert_eq!(values[0].0, "url");
+        assert_eq!((values[0].1.line, values[0].1.column), (4, 10));
+        assert!(
+            values
+                .iter()
+                .any(|(k, v)| *k == "s3.force_path_style" && v.raw == "true")
+        );
+        assert!(!values.iter().any(|(k, _)| *k == "s3.endpoint"));
+    }
+
+    #[test]
+    fn unknown_nested_key_is_located() {
+        let err = parse("environments:\n  local:\n    kube:\n      namespce: x\n").unwrap_err();
+        assert_eq!(err.line, 4, "{err}");
+        assert!(err.message.contains("namespce"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    const FRAGMENTS: &[&str] = &[
+        "environments:",
+        "default_env:",
+        "  local:",
+        "  production:",
+        "    url:",
+        "    s3:",
+        "      force_path_style:",
+        "    kube: {",
+        "}",
+        "[",
+        "]",
+        "- ",
+        "&a",
+        "*a",
+        "!!binary",
+        "${X}",
+        "\"",
+        "'",
+        ":",
+        "\t",
+        "#",
+        "---",
+        "...",
+        "? ",
+        "|",
+        ">",
+        "\u{0}",
+        "é",
+        "null",
+        "true",
+        "1e999",
+        "~",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn arbitrary_text_never_panics(text in any::<String>()) {
+            let _ = yaml::from_str::<ConfigFile>(&text, Path::new("f.yaml"));
+        }
+
+        #[test]
+        fn yaml_like_text_never_panics(parts in prop::collection::vec(
+            (prop::sample::select(FRAGMENTS), prop::bool::ANY), 0..40)) {
+            let text: String = parts
+                .iter()
+                .map(|(f, nl)| if *nl { format!("{f}\n") } else { format!("{f} ") })
+                .collect();
+            if let Ok(file) = yaml::from_str::<ConfigFile>(&text, Path::new("f.yaml")) {
+                for env in file.environments.values() {
+                    let _ = env.value.flatten();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! The `hctl` binary: parse, run, map the outcome to an exit code.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use hctl::cli::Cli;
+use hctl::exit::{self, Exit, Interrupted};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            // --help and --version are not errors.
+            return ExitCode::from(if err.use_stderr() {
+                Exit::Usage.code()
+            } else {
+                0
+            });
+        }
+    };
+    hctl::logging::init(cli.global.verbose, cli.global.quiet, false);
+    hctl::init_crypto();
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: cannot start the async runtime: {err}"
+            );
+            return ExitCode::from(Exit::Operation.code());
+        }
+    };
+    let result = runtime.block_on(async {
+        tokio::select! {
+            result = hctl::commands::run(cli) => result,
+            _ = tokio::signal::ctrl_c() => Err(Interrupted.into()),
+        }
+    });
+    // Do not wait for stray blocking tasks (a prompt, a child's pipe) on exit.
+    runtime.shutdown_background();
+
+    match result {
+        Ok(exit) => ExitCode::from(exit.code()),
+        Err(err) => {
+            let (exit, print) = exit::classify(&err);
+            if print {
+                let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            }
+            ExitCode::from(exit.code())
+        }
+    }
+}

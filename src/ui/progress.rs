@@ -1,0 +1,77 @@
+//! Progress on stderr (indicatif) that exists only when [`Style::progress`] is
+//! set: on a terminal, not `--quiet`, not JSON/JUnit. Otherwise every bar is
+//! hidden and costs nothing, so callers never branch on it.
+
+use std::time::Duration;
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::output::Style;
+
+/// A set of live progress lines.
+pub struct Progress {
+    multi: MultiProgress,
+}
+
+impl Progress {
+    pub fn new(style: &Style) -> Self {
+        let target = if style.progress {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        Progress {
+            multi: MultiProgress::with_draw_target(target),
+        }
+    }
+
+    /// A spinner with a message, ticking by itself.
+    pub fn spinner(&self, message: impl Into<String>) -> ProgressBar {
+        let bar = self.multi.add(ProgressBar::new_spinner());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {elapsed:.dim}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_message(message.into());
+        bar.enable_steady_tick(Duration::from_millis(100));
+        bar
+    }
+
+    /// A counting bar ("12/40 checks").
+    pub fn counter(&self, total: u64, message: impl Into<String>) -> ProgressBar {
+        let bar = self.multi.add(ProgressBar::new(total));
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_message(message.into());
+        bar
+    }
+
+    /// A byte bar with rate ("120 MiB 45 MiB/s").
+    pub fn bytes(&self, total: Option<u64>, message: impl Into<String>) -> ProgressBar {
+        let bar = match total {
+            Some(n) => self.multi.add(ProgressBar::new(n)),
+            None => self.multi.add(ProgressBar::no_length()),
+        };
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {msg} {bytes} {binary_bytes_per_sec} {elapsed}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_message(message.into());
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    }
+
+    /// Print a line above the bars without tearing them.
+    pub fn println(&self, line: &str) {
+        let _ = self.multi.println(line);
+    }
+
+    /// Remove every bar (before a prompt or the final table).
+    pub fn clear(&self) {
+        let _ = self.multi.clear();
+    }
+}

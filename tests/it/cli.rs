@@ -1,0 +1,94 @@
+//! The command-line frame: exit codes, help, output streams, pipes.
+
+use std::io::Read;
+use std::process::Stdio;
+
+use crate::support::Sandbox;
+
+#[test]
+fn help_documents_exit_codes_and_version_works() {
+    let sb = Sandbox::new();
+    let help = sb.run(&["--help"]);
+    help.code(0);
+    assert!(help.stdout.contains("Exit codes:"), "{}", help.stdout);
+    assert!(help.stdout.contains("130"));
+    let version = sb.run(&["--version"]);
+    version.code(0);
+    assert!(version.stdout.starts_with("hctl "), "{}", version.stdout);
+}
+
+#[test]
+fn bad_flags_exit_2() {
+    let sb = Sandbox::new();
+    sb.run(&["--no-such-flag"]).code(2);
+    sb.run(&["config", "show", "-o", "yaml"]).code(2);
+    sb.run(&["completions", "tcsh"]).code(2);
+}
+
+#[test]
+fn unsupported_format_is_a_usage_error() {
+    let sb = Sandbox::new();
+    let run = sb.run(&["config", "show", "-o", "junit"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("supports -o table|json"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn completions_for_every_shell() {
+    let sb = Sandbox::new();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let run = sb.run(&["completions", shell]);
+        run.code(0);
+        assert!(run.stdout.contains("hctl"), "{shell}");
+        assert!(
+            run.stdout.contains("validate"),
+            "{shell} completes subcommands"
+        );
+    }
+}
+
+#[test]
+fn man_writes_one_page_per_command() {
+    let sb = Sandbox::new();
+    sb.run(&["man", "--out", "pages"]).code(0);
+    let names: Vec<String> = std::fs::read_dir(sb.path().join("pages"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for page in [
+        "hctl.1",
+        "hctl-config.1",
+        "hctl-config-show.1",
+        "hctl-completions.1",
+    ] {
+        assert!(names.iter().any(|n| n == page), "{page} in {names:?}");
+    }
+}
+
+#[test]
+fn closed_stdout_pipe_exits_quietly() {
+    let sb = Sandbox::new();
+    let mut child = sb
+        .cmd(&["man"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close our end of stdout before hctl writes its page.
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "no noise on a closed pipe: {stderr}");
+}
