@@ -7,6 +7,8 @@
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod checklist;
+pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod config;
