@@ -15,6 +15,7 @@ pub mod config;
 pub mod exit;
 pub mod logging;
 pub mod output;
+pub mod preflight;
 pub mod report;
 pub mod s3;
 pub mod ui;

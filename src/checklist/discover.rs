@@ -16,8 +16,12 @@ pub fn all_in(dir: &Path) -> Result<Vec<PathBuf>> {
         return Ok(Vec::new());
     }
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list `{}`", dir.display()))? {
-        let path = entry.with_context(|| format!("cannot list `{}`", dir.display()))?.path();
+    for entry in
+        std::fs::read_dir(dir).with_context(|| format!("cannot list `{}`", dir.display()))?
+    {
+        let path = entry
+            .with_context(|| format!("cannot list `{}`", dir.display()))?
+            .path();
         if path.extension().is_some_and(|e| e == "yaml" || e == "yml") && path.is_file() {
             files.push(path);
         }
@@ -58,6 +62,10 @@ pub fn find(arg: &str) -> Result<PathBuf> {
         .collect();
     Err(usage(format!(
         "no checklist `{arg}` (not a file, and no `{DIR}/{arg}.yaml`; known: {})",
-        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+        if known.is_empty() {
+            "none".to_string()
+        } else {
+            known.join(", ")
+        }
     )))
 }

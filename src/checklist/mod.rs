@@ -108,6 +108,41 @@ impl std::fmt::Display for Invalid {
     }
 }
 
+/// Load several checklists; every problem in every file is reported at once
+/// (exit 2), and two files may not share a checklist name.
+pub fn load_all(
+    paths: &[PathBuf],
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> anyhow::Result<Vec<Checklist>> {
+    let mut errors = Vec::new();
+    let mut loaded: Vec<Checklist> = Vec::new();
+    for path in paths {
+        match load(path, lookup) {
+            Ok(c) => {
+                if let Some(other) = loaded.iter().find(|o| o.name == c.name) {
+                    errors.push(YamlError::at(
+                        path,
+                        1,
+                        1,
+                        format!(
+                            "checklist name `{}` is also used by `{}`",
+                            c.name,
+                            other.path.display()
+                        ),
+                    ));
+                }
+                loaded.push(c);
+            }
+            Err(Invalid(errs)) => errors.extend(errs),
+        }
+    }
+    if errors.is_empty() {
+        Ok(loaded)
+    } else {
+        Err(Invalid(errors).into_error())
+    }
+}
+
 impl Invalid {
     /// A usage error (exit 2) listing every problem.
     pub fn into_error(self) -> anyhow::Error {

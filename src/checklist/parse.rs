@@ -63,21 +63,36 @@ fn critical() -> Severity {
 
 /// Read and validate a checklist file; templates use `lookup`.
 pub fn load(path: &Path, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Checklist, Invalid> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| Invalid(vec![YamlError::at(path, 0, 0, format!("cannot read file: {err}"))]))?;
+    let text = std::fs::read_to_string(path).map_err(|err| {
+        Invalid(vec![YamlError::at(
+            path,
+            0,
+            0,
+            format!("cannot read file: {err}"),
+        )])
+    })?;
     parse(&text, path, lookup)
 }
 
 /// Validate checklist text (named `path` in errors).
-pub fn parse(text: &str, path: &Path, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Checklist, Invalid> {
+pub fn parse(
+    text: &str,
+    path: &Path,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<Checklist, Invalid> {
     let raw: RawChecklist = yaml::from_str(text, path).map_err(|e| Invalid(vec![e]))?;
     let lines: Vec<&str> = text.lines().collect();
     let mut errors = Vec::new();
-    let at = |loc: &serde_saphyr::Location, msg: String| YamlError::at(path, loc.line(), loc.column(), msg);
+    let at = |loc: &serde_saphyr::Location, msg: String| {
+        YamlError::at(path, loc.line(), loc.column(), msg)
+    };
 
     let name = raw.name.value.trim().to_string();
     if !valid_id(&name) {
-        errors.push(at(&raw.name.referenced, format!("checklist name `{name}` must be lowercase letters, digits, `-`, `_` or `.`")));
+        errors.push(at(
+            &raw.name.referenced,
+            format!("checklist name `{name}` must be lowercase letters, digits, `-`, `_` or `.`"),
+        ));
     }
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut sections = Vec::new();
@@ -87,10 +102,16 @@ pub fn parse(text: &str, path: &Path, lookup: &dyn Fn(&str) -> Option<String>) -
             let id = item.id.value.clone();
             let id_loc = item.id.referenced;
             if !valid_id(&id) {
-                errors.push(at(&id_loc, format!("item id `{id}` must be lowercase letters, digits, `-`, `_` or `.`")));
+                errors.push(at(
+                    &id_loc,
+                    format!("item id `{id}` must be lowercase letters, digits, `-`, `_` or `.`"),
+                ));
             }
             if let Some(first) = seen.insert(id.clone(), id_loc.line()) {
-                errors.push(at(&id_loc, format!("duplicate item id `{id}` (first defined on line {first})")));
+                errors.push(at(
+                    &id_loc,
+                    format!("duplicate item id `{id}` (first defined on line {first})"),
+                ));
             }
             let mut dur = |field: &Option<Spanned<String>>, default: Duration| match field {
                 None => default,
@@ -102,31 +123,52 @@ pub fn parse(text: &str, path: &Path, lookup: &dyn Fn(&str) -> Option<String>) -
             let timeout = dur(&item.timeout, DEFAULT_TIMEOUT);
             let retry_delay = dur(&item.retry_delay, DEFAULT_RETRY_DELAY);
             if timeout.is_zero() {
-                errors.push(at(&id_loc, format!("item `{id}`: timeout must be more than 0")));
+                errors.push(at(
+                    &id_loc,
+                    format!("item `{id}`: timeout must be more than 0"),
+                ));
             }
             let manual = item.manual.as_ref().is_some_and(|m| m.value);
             let action = match (&item.check, manual) {
                 (Some(check), true) => {
-                    errors.push(at(&check.referenced, format!("item `{id}` has both `check:` and `manual: true`")));
+                    errors.push(at(
+                        &check.referenced,
+                        format!("item `{id}` has both `check:` and `manual: true`"),
+                    ));
                     Action::Manual
                 }
                 (Some(check), false) => match check_action(check, lookup, &lines) {
                     Ok(action) => action,
                     Err((line, col, msg)) => {
-                        errors.push(YamlError::at(path, line, col, format!("item `{id}`: {msg}")));
+                        errors.push(YamlError::at(
+                            path,
+                            line,
+                            col,
+                            format!("item `{id}`: {msg}"),
+                        ));
                         Action::Manual
                     }
                 },
                 (None, true) => Action::Manual,
                 (None, false) => {
-                    errors.push(at(&id_loc, format!("item `{id}` needs `check:` (automated) or `manual: true`")));
+                    errors.push(at(
+                        &id_loc,
+                        format!("item `{id}` needs `check:` (automated) or `manual: true`"),
+                    ));
                     Action::Manual
                 }
             };
             if matches!(action, Action::Manual) {
-                for (field, present) in [("timeout", item.timeout.is_some()), ("retries", item.retries.is_some()), ("retry_delay", item.retry_delay.is_some())] {
+                for (field, present) in [
+                    ("timeout", item.timeout.is_some()),
+                    ("retries", item.retries.is_some()),
+                    ("retry_delay", item.retry_delay.is_some()),
+                ] {
                     if present && manual {
-                        errors.push(at(&id_loc, format!("item `{id}`: `{field}` applies only to automated items")));
+                        errors.push(at(
+                            &id_loc,
+                            format!("item `{id}`: `{field}` applies only to automated items"),
+                        ));
                     }
                 }
             }
@@ -144,7 +186,10 @@ pub fn parse(text: &str, path: &Path, lookup: &dyn Fn(&str) -> Option<String>) -
                 line: id_loc.line(),
             });
         }
-        sections.push(Section { name: raw_section.name, items });
+        sections.push(Section {
+            name: raw_section.name,
+            items,
+        });
     }
     if !errors.is_empty() {
         return Err(Invalid(errors));
@@ -159,8 +204,12 @@ pub fn parse(text: &str, path: &Path, lookup: &dyn Fn(&str) -> Option<String>) -
 
 /// Ids and names: lowercase, digits, `-`, `_`, `.`; starting with a letter or digit.
 fn valid_id(id: &str) -> bool {
-    id.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c))
+    id.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c))
 }
 
 /// Decide a `check:` mapping: kind known, fields strict, templates rendered.
@@ -180,21 +229,35 @@ fn check_action(
     let kind = match value.get("kind") {
         Some(serde_json::Value::String(k)) => k.clone(),
         Some(_) => return Err(near("kind", "`kind` must be a string".into())),
-        None => return Err(here(format!("`check:` needs a `kind` (one of {})", KINDS.join(", ")))),
+        None => {
+            return Err(here(format!(
+                "`check:` needs a `kind` (one of {})",
+                KINDS.join(", ")
+            )));
+        }
     };
     if kind == "manual" {
-        return Err(near("kind", "use `manual: true` on the item instead of `kind: manual`".into()));
+        return Err(near(
+            "kind",
+            "use `manual: true` on the item instead of `kind: manual`".into(),
+        ));
     }
     if !KINDS.contains(&kind.as_str()) {
-        return Err(near("kind", format!("unknown check kind `{kind}` (known: {})", KINDS.join(", "))));
+        return Err(near(
+            "kind",
+            format!("unknown check kind `{kind}` (known: {})", KINDS.join(", ")),
+        ));
     }
     match render_value(&mut value, lookup) {
         Ok(()) => {}
         Err(TemplateError::Unset(key)) => {
             // Still validate the fields, with a placeholder for the missing setting.
             let mut probe = check.value.clone();
-            let _ = render_value(&mut probe, &|k| Some(lookup(k).unwrap_or_else(|| "unset.invalid".into())));
-            serde_json::from_value::<CheckSpec>(probe).map_err(|e| field_error(&e, lines, line, col))?;
+            let _ = render_value(&mut probe, &|k| {
+                Some(lookup(k).unwrap_or_else(|| "unset.invalid".into()))
+            });
+            serde_json::from_value::<CheckSpec>(probe)
+                .map_err(|e| field_error(&e, lines, line, col))?;
             return Ok(Action::NotApplicable { key });
         }
         Err(err) => {
@@ -216,7 +279,10 @@ fn field_error(err: &serde_json::Error, lines: &[&str], line: u64, col: u64) -> 
     let msg = err.to_string();
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
     let needle = msg.split('`').nth(1).unwrap_or("");
-    match (!needle.is_empty()).then(|| locate(lines, line, needle)).flatten() {
+    match (!needle.is_empty())
+        .then(|| locate(lines, line, needle))
+        .flatten()
+    {
         Some((l, c)) => (l, c, msg),
         None => (line, col, msg),
     }

@@ -10,9 +10,9 @@ use std::str::FromStr;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use sqlx::FromRow;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
-use sqlx::FromRow;
 
 use crate::config::redact::redact_url;
 
@@ -63,7 +63,14 @@ pub fn ticks(events: &[Event]) -> BTreeMap<String, Tick> {
     let mut state = BTreeMap::new();
     for e in events {
         if e.action == "tick" {
-            state.insert(e.item_id.clone(), Tick { actor: e.actor.clone(), at: e.at, note: e.note.clone() });
+            state.insert(
+                e.item_id.clone(),
+                Tick {
+                    actor: e.actor.clone(),
+                    at: e.at,
+                    note: e.note.clone(),
+                },
+            );
         } else {
             state.remove(&e.item_id);
         }
@@ -91,7 +98,10 @@ impl Store {
                 .connect_with(options)
                 .await
                 .with_context(|| format!("cannot open the checklist database `{shown}`"))?;
-            sqlx::query(SQLITE_DDL).execute(&pool).await.context("cannot create hctl_checklist_events")?;
+            sqlx::query(SQLITE_DDL)
+                .execute(&pool)
+                .await
+                .context("cannot create hctl_checklist_events")?;
             Store::Sqlite(pool)
         } else {
             let pool = PgPoolOptions::new()
@@ -103,7 +113,10 @@ impl Store {
             // Two first uses at once can race on CREATE TABLE IF NOT EXISTS; the
             // loser sees a unique violation and simply finds the table there.
             if sqlx::query(PG_DDL).execute(&pool).await.is_err() {
-                sqlx::query(PG_DDL).execute(&pool).await.context("cannot create hctl_checklist_events")?;
+                sqlx::query(PG_DDL)
+                    .execute(&pool)
+                    .await
+                    .context("cannot create hctl_checklist_events")?;
             }
             Store::Postgres(pool)
         };
@@ -113,7 +126,10 @@ impl Store {
     /// Ticks of a checklist without creating anything: a missing SQLite
     /// file or table means nobody has ticked yet.
     pub async fn read_ticks(url: &str, checklist: &str) -> Result<BTreeMap<String, Tick>> {
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             let file = path.split('?').next().unwrap_or(path);
             if file != ":memory:" && !std::path::Path::new(file).exists() {
                 return Ok(BTreeMap::new());
@@ -124,23 +140,36 @@ impl Store {
     }
 
     /// Append one event.
-    pub async fn record(&self, checklist: &str, item: &str, action: &str, actor: &str, note: Option<&str>) -> Result<()> {
+    pub async fn record(
+        &self,
+        checklist: &str,
+        item: &str,
+        action: &str,
+        actor: &str,
+        note: Option<&str>,
+    ) -> Result<()> {
         let at = Utc::now();
         match self {
-            Store::Sqlite(pool) => {
-                sqlx::query(INSERT)
-                    .bind(checklist).bind(item).bind(action).bind(actor).bind(note).bind(at)
-                    .execute(pool)
-                    .await
-                    .map(|_| ())
-            }
-            Store::Postgres(pool) => {
-                sqlx::query(INSERT)
-                    .bind(checklist).bind(item).bind(action).bind(actor).bind(note).bind(at)
-                    .execute(pool)
-                    .await
-                    .map(|_| ())
-            }
+            Store::Sqlite(pool) => sqlx::query(INSERT)
+                .bind(checklist)
+                .bind(item)
+                .bind(action)
+                .bind(actor)
+                .bind(note)
+                .bind(at)
+                .execute(pool)
+                .await
+                .map(|_| ()),
+            Store::Postgres(pool) => sqlx::query(INSERT)
+                .bind(checklist)
+                .bind(item)
+                .bind(action)
+                .bind(actor)
+                .bind(note)
+                .bind(at)
+                .execute(pool)
+                .await
+                .map(|_| ()),
         }
         .with_context(|| format!("cannot record {action} of `{item}` in `{checklist}`"))?;
         Ok(())
@@ -149,12 +178,24 @@ impl Store {
     /// Every event of a checklist, oldest first.
     pub async fn events(&self, checklist: &str) -> Result<Vec<Event>> {
         let rows = match self {
-            Store::Sqlite(pool) => sqlx::query(SELECT).bind(checklist).fetch_all(pool).await.map(|rows| {
-                rows.iter().map(|r| Event::from_row(r)).collect::<Result<Vec<_>, _>>()
-            }),
-            Store::Postgres(pool) => sqlx::query(SELECT).bind(checklist).fetch_all(pool).await.map(|rows| {
-                rows.iter().map(|r| Event::from_row(r)).collect::<Result<Vec<_>, _>>()
-            }),
+            Store::Sqlite(pool) => sqlx::query(SELECT)
+                .bind(checklist)
+                .fetch_all(pool)
+                .await
+                .map(|rows| {
+                    rows.iter()
+                        .map(Event::from_row)
+                        .collect::<Result<Vec<_>, _>>()
+                }),
+            Store::Postgres(pool) => sqlx::query(SELECT)
+                .bind(checklist)
+                .fetch_all(pool)
+                .await
+                .map(|rows| {
+                    rows.iter()
+                        .map(Event::from_row)
+                        .collect::<Result<Vec<_>, _>>()
+                }),
         };
         let events = rows
             .and_then(|r| r)
@@ -173,11 +214,17 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         assert!(Store::read_ticks(&url, "c").await.unwrap().is_empty());
         let store = Store::open(&url).await.unwrap();
-        store.record("c", "a", "tick", "ana", Some("done")).await.unwrap();
+        store
+            .record("c", "a", "tick", "ana", Some("done"))
+            .await
+            .unwrap();
         store.record("c", "a", "tick", "bo", None).await.unwrap();
         store.record("c", "b", "tick", "bo", None).await.unwrap();
         store.record("c", "b", "untick", "ana", None).await.unwrap();
-        store.record("other", "x", "tick", "bo", None).await.unwrap();
+        store
+            .record("other", "x", "tick", "bo", None)
+            .await
+            .unwrap();
         let events = store.events("c").await.unwrap();
         assert_eq!(events.len(), 4);
         let state = ticks(&events);

@@ -33,7 +33,10 @@ impl std::fmt::Display for TemplateError {
 }
 
 /// Replace every `{{ env.KEY }}` in `text` using `lookup`.
-pub fn render(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, TemplateError> {
+pub fn render(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, TemplateError> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
@@ -68,8 +71,12 @@ pub fn render_value(
             *s = render(s, lookup)?;
             Ok(())
         }
-        serde_json::Value::Array(items) => items.iter_mut().try_for_each(|v| render_value(v, lookup)),
-        serde_json::Value::Object(map) => map.values_mut().try_for_each(|v| render_value(v, lookup)),
+        serde_json::Value::Array(items) => {
+            items.iter_mut().try_for_each(|v| render_value(v, lookup))
+        }
+        serde_json::Value::Object(map) => {
+            map.values_mut().try_for_each(|v| render_value(v, lookup))
+        }
         _ => Ok(()),
     }
 }
@@ -88,15 +95,30 @@ mod tests {
             render("{{ env.url }}/api/healthz", &lookup).unwrap(),
             "http://127.0.0.1:8080/api/healthz"
         );
-        assert_eq!(render("{{env.url}}", &lookup).unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(
+            render("{{env.url}}", &lookup).unwrap(),
+            "http://127.0.0.1:8080"
+        );
         assert_eq!(render("no template", &lookup).unwrap(), "no template");
     }
 
     #[test]
     fn errors_say_which() {
-        assert_eq!(render("{{ env.nope }}", &lookup), Err(TemplateError::UnknownKey("nope".into())));
-        assert_eq!(render("{{ env.redis_url }}", &lookup), Err(TemplateError::Unset("redis_url".into())));
-        assert!(matches!(render("{{ env.url", &lookup), Err(TemplateError::Syntax(_))));
-        assert!(matches!(render("{{ url }}", &lookup), Err(TemplateError::Syntax(_))));
+        assert_eq!(
+            render("{{ env.nope }}", &lookup),
+            Err(TemplateError::UnknownKey("nope".into()))
+        );
+        assert_eq!(
+            render("{{ env.redis_url }}", &lookup),
+            Err(TemplateError::Unset("redis_url".into()))
+        );
+        assert!(matches!(
+            render("{{ env.url", &lookup),
+            Err(TemplateError::Syntax(_))
+        ));
+        assert!(matches!(
+            render("{{ url }}", &lookup),
+            Err(TemplateError::Syntax(_))
+        ));
     }
 }

@@ -50,7 +50,11 @@ impl Drop for GroupGuard {
 
 pub async fn run(check: &CommandCheck) -> Outcome {
     let (program, args, shown) = match (&check.shell, check.run.split_first()) {
-        (Some(line), _) => ("sh".to_string(), vec!["-c".to_string(), line.clone()], line.clone()),
+        (Some(line), _) => (
+            "sh".to_string(),
+            vec!["-c".to_string(), line.clone()],
+            line.clone(),
+        ),
         (None, Some((p, rest))) => (p.clone(), rest.to_vec(), check.run.join(" ")),
         (None, None) => return Outcome::error("command check needs `run` or `shell`"),
     };
@@ -88,7 +92,14 @@ pub async fn run(check: &CommandCheck) -> Outcome {
     };
     let stdout = String::from_utf8_lossy(&stdout);
     let stderr = String::from_utf8_lossy(&stderr);
-    let last = |text: &str| text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
+    let last = |text: &str| {
+        text.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
     let code = status.code();
     if code != Some(check.exit_code) {
         let why = match code {
@@ -132,12 +143,22 @@ mod tests {
         assert_eq!(run(&shell("echo 0 critical")).await.status, Status::Pass);
         let bad = run(&shell("echo boom >&2; exit 4")).await;
         assert_eq!(bad.status, Status::Fail);
-        assert!(bad.detail.contains("exit code 4") && bad.detail.contains("boom"), "{}", bad.detail);
+        assert!(
+            bad.detail.contains("exit code 4") && bad.detail.contains("boom"),
+            "{}",
+            bad.detail
+        );
         let mut c = shell("echo 3 CRITICAL vulnerabilities");
         c.stdout_excludes = Some("CRITICAL".into());
         assert_eq!(run(&c).await.status, Status::Fail);
-        let missing = CommandCheck { run: vec!["/nonexistent/x".into()], ..shell("") };
-        let missing = CommandCheck { shell: None, ..missing };
+        let missing = CommandCheck {
+            run: vec!["/nonexistent/x".into()],
+            ..shell("")
+        };
+        let missing = CommandCheck {
+            shell: None,
+            ..missing
+        };
         assert_eq!(run(&missing).await.status, Status::Error);
     }
 

@@ -7,10 +7,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolveHosts};
+use hickory_resolver::Resolver;
+use hickory_resolver::config::{NameServerConfig, ResolveHosts, ResolverConfig};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::proto::rr::{RData, RecordType};
-use hickory_resolver::Resolver;
 use serde::Deserialize;
 
 use super::{Outcome, one_line};
@@ -72,8 +72,9 @@ impl RecordKind {
 impl FromStr for RecordKind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        serde_json::from_value(serde_json::Value::String(s.to_ascii_uppercase()))
-            .map_err(|_| format!("unknown record type `{s}` (expected A, AAAA, CNAME, TXT, CAA or MX)"))
+        serde_json::from_value(serde_json::Value::String(s.to_ascii_uppercase())).map_err(|_| {
+            format!("unknown record type `{s}` (expected A, AAAA, CNAME, TXT, CAA or MX)")
+        })
     }
 }
 
@@ -97,9 +98,14 @@ fn resolver(nameserver: Option<&str>) -> Result<Resolver<TokioRuntimeProvider>> 
             for conn in &mut ns.connections {
                 conn.port = addr.port();
             }
-            Resolver::builder_with_config(ResolverConfig::from_parts(None, vec![], vec![ns]), provider)
+            Resolver::builder_with_config(
+                ResolverConfig::from_parts(None, vec![], vec![ns]),
+                provider,
+            )
         }
-        None => Resolver::builder(provider).context("cannot read the system resolver configuration")?,
+        None => {
+            Resolver::builder(provider).context("cannot read the system resolver configuration")?
+        }
     };
     let opts = builder.options_mut();
     opts.timeout = Duration::from_secs(3);
@@ -123,7 +129,11 @@ pub async fn lookup(name: &str, kind: RecordKind, nameserver: Option<&str>) -> R
             .map(|r| render(&r.data))
             .collect()),
         Err(err) if err.is_no_records_found() || err.is_nx_domain() => Ok(Vec::new()),
-        Err(err) => anyhow::bail!("lookup of {} `{name}`{server} failed: {}", kind.as_str(), one_line(&err)),
+        Err(err) => anyhow::bail!(
+            "lookup of {} `{name}`{server} failed: {}",
+            kind.as_str(),
+            one_line(&err)
+        ),
     }
 }
 
@@ -159,7 +169,11 @@ pub fn judge(check: &DnsCheck, records: &[String]) -> Outcome {
     } else {
         records.join(", ")
     };
-    let have = |want: &str| records.iter().any(|r| normalize(r) == normalize(want) || r == want);
+    let have = |want: &str| {
+        records
+            .iter()
+            .any(|r| normalize(r) == normalize(want) || r == want)
+    };
     if let Some(expected) = &check.equals {
         let missing: Vec<_> = expected.iter().filter(|w| !have(w)).collect();
         let extra = records.len() > expected.len();
@@ -171,9 +185,18 @@ pub fn judge(check: &DnsCheck, records: &[String]) -> Outcome {
             ));
         }
     }
-    let missing: Vec<_> = check.contains.iter().filter(|w| !have(w)).map(String::as_str).collect();
+    let missing: Vec<_> = check
+        .contains
+        .iter()
+        .filter(|w| !have(w))
+        .map(String::as_str)
+        .collect();
     if !missing.is_empty() {
-        return Outcome::fail(format!("{kind} {} is {shown}, missing {}", check.name, missing.join(", ")));
+        return Outcome::fail(format!(
+            "{kind} {} is {shown}, missing {}",
+            check.name,
+            missing.join(", ")
+        ));
     }
     if records.is_empty() && check.equals.as_ref().is_none_or(|e| !e.is_empty()) {
         return Outcome::fail(format!("no {kind} records for {}", check.name));
@@ -199,9 +222,18 @@ mod tests {
     #[test]
     fn equals_and_contains() {
         let recs = vec!["10.0.0.1".to_string(), "10.0.0.2".to_string()];
-        assert_eq!(judge(&check(Some(&["10.0.0.2", "10.0.0.1"]), &[]), &recs).status, Status::Pass);
-        assert_eq!(judge(&check(Some(&["10.0.0.1"]), &[]), &recs).status, Status::Fail);
-        assert_eq!(judge(&check(None, &["10.0.0.2"]), &recs).status, Status::Pass);
+        assert_eq!(
+            judge(&check(Some(&["10.0.0.2", "10.0.0.1"]), &[]), &recs).status,
+            Status::Pass
+        );
+        assert_eq!(
+            judge(&check(Some(&["10.0.0.1"]), &[]), &recs).status,
+            Status::Fail
+        );
+        assert_eq!(
+            judge(&check(None, &["10.0.0.2"]), &recs).status,
+            Status::Pass
+        );
         let miss = judge(&check(None, &["10.0.0.3"]), &recs);
         assert!(miss.detail.contains("missing 10.0.0.3"), "{}", miss.detail);
         assert_eq!(judge(&check(None, &[]), &[]).status, Status::Fail);
@@ -210,7 +242,10 @@ mod tests {
     #[test]
     fn names_are_normalized() {
         let recs = vec!["mail.example.test".to_string()];
-        assert_eq!(judge(&check(Some(&["Mail.Example.Test."]), &[]), &recs).status, Status::Pass);
+        assert_eq!(
+            judge(&check(Some(&["Mail.Example.Test."]), &[]), &recs).status,
+            Status::Pass
+        );
     }
 
     #[test]

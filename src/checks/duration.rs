@@ -9,7 +9,9 @@ use serde::{Deserialize, Deserializer};
 /// what makes `timeout: 5` unambiguous.
 pub fn parse(text: &str) -> Result<Duration, String> {
     let bad = || {
-        format!("invalid duration `{text}`: expected a number with a unit (ms, s, m, h), e.g. `5s` or `250ms`")
+        format!(
+            "invalid duration `{text}`: expected a number with a unit (ms, s, m, h), e.g. `5s` or `250ms`"
+        )
     };
     let s = text.trim();
     if s.is_empty() {
@@ -18,13 +20,17 @@ pub fn parse(text: &str) -> Result<Duration, String> {
     let mut total = Duration::ZERO;
     let mut rest = s;
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
         if digits == 0 {
             return Err(bad());
         }
         let n: u64 = rest[..digits].parse().map_err(|_| bad())?;
         rest = &rest[digits..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let unit = &rest[..unit_len];
         rest = &rest[unit_len..];
         let part = match unit {
@@ -44,7 +50,7 @@ pub fn human(d: Duration) -> String {
     let ms = d.as_millis();
     if ms < 1000 {
         format!("{ms}ms")
-    } else if ms % 1000 == 0 {
+    } else if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{:.1}s", d.as_secs_f64())

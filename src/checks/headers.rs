@@ -44,7 +44,9 @@ pub async fn run(check: &HeadersCheck) -> Outcome {
     };
     let got = match fetch("GET", &check.url, &tls).await {
         Ok(got) => got,
-        Err(err) => return Outcome::error(format!("GET {}: {}", check.url, one_line(err.as_ref()))),
+        Err(err) => {
+            return Outcome::error(format!("GET {}: {}", check.url, one_line(err.as_ref())));
+        }
     };
     let verdict = judge(&got.headers);
     let mut problems: Vec<_> = verdict
@@ -68,7 +70,10 @@ pub async fn run(check: &HeadersCheck) -> Outcome {
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
 }
 
 /// The directives of a CSP: name → value.
@@ -103,7 +108,9 @@ pub fn judge(headers: &HeaderMap) -> Verdict {
                 problems.push("CSP allows 'unsafe-eval'".into());
                 score -= 10;
             }
-            if csp_directive(csp, "default-src").is_none() && csp_directive(csp, "script-src").is_none() {
+            if csp_directive(csp, "default-src").is_none()
+                && csp_directive(csp, "script-src").is_none()
+            {
                 problems.push("CSP has neither default-src nor script-src".into());
                 score -= 10;
             } else if csp_directive(csp, "default-src") == Some("'none'") {
@@ -127,7 +134,9 @@ pub fn judge(headers: &HeaderMap) -> Verdict {
             });
             match age {
                 None => {
-                    problems.push(format!("Strict-Transport-Security `{hsts}` has no valid max-age"));
+                    problems.push(format!(
+                        "Strict-Transport-Security `{hsts}` has no valid max-age"
+                    ));
                     score -= 20;
                 }
                 Some(age) if age < HSTS_MIN_AGE => {
@@ -221,8 +230,14 @@ mod tests {
     }
 
     pub const GOOD: &[(&str, &str)] = &[
-        ("content-security-policy", "default-src 'none'; frame-ancestors 'none'"),
-        ("strict-transport-security", "max-age=31536000; includeSubDomains"),
+        (
+            "content-security-policy",
+            "default-src 'none'; frame-ancestors 'none'",
+        ),
+        (
+            "strict-transport-security",
+            "max-age=31536000; includeSubDomains",
+        ),
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "no-referrer"),
     ];
@@ -237,13 +252,23 @@ mod tests {
     #[test]
     fn weak_headers_are_named() {
         let v = judge(&headers(&[
-            ("content-security-policy", "default-src 'self' 'unsafe-inline' 'unsafe-eval'"),
+            (
+                "content-security-policy",
+                "default-src 'self' 'unsafe-inline' 'unsafe-eval'",
+            ),
             ("strict-transport-security", "max-age=300"),
             ("x-frame-options", "ALLOW-FROM x"),
             ("referrer-policy", "unsafe-url"),
         ]));
         let text = v.problems.join("\n");
-        for part in ["unsafe-inline", "unsafe-eval", "max-age=300", "X-Frame-Options", "X-Content-Type-Options missing", "leaks"] {
+        for part in [
+            "unsafe-inline",
+            "unsafe-eval",
+            "max-age=300",
+            "X-Frame-Options",
+            "X-Content-Type-Options missing",
+            "leaks",
+        ] {
             assert!(text.contains(part), "{part}: {text}");
         }
         assert_eq!(v.score, 100 - 20 - 10 - 10 - 20 - 5 - 5);

@@ -171,15 +171,12 @@ pub fn evaluate(check: &HttpCheck, got: &Fetched) -> Outcome {
     for (name, want) in &check.headers {
         match got.headers.get(name.as_str()).map(|v| v.to_str()) {
             None => problems.push((Status::Fail, format!("header `{name}` missing"))),
-            Some(Err(_)) => {
-                problems.push((Status::Fail, format!("header `{name}` is not text")))
-            }
-            Some(Ok(v)) if !v.to_ascii_lowercase().contains(&want.to_ascii_lowercase()) => {
-                problems.push((
+            Some(Err(_)) => problems.push((Status::Fail, format!("header `{name}` is not text"))),
+            Some(Ok(v)) if !v.to_ascii_lowercase().contains(&want.to_ascii_lowercase()) => problems
+                .push((
                     Status::Fail,
                     format!("header `{name}` is `{v}`, expected it to contain `{want}`"),
-                ))
-            }
+                )),
             Some(Ok(_)) => {}
         }
     }
@@ -189,21 +186,27 @@ pub fn evaluate(check: &HttpCheck, got: &Fetched) -> Outcome {
     if let Some(text) = &check.body_contains {
         let body = String::from_utf8_lossy(&got.body);
         if !body.contains(text.as_str()) {
-            let more = if got.truncated { " (first 1 MiB read)" } else { "" };
-            problems.push((Status::Fail, format!("body does not contain `{text}`{more}")));
+            let more = if got.truncated {
+                " (first 1 MiB read)"
+            } else {
+                ""
+            };
+            problems.push((
+                Status::Fail,
+                format!("body does not contain `{text}`{more}"),
+            ));
         }
     }
-    let ok = format!(
-        "{} in {}",
-        got.status,
-        duration::human(got.latency)
-    );
+    let ok = format!("{} in {}", got.status, duration::human(got.latency));
     Outcome::from_findings(ok, problems)
 }
 
 fn json_problems(check: &HttpCheck, got: &Fetched) -> Vec<(Status, String)> {
     if got.truncated {
-        return vec![(Status::Fail, "body larger than 1 MiB, not parsed as JSON".into())];
+        return vec![(
+            Status::Fail,
+            "body larger than 1 MiB, not parsed as JSON".into(),
+        )];
     }
     let doc: serde_json::Value = match serde_json::from_slice(&got.body) {
         Ok(doc) => doc,
@@ -229,7 +232,7 @@ fn same(got: &serde_json::Value, want: &serde_json::Value) -> bool {
     got == want
         || match (got, want) {
             (serde_json::Value::String(g), w) | (w, serde_json::Value::String(g)) => {
-                !w.is_string() && !w.is_object() && !w.is_array() && *g == w.to_string()
+                !w.is_string() && !w.is_object() && !w.is_array() && g.as_str() == w.to_string().as_str()
             }
             _ => false,
         }
@@ -255,12 +258,26 @@ mod tests {
 
     #[test]
     fn json_fields_status_and_latency() {
-        let c = check("url: http://x\njson: {status: ok, checks.database: ok, count: 3}\nmax_latency: 100ms\n");
-        let ok = evaluate(&c, &fetched(200, r#"{"status":"ok","checks":{"database":"ok"},"count":3}"#, 5));
+        let c = check(
+            "url: http://x\njson: {status: ok, checks.database: ok, count: 3}\nmax_latency: 100ms\n",
+        );
+        let ok = evaluate(
+            &c,
+            &fetched(
+                200,
+                r#"{"status":"ok","checks":{"database":"ok"},"count":3}"#,
+                5,
+            ),
+        );
         assert_eq!(ok.status, Status::Pass, "{ok:?}");
         let bad = evaluate(&c, &fetched(503, r#"{"status":"down","checks":{}}"#, 300));
         assert_eq!(bad.status, Status::Fail);
-        for part in ["status 503", "took 300ms", "`status` is \"down\"", "`checks.database` missing"] {
+        for part in [
+            "status 503",
+            "took 300ms",
+            "`status` is \"down\"",
+            "`checks.database` missing",
+        ] {
             assert!(bad.detail.contains(part), "{part}: {}", bad.detail);
         }
         assert!(!bad.detail.contains('\n'));

@@ -61,13 +61,19 @@ async fn inspect(check: &PostgresCheck, deps: &Deps, conn: &mut PgConnection) ->
     if let Some(min) = check.min_version
         && major < min
     {
-        problems.push((Status::Fail, format!("server version {major} is below {min}")));
+        problems.push((
+            Status::Fail,
+            format!("server version {major} is below {min}"),
+        ));
     }
 
     if check.migrations_current || check.schema_version.is_some() {
         let want = check.schema_version.or(deps.latest_schema);
         match schema_version(conn).await? {
-            None => problems.push((Status::Fail, "no migrations applied (hctl_schema_migrations missing)".into())),
+            None => problems.push((
+                Status::Fail,
+                "no migrations applied (hctl_schema_migrations missing)".into(),
+            )),
             Some(have) => {
                 facts.push(format!("schema {have}"));
                 match want {
@@ -108,16 +114,18 @@ async fn inspect(check: &PostgresCheck, deps: &Deps, conn: &mut PgConnection) ->
 
 /// `max(version)` of `hctl_schema_migrations`, `None` when the table is absent.
 async fn schema_version(conn: &mut PgConnection) -> Result<Option<i64>> {
-    let exists: bool = sqlx::query_scalar("SELECT to_regclass('hctl_schema_migrations') IS NOT NULL")
-        .fetch_one(&mut *conn)
-        .await
-        .context("looking for hctl_schema_migrations")?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT to_regclass('hctl_schema_migrations') IS NOT NULL")
+            .fetch_one(&mut *conn)
+            .await
+            .context("looking for hctl_schema_migrations")?;
     if !exists {
         return Ok(None);
     }
-    let version: Option<i64> = sqlx::query_scalar("SELECT max(version)::bigint FROM hctl_schema_migrations")
-        .fetch_one(&mut *conn)
-        .await
-        .context("reading the schema version")?;
+    let version: Option<i64> =
+        sqlx::query_scalar("SELECT max(version)::bigint FROM hctl_schema_migrations")
+            .fetch_one(&mut *conn)
+            .await
+            .context("reading the schema version")?;
     Ok(Some(version.unwrap_or(0)))
 }

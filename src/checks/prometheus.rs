@@ -27,12 +27,20 @@ pub struct PrometheusCheck {
 pub async fn run(check: &PrometheusCheck) -> Outcome {
     let mut url = match url::Url::parse(&check.url).and_then(|u| u.join("api/v1/query")) {
         Ok(u) => u,
-        Err(err) => return Outcome::error(format!("invalid prometheus url `{}`: {err}", check.url)),
+        Err(err) => {
+            return Outcome::error(format!("invalid prometheus url `{}`: {err}", check.url));
+        }
     };
     url.query_pairs_mut().append_pair("query", &check.query);
     let got = match fetch("GET", url.as_str(), &TlsOptions::default()).await {
         Ok(got) => got,
-        Err(err) => return Outcome::error(format!("prometheus at {}: {}", check.url, one_line(err.as_ref()))),
+        Err(err) => {
+            return Outcome::error(format!(
+                "prometheus at {}: {}",
+                check.url,
+                one_line(err.as_ref())
+            ));
+        }
     };
     match samples(&got.body) {
         Ok(values) => judge(check, &values),
@@ -42,9 +50,13 @@ pub async fn run(check: &PrometheusCheck) -> Outcome {
 
 /// The sample values of an instant-query response (vector or scalar).
 pub fn samples(body: &[u8]) -> Result<Vec<(String, f64)>, String> {
-    let doc: serde_json::Value = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
+    let doc: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
     if doc["status"] != "success" {
-        return Err(format!("query failed: {}", doc["error"].as_str().unwrap_or("unknown error")));
+        return Err(format!(
+            "query failed: {}",
+            doc["error"].as_str().unwrap_or("unknown error")
+        ));
     }
     let value = |v: &serde_json::Value| v[1].as_str().and_then(|s| s.parse::<f64>().ok());
     let data = &doc["data"];
@@ -55,7 +67,9 @@ pub fn samples(body: &[u8]) -> Result<Vec<(String, f64)>, String> {
             .flatten()
             .filter_map(|s| Some((s["metric"].to_string(), value(&s["value"])?)))
             .collect()),
-        Some("scalar") => Ok(value(&data["result"]).map(|v| vec![(String::new(), v)]).unwrap_or_default()),
+        Some("scalar") => Ok(value(&data["result"])
+            .map(|v| vec![(String::new(), v)])
+            .unwrap_or_default()),
         other => Err(format!("unsupported result type {other:?}")),
     }
 }
@@ -69,7 +83,11 @@ pub fn judge(check: &PrometheusCheck, values: &[(String, f64)]) -> Outcome {
         };
     }
     for (labels, v) in values {
-        let at = if labels.is_empty() || labels == "{}" { String::new() } else { format!(" at {labels}") };
+        let at = if labels.is_empty() || labels == "{}" {
+            String::new()
+        } else {
+            format!(" at {labels}")
+        };
         if let Some(max) = check.below
             && *v >= max
         {
@@ -94,13 +112,26 @@ mod tests {
     fn vector_threshold() {
         let body = br#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"route":"/a"},"value":[1,"0.42"]}]}}"#;
         let vals = samples(body).unwrap();
-        let c = PrometheusCheck { url: String::new(), query: "q".into(), below: Some(0.5), above: None, empty_ok: false };
+        let c = PrometheusCheck {
+            url: String::new(),
+            query: "q".into(),
+            below: Some(0.5),
+            above: None,
+            empty_ok: false,
+        };
         assert_eq!(judge(&c, &vals).status, Status::Pass);
-        let c = PrometheusCheck { below: Some(0.4), ..c };
+        let c = PrometheusCheck {
+            below: Some(0.4),
+            ..c
+        };
         let o = judge(&c, &vals);
         assert_eq!(o.status, Status::Fail);
         assert!(o.detail.contains("route"), "{}", o.detail);
         assert_eq!(judge(&c, &[]).status, Status::Fail);
-        assert!(samples(br#"{"status":"error","error":"bad"}"#).unwrap_err().contains("bad"));
+        assert!(
+            samples(br#"{"status":"error","error":"bad"}"#)
+                .unwrap_err()
+                .contains("bad")
+        );
     }
 }

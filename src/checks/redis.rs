@@ -20,11 +20,18 @@ pub async fn run(check: &RedisCheck) -> Outcome {
     let shown = redact_url(&check.url);
     let client = match redis::Client::open(check.url.as_str()) {
         Ok(c) => c,
-        Err(err) => return Outcome::error(format!("invalid redis URL {shown}: {}", one_line(&err))),
+        Err(err) => {
+            return Outcome::error(format!("invalid redis URL {shown}: {}", one_line(&err)));
+        }
     };
     let mut conn = match client.get_multiplexed_async_connection().await {
         Ok(c) => c,
-        Err(err) => return Outcome::error(format!("could not connect to redis at {shown}: {}", one_line(&err))),
+        Err(err) => {
+            return Outcome::error(format!(
+                "could not connect to redis at {shown}: {}",
+                one_line(&err)
+            ));
+        }
     };
     let info: String = match redis::cmd("INFO").arg("stats").query_async(&mut conn).await {
         Ok(info) => info,
@@ -49,7 +56,10 @@ pub fn judge(check: &RedisCheck, info: &str) -> Outcome {
         return Outcome::warn("no cache lookups yet, hit ratio unknown");
     }
     let ratio = hits as f64 / (hits + misses) as f64;
-    let text = format!("hit ratio {:.1}% ({hits} hits, {misses} misses)", ratio * 100.0);
+    let text = format!(
+        "hit ratio {:.1}% ({hits} hits, {misses} misses)",
+        ratio * 100.0
+    );
     if ratio < min {
         Outcome::fail(format!("{text}, minimum {:.1}%", min * 100.0))
     } else {
@@ -64,8 +74,14 @@ mod tests {
 
     #[test]
     fn hit_ratio() {
-        let c = RedisCheck { url: String::new(), min_hit_ratio: Some(0.8) };
-        assert_eq!(judge(&c, "# Stats\r\nkeyspace_hits:90\r\nkeyspace_misses:10\r\n").status, Status::Pass);
+        let c = RedisCheck {
+            url: String::new(),
+            min_hit_ratio: Some(0.8),
+        };
+        assert_eq!(
+            judge(&c, "# Stats\r\nkeyspace_hits:90\r\nkeyspace_misses:10\r\n").status,
+            Status::Pass
+        );
         let low = judge(&c, "keyspace_hits:1\r\nkeyspace_misses:3\r\n");
         assert_eq!(low.status, Status::Fail);
         assert!(low.detail.contains("25.0%"), "{}", low.detail);

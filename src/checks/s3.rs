@@ -41,7 +41,10 @@ pub async fn run(check: &S3Check, deps: &Deps) -> Outcome {
     let client = crate::s3::client(&deps.s3);
     let bucket = &check.bucket;
     if let Err(err) = client.head_bucket().bucket(bucket).send().await {
-        return Outcome::error(format!("bucket `{bucket}` not reachable: {}", sdk_error(&err)));
+        return Outcome::error(format!(
+            "bucket `{bucket}` not reachable: {}",
+            sdk_error(&err)
+        ));
     }
     let mut problems = Vec::new();
     if check.versioning {
@@ -52,10 +55,20 @@ pub async fn run(check: &S3Check, deps: &Deps) -> Outcome {
         }
     }
     if check.lifecycle {
-        match client.get_bucket_lifecycle_configuration().bucket(bucket).send().await {
+        match client
+            .get_bucket_lifecycle_configuration()
+            .bucket(bucket)
+            .send()
+            .await
+        {
             Ok(l) if !l.rules().is_empty() => {}
             Ok(_) => problems.push((Status::Fail, "no lifecycle rules".to_string())),
-            Err(err) if err.as_service_error().and_then(|e| aws_sdk_s3::error::ProvideErrorMetadata::code(e)) == Some("NoSuchLifecycleConfiguration") => {
+            Err(err)
+                if err
+                    .as_service_error()
+                    .and_then(|e| aws_sdk_s3::error::ProvideErrorMetadata::code(e))
+                    == Some("NoSuchLifecycleConfiguration") =>
+            {
                 problems.push((Status::Fail, "no lifecycle rules".to_string()))
             }
             Err(err) => problems.push((Status::Error, format!("lifecycle: {}", sdk_error(&err)))),
@@ -63,9 +76,16 @@ pub async fn run(check: &S3Check, deps: &Deps) -> Outcome {
     }
     if check.replication {
         match client.get_bucket_replication().bucket(bucket).send().await {
-            Ok(r) if r.replication_configuration().is_some_and(|c| !c.rules().is_empty()) => {}
+            Ok(r)
+                if r.replication_configuration()
+                    .is_some_and(|c| !c.rules().is_empty()) => {}
             Ok(_) => problems.push((Status::Fail, "no replication configured".to_string())),
-            Err(err) if err.as_service_error().and_then(|e| aws_sdk_s3::error::ProvideErrorMetadata::code(e)) == Some("ReplicationConfigurationNotFoundError") => {
+            Err(err)
+                if err
+                    .as_service_error()
+                    .and_then(|e| aws_sdk_s3::error::ProvideErrorMetadata::code(e))
+                    == Some("ReplicationConfigurationNotFoundError") =>
+            {
                 problems.push((Status::Fail, "no replication configured".to_string()))
             }
             Err(err) => problems.push((Status::Error, format!("replication: {}", sdk_error(&err)))),

@@ -88,7 +88,9 @@ async fn handshake(
         .map_err(|e| anyhow::anyhow!("TLS handshake with `{addr}` failed: {}", one_line(&e)))?;
     let (_, conn) = tls.get_ref();
     Ok(Seen {
-        version: conn.protocol_version().unwrap_or(ProtocolVersion::Unknown(0)),
+        version: conn
+            .protocol_version()
+            .unwrap_or(ProtocolVersion::Unknown(0)),
         chain: conn
             .peer_certificates()
             .unwrap_or_default()
@@ -106,7 +108,10 @@ pub async fn run(check: &TlsCheck) -> Outcome {
 }
 
 async fn inspect(check: &TlsCheck) -> Result<Outcome> {
-    let name_text = check.servername.clone().unwrap_or_else(|| check.host.clone());
+    let name_text = check
+        .servername
+        .clone()
+        .unwrap_or_else(|| check.host.clone());
     let name = ServerName::try_from(name_text.clone())
         .with_context(|| format!("invalid server name `{name_text}`"))?;
     let seen = handshake(check, &name, rustls::ALL_VERSIONS).await?;
@@ -117,7 +122,9 @@ async fn inspect(check: &TlsCheck) -> Result<Outcome> {
 
     let roots = tls_config::roots(check.ca_file.as_deref())?;
     let verifier = tls_config::verifier(roots)?;
-    if let Err(err) = verifier.verify_server_cert(leaf, &seen.chain[1..], &name, &[], UnixTime::now()) {
+    if let Err(err) =
+        verifier.verify_server_cert(leaf, &seen.chain[1..], &name, &[], UnixTime::now())
+    {
         problems.push((Status::Fail, explain(&err, &name_text)));
     }
 
@@ -131,7 +138,13 @@ async fn inspect(check: &TlsCheck) -> Result<Outcome> {
     if days < 0 {
         problems.push((Status::Fail, format!("expired on {expiry}")));
     } else if days < check.fail_days {
-        problems.push((Status::Fail, format!("expires in {days} days ({expiry}), minimum {}", check.fail_days)));
+        problems.push((
+            Status::Fail,
+            format!(
+                "expires in {days} days ({expiry}), minimum {}",
+                check.fail_days
+            ),
+        ));
     } else if days < check.warn_days {
         problems.push((Status::Warn, format!("expires in {days} days ({expiry})")));
     }
@@ -140,9 +153,18 @@ async fn inspect(check: &TlsCheck) -> Result<Outcome> {
     match check.min_protocol {
         Some(MinProtocol::Tls13) => {
             if seen.version != ProtocolVersion::TLSv1_3 {
-                problems.push((Status::Fail, format!("negotiated {version}, minimum is TLS 1.3")));
-            } else if handshake(check, &name, &[&rustls::version::TLS12]).await.is_ok() {
-                problems.push((Status::Fail, "server still accepts TLS 1.2 (minimum is 1.3)".into()));
+                problems.push((
+                    Status::Fail,
+                    format!("negotiated {version}, minimum is TLS 1.3"),
+                ));
+            } else if handshake(check, &name, &[&rustls::version::TLS12])
+                .await
+                .is_ok()
+            {
+                problems.push((
+                    Status::Fail,
+                    "server still accepts TLS 1.2 (minimum is 1.3)".into(),
+                ));
             }
         }
         Some(MinProtocol::Tls12) | None => {}

@@ -45,8 +45,18 @@ sections:
 fn a_good_checklist_loads_with_templates() {
     let c = parse(GOOD, Path::new("c.yaml"), &lookup).unwrap();
     assert_eq!(c.name, "demo");
-    let entries: Vec<_> = c.entries().map(|(s, e)| (s, e.id.as_str(), e.action.label())).collect();
-    assert_eq!(entries, [("Infra", "api-health", "http"), ("Infra", "pentest", "manual"), ("Infra", "p95", "n/a")]);
+    let entries: Vec<_> = c
+        .entries()
+        .map(|(s, e)| (s, e.id.as_str(), e.action.label()))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("Infra", "api-health", "http"),
+            ("Infra", "pentest", "manual"),
+            ("Infra", "p95", "n/a")
+        ]
+    );
     let first = c.find("api-health").unwrap();
     assert_eq!((first.timeout, first.retries), (Duration::from_secs(2), 2));
     match &first.action {
@@ -54,20 +64,28 @@ fn a_good_checklist_loads_with_templates() {
         other => panic!("{other:?}"),
     }
     assert_eq!(c.find("pentest").unwrap().severity, Severity::Warning);
-    assert!(matches!(&c.find("p95").unwrap().action, Action::NotApplicable { key } if key == "prometheus_url"));
+    assert!(
+        matches!(&c.find("p95").unwrap().action, Action::NotApplicable { key } if key == "prometheus_url")
+    );
 }
 
 #[test]
 fn unknown_item_key_is_located() {
     let errs = errors(&GOOD.replace("        retries: 2\n", "        retires: 2\n"));
     assert_eq!(errs.len(), 1, "{errs:?}");
-    assert!(errs[0].starts_with("c.yaml:14:9: unknown field `retires`"), "{errs:?}");
+    assert!(
+        errs[0].starts_with("c.yaml:14:9: unknown field `retires`"),
+        "{errs:?}"
+    );
 }
 
 #[test]
 fn unknown_check_field_is_located_at_the_key() {
     let errs = errors(&GOOD.replace("json: {status: ok}", "jsn: {status: ok}"));
-    assert!(errs[0].starts_with("c.yaml:12:11: item `api-health`: unknown field `jsn`"), "{errs:?}");
+    assert!(
+        errs[0].starts_with("c.yaml:12:11: item `api-health`: unknown field `jsn`"),
+        "{errs:?}"
+    );
 }
 
 #[test]
@@ -78,15 +96,30 @@ fn duplicate_ids_bad_durations_unknown_kinds_all_reported() {
         .replace("kind: prometheus", "kind: promethus");
     let errs = errors(&text);
     assert_eq!(errs.len(), 3, "{errs:?}");
-    assert!(errs.iter().any(|e| e.starts_with("c.yaml:13:18: invalid duration `5x`")), "{errs:?}");
-    assert!(errs.iter().any(|e| e.starts_with("c.yaml:15:13: duplicate item id `api-health` (first defined on line 6)")), "{errs:?}");
-    assert!(errs.iter().any(|e| e.starts_with("c.yaml:23:11: item `p95`: unknown check kind `promethus`")), "{errs:?}");
+    assert!(
+        errs.iter()
+            .any(|e| e.starts_with("c.yaml:13:18: invalid duration `5x`")),
+        "{errs:?}"
+    );
+    assert!(
+        errs.iter().any(|e| e
+            .starts_with("c.yaml:15:13: duplicate item id `api-health` (first defined on line 6)")),
+        "{errs:?}"
+    );
+    assert!(
+        errs.iter()
+            .any(|e| e.starts_with("c.yaml:23:11: item `p95`: unknown check kind `promethus`")),
+        "{errs:?}"
+    );
 }
 
 #[test]
 fn template_typos_and_missing_actions_are_errors() {
     let errs = errors(&GOOD.replace("env.url", "env.ulr"));
-    assert!(errs[0].starts_with("c.yaml:11:") && errs[0].contains("`env.ulr`"), "{errs:?}");
+    assert!(
+        errs[0].starts_with("c.yaml:11:") && errs[0].contains("`env.ulr`"),
+        "{errs:?}"
+    );
     let errs = errors(&GOOD.replace("        manual: true\n", ""));
     assert!(errs[0].contains("needs `check:`"), "{errs:?}");
 }
@@ -100,7 +133,9 @@ fn missing_check_fields_are_reported_even_when_not_applicable() {
 fn checklist_text(ids: &[String]) -> String {
     let mut text = String::from("name: gen\nsections:\n  - name: s\n    items:\n");
     for id in ids {
-        text.push_str(&format!("      - id: {id}\n        title: t {id}\n        manual: true\n"));
+        text.push_str(&format!(
+            "      - id: {id}\n        title: t {id}\n        manual: true\n"
+        ));
     }
     text
 }
