@@ -232,7 +232,10 @@ fn same(got: &serde_json::Value, want: &serde_json::Value) -> bool {
     got == want
         || match (got, want) {
             (serde_json::Value::String(g), w) | (w, serde_json::Value::String(g)) => {
-                !w.is_string() && !w.is_object() && !w.is_array() && g.as_str() == w.to_string().as_str()
+                !w.is_string()
+                    && !w.is_object()
+                    && !w.is_array()
+                    && g.as_str() == w.to_string().as_str()
             }
             _ => false,
         }

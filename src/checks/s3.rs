@@ -51,6 +51,23 @@ pub async fn run(check: &S3Check, deps: &Deps) -> Outcome {
         match client.get_bucket_versioning().bucket(bucket).send().await {
             Ok(v) if v.status().map(|s| s.as_str()) == Some("Enabled") => {}
             Ok(_) => problems.push((Status::Fail, "versioning not enabled".to_string())),
+            // Some S3-compatible servers (moto) name the document's root
+            // differently; the SDK refuses it, but the 200 answer is still clear.
+            Err(err)
+                if err
+                    .raw_response()
+                    .is_some_and(|r| r.status().as_u16() == 200) =>
+            {
+                let enabled = err
+                    .raw_response()
+                    .and_then(|r| r.body().bytes())
+                    .is_some_and(|b| {
+                        String::from_utf8_lossy(b).contains("<Status>Enabled</Status>")
+                    });
+                if !enabled {
+                    problems.push((Status::Fail, "versioning not enabled".to_string()))
+                }
+            }
             Err(err) => problems.push((Status::Error, format!("versioning: {}", sdk_error(&err)))),
         }
     }

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod checks;
 mod cli;
 mod config;
 mod generated;
