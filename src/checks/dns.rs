@@ -154,7 +154,20 @@ fn normalize(text: &str) -> String {
     text.trim().trim_end_matches('.').to_ascii_lowercase()
 }
 
+/// `name` may be a URL (`{{ env.url }}`): its host is looked up.
+fn host(name: &str) -> String {
+    url::Url::parse(name)
+        .ok()
+        .filter(|_| name.contains("://"))
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| name.to_string())
+}
+
 pub async fn run(check: &DnsCheck) -> Outcome {
+    let check = &DnsCheck {
+        name: host(&check.name),
+        ..check.clone()
+    };
     match lookup(&check.name, check.record_type, check.nameserver.as_deref()).await {
         Ok(records) => judge(check, &records),
         Err(err) => Outcome::error(format!("{err:#}")),

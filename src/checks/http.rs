@@ -23,6 +23,12 @@ pub struct HttpCheck {
     /// HTTP method (default GET).
     #[serde(default)]
     pub method: Option<String>,
+    /// Request body (e.g. a JSON document for a POST).
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Request headers to send (e.g. `content-type`, `authorization`).
+    #[serde(default)]
+    pub request_headers: BTreeMap<String, String>,
     /// Expected status codes (default: any 2xx).
     #[serde(default)]
     pub status: Option<StatusSpec>,
@@ -82,6 +88,17 @@ pub struct Fetched {
 
 /// Send one request. The caller's timeout bounds the whole exchange.
 pub async fn fetch(method: &str, url: &str, tls: &TlsOptions) -> Result<Fetched> {
+    send(method, url, tls, &BTreeMap::new(), None).await
+}
+
+/// Send one request with headers and an optional body.
+pub async fn send(
+    method: &str,
+    url: &str,
+    tls: &TlsOptions,
+    headers: &BTreeMap<String, String>,
+    body: Option<&str>,
+) -> Result<Fetched> {
     let config = tls_config::client(tls.ca_file.as_deref(), tls.insecure, &[b"http/1.1"])?;
     let client = reqwest::Client::builder()
         .tls_backend_preconfigured(config)
@@ -93,11 +110,17 @@ pub async fn fetch(method: &str, url: &str, tls: &TlsOptions) -> Result<Fetched>
     let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
         .with_context(|| format!("invalid HTTP method `{method}`"))?;
     let started = Instant::now();
-    let mut response = client
-        .request(method, url)
+    let mut request = client.request(method, url);
+    for (name, value) in headers {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    if let Some(body) = body {
+        request = request.body(body.to_string());
+    }
+    let mut response = request
         .send()
         .await
-        .map_err(|e| anyhow::anyhow!("{}", one_line(&e)))?;
+        .map_err(|e| anyhow::anyhow!("{}", request_error(&e)))?;
     let latency = started.elapsed();
     let status = response.status().as_u16();
     let headers = response.headers().clone();
@@ -125,13 +148,39 @@ pub async fn fetch(method: &str, url: &str, tls: &TlsOptions) -> Result<Fetched>
     })
 }
 
+/// A request error in one short line: what failed and the root cause, without
+/// reqwest's repetition of the URL.
+fn request_error(err: &reqwest::Error) -> String {
+    let mut root: &dyn std::error::Error = err;
+    while let Some(next) = root.source() {
+        root = next;
+    }
+    let cause = root.to_string().replace('\n', " ");
+    if err.is_timeout() {
+        format!("timed out: {cause}")
+    } else if err.is_connect() {
+        format!("could not connect: {cause}")
+    } else if std::ptr::eq(root as *const _ as *const u8, err as *const _ as *const u8) {
+        one_line(err)
+    } else {
+        format!("request failed: {cause}")
+    }
+}
+
 pub async fn run(check: &HttpCheck) -> Outcome {
     let method = check.method.as_deref().unwrap_or("GET");
     let tls = TlsOptions {
         ca_file: check.ca_file.clone(),
         insecure: check.insecure,
     };
-    let fetched = match fetch(method, &check.url, &tls).await {
+    let sent = send(
+        method,
+        &check.url,
+        &tls,
+        &check.request_headers,
+        check.body.as_deref(),
+    );
+    let fetched = match sent.await {
         Ok(f) => f,
         Err(err) => return Outcome::error(format!("{method} {}: {err:#}", check.url)),
     };

@@ -9,6 +9,7 @@ use crate::report::Status;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct S3Check {
+    /// Bucket name, or an `s3://BUCKET/PREFIX` URL (`{{ env.storage }}`).
     pub bucket: String,
     /// Versioning must be enabled.
     #[serde(default)]
@@ -39,7 +40,16 @@ where
 
 pub async fn run(check: &S3Check, deps: &Deps) -> Outcome {
     let client = crate::s3::client(&deps.s3);
-    let bucket = &check.bucket;
+    let bucket = match check.bucket.strip_prefix("s3://") {
+        Some(rest) => rest.split('/').next().unwrap_or(rest),
+        None if check.bucket.contains("://") => {
+            return Outcome::error(format!(
+                "`{}` is not an s3:// URL or a bucket name",
+                check.bucket
+            ));
+        }
+        None => check.bucket.as_str(),
+    };
     if let Err(err) = client.head_bucket().bucket(bucket).send().await {
         return Outcome::error(format!(
             "bucket `{bucket}` not reachable: {}",

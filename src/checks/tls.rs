@@ -21,7 +21,8 @@ use crate::report::Status;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TlsCheck {
-    /// Host name or IP address to connect to.
+    /// Host name or IP address to connect to, or a URL (`{{ env.url }}`)
+    /// whose host and port are used.
     pub host: String,
     #[serde(default = "default_port")]
     pub port: u16,
@@ -107,7 +108,26 @@ pub async fn run(check: &TlsCheck) -> Outcome {
     }
 }
 
+/// `host` may be a URL: take its host and (explicit) port.
+fn target(check: &TlsCheck) -> Result<TlsCheck> {
+    let mut check = check.clone();
+    if check.host.contains("://") {
+        let url = url::Url::parse(&check.host)
+            .with_context(|| format!("invalid URL `{}`", check.host))?;
+        let host = url
+            .host_str()
+            .with_context(|| format!("no host in `{}`", check.host))?;
+        check.port = url.port().unwrap_or(check.port);
+        check.host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
+    }
+    Ok(check)
+}
+
 async fn inspect(check: &TlsCheck) -> Result<Outcome> {
+    let check = &target(check)?;
     let name_text = check
         .servername
         .clone()
