@@ -67,7 +67,7 @@ pub enum Action {
     /// A person ticks it (`hctl checklist tick`).
     Manual,
     /// A machine checks it.
-    Check(CheckSpec),
+    Check(Box<CheckSpec>),
     /// Automated, but its template needs a setting this environment lacks
     /// (e.g. `prometheus_url`): reported as skipped, naming the setting.
     NotApplicable { key: String },

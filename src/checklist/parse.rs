@@ -269,7 +269,7 @@ fn check_action(
         }
     }
     serde_json::from_value::<CheckSpec>(value)
-        .map(Action::Check)
+        .map(|spec| Action::Check(Box::new(spec)))
         .map_err(|e| field_error(&e, lines, line, col))
 }
 

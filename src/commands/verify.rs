@@ -154,7 +154,7 @@ pub async fn run(ctx: &Ctx, cmd: VerifyCommand) -> Result<Exit> {
             severity: Severity::Critical,
             owner: None,
             tags: vec![],
-            action: Action::Check(spec),
+            action: Action::Check(Box::new(spec)),
             timeout,
             retries: common.retries,
             retry_delay: DEFAULT_RETRY_DELAY,

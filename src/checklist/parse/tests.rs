@@ -60,7 +60,10 @@ fn a_good_checklist_loads_with_templates() {
     let first = c.find("api-health").unwrap();
     assert_eq!((first.timeout, first.retries), (Duration::from_secs(2), 2));
     match &first.action {
-        Action::Check(CheckSpec::Http(h)) => assert_eq!(h.url, "http://127.0.0.1:8080/api/healthz"),
+        Action::Check(spec) => match spec.as_ref() {
+            CheckSpec::Http(h) => assert_eq!(h.url, "http://127.0.0.1:8080/api/healthz"),
+            other => panic!("{other:?}"),
+        },
         other => panic!("{other:?}"),
     }
     assert_eq!(c.find("pentest").unwrap().severity, Severity::Warning);

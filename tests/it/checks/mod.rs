@@ -63,7 +63,7 @@ pub async fn through_runner(yaml: &str, timeout: Duration, retries: u32) -> Item
             severity: Severity::Critical,
             owner: None,
             tags: vec![],
-            action: Action::Check(spec(yaml)),
+            action: Action::Check(Box::new(spec(yaml))),
             timeout,
             retries,
             retry_delay: Duration::from_millis(50),

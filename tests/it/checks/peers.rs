@@ -39,6 +39,8 @@ pub enum Behaviour {
     Hang,
     /// Send headers, then an endless body.
     Endless,
+    /// Route by `METHOD /path` (exact path, query ignored); 404 otherwise.
+    Routes(Vec<(&'static str, Behaviour)>),
 }
 
 pub fn ok_json(body: &str) -> Behaviour {
@@ -69,9 +71,25 @@ async fn serve_conn<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, b: Behaviour) {
             Ok(n) => seen.extend_from_slice(&buf[..n]),
         }
     }
+    let head = String::from_utf8_lossy(&seen).into_owned();
+    let mut parts = head.split_whitespace();
+    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let path = path.split('?').next().unwrap_or("");
     let mut b = b;
     loop {
         match b {
+            Behaviour::Routes(routes) => {
+                let wanted = format!("{method} {path}");
+                b = routes
+                    .into_iter()
+                    .find(|(route, _)| *route == wanted)
+                    .map(|(_, b)| b)
+                    .unwrap_or(Behaviour::Respond {
+                        status: 404,
+                        headers: vec![],
+                        body: b"{}".to_vec(),
+                    });
+            }
             Behaviour::Delay(d, inner) => {
                 tokio::time::sleep(d).await;
                 b = *inner;
