@@ -149,27 +149,24 @@ impl Store {
         note: Option<&str>,
     ) -> Result<()> {
         let at = Utc::now();
+        // One statement for both backends: the same SQL, each pool's own types.
+        macro_rules! insert {
+            ($pool:expr) => {
+                sqlx::query(INSERT)
+                    .bind(checklist)
+                    .bind(item)
+                    .bind(action)
+                    .bind(actor)
+                    .bind(note)
+                    .bind(at)
+                    .execute($pool)
+                    .await
+                    .map(|_| ())
+            };
+        }
         match self {
-            Store::Sqlite(pool) => sqlx::query(INSERT)
-                .bind(checklist)
-                .bind(item)
-                .bind(action)
-                .bind(actor)
-                .bind(note)
-                .bind(at)
-                .execute(pool)
-                .await
-                .map(|_| ()),
-            Store::Postgres(pool) => sqlx::query(INSERT)
-                .bind(checklist)
-                .bind(item)
-                .bind(action)
-                .bind(actor)
-                .bind(note)
-                .bind(at)
-                .execute(pool)
-                .await
-                .map(|_| ()),
+            Store::Sqlite(pool) => insert!(pool),
+            Store::Postgres(pool) => insert!(pool),
         }
         .with_context(|| format!("cannot record {action} of `{item}` in `{checklist}`"))?;
         Ok(())

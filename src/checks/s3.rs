@@ -38,6 +38,14 @@ where
     }
 }
 
+/// The service's error code, when the service answered with one.
+fn code<E, R>(err: &aws_sdk_s3::error::SdkError<E, R>) -> Option<&str>
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata,
+{
+    err.as_service_error().and_then(|e| e.code())
+}
+
 pub async fn run(check: &S3Check, deps: &Deps) -> Outcome {
     let client = crate::s3::client(&deps.s3);
     let bucket = match check.bucket.strip_prefix("s3://") {
@@ -90,12 +98,7 @@ pub async fn run(check: &S3Check, deps: &Deps) -> Outcome {
         {
             Ok(l) if !l.rules().is_empty() => {}
             Ok(_) => problems.push((Status::Fail, "no lifecycle rules".to_string())),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .and_then(|e| aws_sdk_s3::error::ProvideErrorMetadata::code(e))
-                    == Some("NoSuchLifecycleConfiguration") =>
-            {
+            Err(err) if code(&err) == Some("NoSuchLifecycleConfiguration") => {
                 problems.push((Status::Fail, "no lifecycle rules".to_string()))
             }
             Err(err) => problems.push((Status::Error, format!("lifecycle: {}", sdk_error(&err)))),
@@ -107,12 +110,7 @@ pub async fn run(check: &S3Check, deps: &Deps) -> Outcome {
                 if r.replication_configuration()
                     .is_some_and(|c| !c.rules().is_empty()) => {}
             Ok(_) => problems.push((Status::Fail, "no replication configured".to_string())),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .and_then(|e| aws_sdk_s3::error::ProvideErrorMetadata::code(e))
-                    == Some("ReplicationConfigurationNotFoundError") =>
-            {
+            Err(err) if code(&err) == Some("ReplicationConfigurationNotFoundError") => {
                 problems.push((Status::Fail, "no replication configured".to_string()))
             }
             Err(err) => problems.push((Status::Error, format!("replication: {}", sdk_error(&err)))),

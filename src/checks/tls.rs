@@ -140,8 +140,7 @@ async fn inspect(check: &TlsCheck) -> Result<Outcome> {
     };
     let mut problems = Vec::new();
 
-    let roots = tls_config::roots(check.ca_file.as_deref())?;
-    let verifier = tls_config::verifier(roots)?;
+    let verifier = tls_config::verifier_for(check.ca_file.as_deref())?;
     if let Err(err) =
         verifier.verify_server_cert(leaf, &seen.chain[1..], &name, &[], UnixTime::now())
     {

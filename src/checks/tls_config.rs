@@ -44,6 +44,25 @@ pub fn verifier(roots: RootCertStore) -> Result<Arc<WebPkiServerVerifier>> {
         .context("cannot build the certificate verifier")
 }
 
+/// The verifier for the system roots, loaded once per process (reading and
+/// parsing the system bundle is the costly part of a TLS client).
+fn system_verifier() -> Result<Arc<WebPkiServerVerifier>> {
+    static SYSTEM: std::sync::OnceLock<Arc<WebPkiServerVerifier>> = std::sync::OnceLock::new();
+    if let Some(v) = SYSTEM.get() {
+        return Ok(v.clone());
+    }
+    let built = verifier(roots(None)?)?;
+    Ok(SYSTEM.get_or_init(|| built).clone())
+}
+
+/// The verifier for `ca_file`, or the system's.
+pub fn verifier_for(ca_file: Option<&Path>) -> Result<Arc<WebPkiServerVerifier>> {
+    match ca_file {
+        Some(_) => verifier(roots(ca_file)?),
+        None => system_verifier(),
+    }
+}
+
 /// A client that verifies against the system roots or `ca_file`, or accepts
 /// anything when `insecure`.
 pub fn client(ca_file: Option<&Path>, insecure: bool, alpn: &[&[u8]]) -> Result<ClientConfig> {
@@ -55,7 +74,7 @@ pub fn client(ca_file: Option<&Path>, insecure: bool, alpn: &[&[u8]]) -> Result<
             .with_no_client_auth()
     } else {
         builder
-            .with_webpki_verifier(verifier(roots(ca_file)?)?)
+            .with_webpki_verifier(verifier_for(ca_file)?)
             .with_no_client_auth()
     };
     config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
