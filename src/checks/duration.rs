@@ -59,7 +59,17 @@ pub fn human(d: Duration) -> String {
 
 /// `#[serde(deserialize_with = "duration::optional")]` for `Option<Duration>`.
 pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
-    let text = Option::<String>::deserialize(d)?;
+    /// A bare number gets the same "needs a unit" message as any bad text.
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Number(f64),
+    }
+    let text = Option::<Raw>::deserialize(d)?.map(|raw| match raw {
+        Raw::Text(t) => t,
+        Raw::Number(n) => n.to_string(),
+    });
     text.map(|t| parse(&t).map_err(serde::de::Error::custom))
         .transpose()
 }

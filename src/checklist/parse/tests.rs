@@ -131,6 +131,11 @@ fn template_typos_and_missing_actions_are_errors() {
 fn missing_check_fields_are_reported_even_when_not_applicable() {
     let errs = errors(&GOOD.replace("          query: x\n", ""));
     assert!(errs[0].contains("missing field `query`"), "{errs:?}");
+    let errs = errors(&GOOD.replace("json: {status: ok}", "max_latency: 500"));
+    assert!(
+        errs[0].starts_with("c.yaml:12:24: item `api-health`: invalid duration `500`"),
+        "{errs:?}"
+    );
 }
 
 fn checklist_text(ids: &[String]) -> String {
