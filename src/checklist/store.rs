@@ -104,6 +104,12 @@ impl Store {
                 .context("cannot create hctl_checklist_events")?;
             Store::Sqlite(pool)
         } else {
+            // One direct attempt first: the pool would keep retrying a refused
+            // connection until its acquire timeout.
+            let probe = <sqlx::PgConnection as sqlx::Connection>::connect(url)
+                .await
+                .with_context(|| format!("could not connect to postgres at {shown}"))?;
+            let _ = sqlx::Connection::close(probe).await;
             let pool = PgPoolOptions::new()
                 .max_connections(2)
                 .acquire_timeout(std::time::Duration::from_secs(10))

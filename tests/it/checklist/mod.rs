@@ -208,3 +208,45 @@ fn help_documents_the_format() {
         assert!(run.stdout.contains(part), "{part}: {}", run.stdout);
     }
 }
+
+#[test]
+fn tick_without_items_opens_a_picker_on_a_terminal() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let sb = sandbox();
+    // `script` gives hctl a pseudo-terminal; we press space (select the first
+    // open item) and enter.
+    let line = format!(
+        "{} checklist tick launch --as zed",
+        env!("CARGO_BIN_EXE_hctl")
+    );
+    let mut cmd = Command::new("script");
+    for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("HCTL_")) {
+        cmd.env_remove(name);
+    }
+    let mut child = cmd
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(sb.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("`script` (util-linux) is installed");
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    stdin.write_all(b" ").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stdin.write_all(b"\r").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let run = sb.run(&["checklist", "log", "launch", "-o", "json"]);
+    let log = json(&run.stdout);
+    assert_eq!(log[0]["item_id"], "briefed", "{log}");
+    assert_eq!(log[0]["actor"], "zed", "{log}");
+}

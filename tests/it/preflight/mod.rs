@@ -194,6 +194,25 @@ fn the_gate_follows_fail_on_and_records_every_attempt() {
 }
 
 #[test]
+fn an_unreachable_tick_database_fails_manual_items_not_the_run() {
+    let sb = sandbox_with(LIST);
+    let closed = peers::closed_port();
+    let db = format!("database_url=postgres://hctl:secret@{closed}/ticks");
+    let run = sb.run(&["preflight", "--only", "signoff", "--set", &db, "-o", "json"]);
+    run.code(1);
+    let item = &json(&run.stdout)["items"][0];
+    assert_eq!(item["status"], "error", "{item}");
+    assert!(
+        item["detail"]
+            .as_str()
+            .unwrap()
+            .contains("cannot read ticks"),
+        "{item}"
+    );
+    assert!(!run.stdout.contains("secret"), "{}", run.stdout);
+}
+
+#[test]
 fn junit_and_markdown_views() {
     let addr = fake_serve();
     let sb = sandbox_with(LIST);
