@@ -11,6 +11,7 @@
 
 pub mod discover;
 mod parse;
+pub mod status;
 pub mod store;
 pub mod template;
 

@@ -102,6 +102,17 @@ mod tests {
         assert_eq!(render("no template", &lookup).unwrap(), "no template");
     }
 
+    proptest::proptest! {
+        // Any text renders or fails with a typed error; text without `{{` is untouched.
+        #[test]
+        fn never_panics(text in "\\PC{0,80}") {
+            let rendered = render(&text, &lookup);
+            if !text.contains("{{") {
+                proptest::prop_assert_eq!(rendered, Ok(text));
+            }
+        }
+    }
+
     #[test]
     fn errors_say_which() {
         assert_eq!(

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use super::preflight::{deps, lookup, print_report};
+use crate::checklist::status::{bar, status_of};
 use crate::checklist::store::{Store, Tick, ticks};
 use crate::checklist::{self, Action, Checklist, discover};
 use crate::exit::{Exit, usage};
@@ -321,80 +322,6 @@ fn choose(c: &Checklist, state: &BTreeMap<String, Tick>, action: &str) -> Result
         .collect())
 }
 
-#[derive(Serialize)]
-struct SectionStatus {
-    name: String,
-    automated: usize,
-    manual: usize,
-    ticked: usize,
-    open_critical: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct Removed {
-    item_id: String,
-    actor: String,
-    at: chrono::DateTime<Utc>,
-}
-
-#[derive(Serialize)]
-struct ChecklistStatus {
-    name: String,
-    sections: Vec<SectionStatus>,
-    /// Ticked ids no longer in the file: reported, never dropped.
-    removed: Vec<Removed>,
-}
-
-fn checklist_status(c: &Checklist, state: &BTreeMap<String, Tick>) -> ChecklistStatus {
-    let sections = c
-        .sections
-        .iter()
-        .map(|s| {
-            let manual: Vec<_> = s
-                .items
-                .iter()
-                .filter(|e| matches!(e.action, Action::Manual))
-                .collect();
-            SectionStatus {
-                name: s.name.clone(),
-                automated: s.items.len() - manual.len(),
-                manual: manual.len(),
-                ticked: manual.iter().filter(|e| state.contains_key(&e.id)).count(),
-                open_critical: manual
-                    .iter()
-                    .filter(|e| e.severity == Severity::Critical && !state.contains_key(&e.id))
-                    .map(|e| e.id.clone())
-                    .collect(),
-            }
-        })
-        .collect();
-    let removed = state
-        .iter()
-        .filter(|(id, _)| c.find(id).is_none())
-        .map(|(id, t)| Removed {
-            item_id: id.clone(),
-            actor: t.actor.clone(),
-            at: t.at,
-        })
-        .collect();
-    ChecklistStatus {
-        name: c.name.clone(),
-        sections,
-        removed,
-    }
-}
-
-fn bar(done: usize, total: usize) -> String {
-    const WIDTH: usize = 20;
-    let filled = (done * WIDTH).checked_div(total).unwrap_or(WIDTH);
-    let pct = (done * 100).checked_div(total).unwrap_or(100);
-    format!(
-        "{}{} {pct:>3}%",
-        "█".repeat(filled),
-        "░".repeat(WIDTH - filled)
-    )
-}
-
 async fn status(ctx: &Ctx, args: StatusArgs) -> Result<Exit> {
     table_or_json(ctx, "status")?;
     let names: Vec<String> = args.name.into_iter().collect();
@@ -402,7 +329,7 @@ async fn status(ctx: &Ctx, args: StatusArgs) -> Result<Exit> {
     let url = ctx.settings()?.require("database_url")?;
     let mut all = Vec::new();
     for c in &checklists {
-        all.push(checklist_status(c, &Store::read_ticks(url, &c.name).await?));
+        all.push(status_of(c, &Store::read_ticks(url, &c.name).await?));
     }
     if ctx.format() == Format::Json {
         output::print_json(&all)?;
@@ -509,7 +436,7 @@ async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit> {
         &Progress::new(&ctx.style),
     )
     .await;
-    for r in checklist_status(&c, &state).removed {
+    for r in status_of(&c, &state).removed {
         items.push(
             Item::new(
                 r.item_id.clone(),
