@@ -102,6 +102,14 @@ async fn https_checks_use_ca_file_and_fail_on_untrusted() {
     let o = once(&format!("kind: http\nurl: {url}\n")).await;
     assert_eq!(o.status, Status::Error, "{o:?}");
     one_line(&o);
+    let selfsigned = peers::https(&peers::self_signed(&["localhost"]), peers::ok_json("{}"));
+    let url = format!("https://localhost:{}/", selfsigned.port());
+    assert_eq!(
+        once(&format!("kind: http\nurl: {url}\n")).await.status,
+        Status::Error
+    );
+    let o = once(&format!("kind: http\nurl: {url}\ninsecure: true\n")).await;
+    assert_eq!(o.status, Status::Pass, "{o:?}");
 }
 
 #[tokio::test]
