@@ -147,10 +147,19 @@ pub fn http(b: Behaviour) -> SocketAddr {
     addr
 }
 
-/// A TLS peer serving `chain`; `hang` makes it go silent after the handshake.
+/// A TLS peer serving `cert` (TLS 1.2 and 1.3).
 pub fn https(cert: &Cert, b: Behaviour) -> SocketAddr {
+    https_with(cert, b, rustls::DEFAULT_VERSIONS)
+}
+
+/// A TLS peer speaking only the given protocol versions.
+pub fn https_with(
+    cert: &Cert,
+    b: Behaviour,
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) -> SocketAddr {
     hctl::init_crypto();
-    let config = rustls::ServerConfig::builder()
+    let config = rustls::ServerConfig::builder_with_protocol_versions(versions)
         .with_no_client_auth()
         .with_single_cert(
             cert.chain.clone(),

@@ -81,6 +81,33 @@ async fn tls13_minimum_rejects_servers_accepting_tls12() {
     .await;
     assert_eq!(o.status, Status::Fail, "{o:?}");
     assert!(o.detail.contains("accepts TLS 1.2"), "{o:?}");
+    let only13 = peers::https_with(
+        &ca.leaf(&["localhost"], -1, 90),
+        peers::ok_json("{}"),
+        &[&rustls::version::TLS13],
+    );
+    let o = once(&tls_yaml(
+        only13.port(),
+        "localhost",
+        &ca_file,
+        "min_protocol: \"1.3\"\n",
+    ))
+    .await;
+    assert_eq!(o.status, Status::Pass, "{o:?}");
+    let only12 = peers::https_with(
+        &ca.leaf(&["localhost"], -1, 90),
+        peers::ok_json("{}"),
+        &[&rustls::version::TLS12],
+    );
+    let o = once(&tls_yaml(
+        only12.port(),
+        "localhost",
+        &ca_file,
+        "min_protocol: \"1.3\"\n",
+    ))
+    .await;
+    assert_eq!(o.status, Status::Fail, "{o:?}");
+    assert!(o.detail.contains("negotiated TLS 1.2"), "{o:?}");
 }
 
 #[tokio::test]
