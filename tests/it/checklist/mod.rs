@@ -233,7 +233,8 @@ fn tick_without_items_opens_a_picker_on_a_terminal() {
         .spawn()
         .expect("`script` (util-linux) is installed");
     let mut stdin = child.stdin.take().unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(800));
+    // Keys typed early wait in the terminal; the pause only makes that rare.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
     stdin.write_all(b" ").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
     stdin.write_all(b"\r").unwrap();
