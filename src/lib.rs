@@ -7,12 +7,15 @@
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod checklist;
+pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod exit;
 pub mod logging;
 pub mod output;
+pub mod preflight;
 pub mod report;
 pub mod s3;
 pub mod ui;

@@ -81,6 +81,14 @@ pub enum Command {
     /// Show the effective configuration or validate config and YAML files
     #[command(subcommand)]
     Config(commands::config::ConfigCommand),
+    /// Run checklists as a gate: automated checks concurrently, manual items by their ticks
+    Preflight(commands::preflight::PreflightArgs),
+    /// Launch checklists: list, show, tick off, progress, audit log, sign-off report
+    #[command(subcommand, long_about = commands::checklist::FORMAT_HELP)]
+    Checklist(commands::checklist::ChecklistCommand),
+    /// Verify DNS records, a TLS endpoint or security headers, standalone
+    #[command(subcommand)]
+    Verify(commands::verify::VerifyCommand),
     /// Print a shell completion script to stdout
     Completions(commands::docs::CompletionsArgs),
     /// Write the man pages (hctl.1 and one per subcommand)

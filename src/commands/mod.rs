@@ -1,8 +1,11 @@
 //! One thin module per subcommand group: turn clap arguments into typed
 //! options, call the domain code, render the result. [`run`] dispatches.
 
+pub mod checklist;
 pub mod config;
 pub mod docs;
+pub mod preflight;
+pub mod verify;
 
 use std::sync::OnceLock;
 
@@ -61,5 +64,8 @@ pub async fn run(cli: Cli) -> Result<Exit> {
         Command::Config(cmd) => config::run(&ctx, cmd),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(&ctx, args),
+        Command::Preflight(args) => preflight::run(&ctx, args).await,
+        Command::Checklist(cmd) => checklist::run(&ctx, cmd).await,
+        Command::Verify(cmd) => verify::run(&ctx, cmd).await,
     }
 }

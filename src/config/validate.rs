@@ -18,12 +18,14 @@ use super::keys;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
     Config,
+    Checklist,
 }
 
 impl FileKind {
     fn as_str(self) -> &'static str {
         match self {
             FileKind::Config => "config",
+            FileKind::Checklist => "checklist",
         }
     }
 }
@@ -35,7 +37,8 @@ pub struct Target {
     pub path: PathBuf,
 }
 
-/// The files of a project: the config file (explicit or `./hctl.yaml`).
+/// The files of a project: the config file (explicit or `./hctl.yaml`) and
+/// every `checklists/*.y*ml`.
 pub fn project_targets(config: Option<&Path>) -> Vec<Target> {
     let mut targets = Vec::new();
     match config {
@@ -48,6 +51,13 @@ pub fn project_targets(config: Option<&Path>) -> Vec<Target> {
             path: PathBuf::from(super::DEFAULT_FILE),
         }),
         None => {}
+    }
+    let dir = Path::new(crate::checklist::discover::DIR);
+    for path in crate::checklist::discover::all_in(dir).unwrap_or_default() {
+        targets.push(Target {
+            kind: FileKind::Checklist,
+            path,
+        });
     }
     targets
 }
@@ -64,6 +74,7 @@ pub fn validate(target: &Target, vars: &dyn Fn(&str) -> Option<String>) -> Item 
     let started = Instant::now();
     let findings = match target.kind {
         FileKind::Config => config_findings(&target.path, vars),
+        FileKind::Checklist => checklist_findings(&target.path, vars),
     };
     let (status, lines) = if !findings.errors.is_empty() {
         (Status::Fail, &findings.errors)
@@ -142,6 +153,24 @@ pub fn config_findings(path: &Path, vars: &dyn Fn(&str) -> Option<String>) -> Fi
                 }
             }
         }
+    }
+    findings
+}
+
+/// Check a checklist: everything `hctl preflight` would reject. Templates
+/// resolve against the built-in defaults and `HCTL_*` variables, so only
+/// unknown settings are errors, never unset ones.
+pub fn checklist_findings(path: &Path, vars: &dyn Fn(&str) -> Option<String>) -> Findings {
+    let mut findings = Findings::default();
+    let settings = super::Settings::resolve(None, &super::Overrides::default(), vars).ok();
+    let lookup = |key: &str| {
+        settings
+            .as_ref()
+            .and_then(|s| s.get(key))
+            .map(str::to_string)
+    };
+    if let Err(crate::checklist::Invalid(errors)) = crate::checklist::load(path, &lookup) {
+        findings.errors = errors;
     }
     findings
 }

@@ -3,7 +3,11 @@
 
 mod support;
 
+mod checklist;
+mod checks;
 mod cli;
 mod config;
 mod generated;
+mod preflight;
 mod services;
+mod verify;

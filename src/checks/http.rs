@@ -1,0 +1,355 @@
+//! The `http` kind: request a URL and check the status, the latency budget,
+//! fields of a JSON body and response headers. Bodies are read up to
+//! [`BODY_LIMIT`]; larger or non-UTF-8 bodies are reported, never buffered whole.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use reqwest::header::HeaderMap;
+use serde::Deserialize;
+
+use super::{Outcome, duration, one_line, tls_config};
+use crate::report::Status;
+
+/// The most of a body any check reads.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpCheck {
+    pub url: String,
+    /// HTTP method (default GET).
+    #[serde(default)]
+    pub method: Option<String>,
+    /// Request body (e.g. a JSON document for a POST).
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Request headers to send (e.g. `content-type`, `authorization`).
+    #[serde(default)]
+    pub request_headers: BTreeMap<String, String>,
+    /// Expected status codes (default: any 2xx).
+    #[serde(default)]
+    pub status: Option<StatusSpec>,
+    /// Fail when the response headers take longer than this.
+    #[serde(default, deserialize_with = "duration::optional")]
+    pub max_latency: Option<Duration>,
+    /// Dotted JSON paths (`checks.database`) and the values they must hold.
+    #[serde(default)]
+    pub json: BTreeMap<String, serde_json::Value>,
+    /// Response headers that must contain the given text (case-insensitive).
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Text the body must contain.
+    #[serde(default)]
+    pub body_contains: Option<String>,
+    /// Trust only the certificates in this PEM file.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    /// Accept any certificate (never in production checklists).
+    #[serde(default)]
+    pub insecure: bool,
+}
+
+/// TLS options of HTTP-speaking kinds.
+#[derive(Debug, Clone, Default)]
+pub struct TlsOptions {
+    pub ca_file: Option<PathBuf>,
+    pub insecure: bool,
+}
+
+/// One status or several.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum StatusSpec {
+    One(u16),
+    Any(Vec<u16>),
+}
+
+impl StatusSpec {
+    fn allows(&self, code: u16) -> bool {
+        match self {
+            StatusSpec::One(c) => *c == code,
+            StatusSpec::Any(cs) => cs.contains(&code),
+        }
+    }
+}
+
+/// A response, its body capped at [`BODY_LIMIT`].
+pub struct Fetched {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+    pub truncated: bool,
+    /// Time until the response headers arrived.
+    pub latency: Duration,
+}
+
+/// Send one request. The caller's timeout bounds the whole exchange.
+pub async fn fetch(method: &str, url: &str, tls: &TlsOptions) -> Result<Fetched> {
+    send(method, url, tls, &BTreeMap::new(), None).await
+}
+
+/// Send one request with headers and an optional body.
+pub async fn send(
+    method: &str,
+    url: &str,
+    tls: &TlsOptions,
+    headers: &BTreeMap<String, String>,
+    body: Option<&str>,
+) -> Result<Fetched> {
+    let config = tls_config::client(tls.ca_file.as_deref(), tls.insecure, &[b"http/1.1"])?;
+    let client = reqwest::Client::builder()
+        .tls_backend_preconfigured(config)
+        .connect_timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .user_agent(concat!("hctl/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .context("cannot build the HTTP client")?;
+    let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+        .with_context(|| format!("invalid HTTP method `{method}`"))?;
+    let started = Instant::now();
+    let mut request = client.request(method, url);
+    for (name, value) in headers {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    if let Some(body) = body {
+        request = request.body(body.to_string());
+    }
+    let mut response = request
+        .send()
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", request_error(&e)))?;
+    let latency = started.elapsed();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let mut body = Vec::new();
+    let mut truncated = false;
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| anyhow::anyhow!("reading the body: {}", one_line(&e)))?
+    {
+        let room = BODY_LIMIT - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            truncated = true;
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Fetched {
+        status,
+        headers,
+        body,
+        truncated,
+        latency,
+    })
+}
+
+/// A request error in one short line: what failed and the root cause, without
+/// reqwest's repetition of the URL.
+fn request_error(err: &reqwest::Error) -> String {
+    let mut root: &dyn std::error::Error = err;
+    while let Some(next) = root.source() {
+        root = next;
+    }
+    let cause = root.to_string().replace('\n', " ");
+    if err.is_timeout() {
+        format!("timed out: {cause}")
+    } else if err.is_connect() {
+        format!("could not connect: {cause}")
+    } else if std::ptr::eq(root as *const _ as *const u8, err as *const _ as *const u8) {
+        one_line(err)
+    } else {
+        format!("request failed: {cause}")
+    }
+}
+
+pub async fn run(check: &HttpCheck) -> Outcome {
+    let method = check.method.as_deref().unwrap_or("GET");
+    let tls = TlsOptions {
+        ca_file: check.ca_file.clone(),
+        insecure: check.insecure,
+    };
+    let sent = send(
+        method,
+        &check.url,
+        &tls,
+        &check.request_headers,
+        check.body.as_deref(),
+    );
+    let fetched = match sent.await {
+        Ok(f) => f,
+        Err(err) => return Outcome::error(format!("{method} {}: {err:#}", check.url)),
+    };
+    evaluate(check, &fetched)
+}
+
+/// Judge a response against the expectations.
+pub fn evaluate(check: &HttpCheck, got: &Fetched) -> Outcome {
+    let mut problems = Vec::new();
+    let status_ok = match &check.status {
+        Some(spec) => spec.allows(got.status),
+        None => (200..300).contains(&got.status),
+    };
+    if !status_ok {
+        let expected = match &check.status {
+            Some(StatusSpec::One(c)) => c.to_string(),
+            Some(StatusSpec::Any(cs)) => format!("{cs:?}"),
+            None => "2xx".into(),
+        };
+        problems.push((
+            Status::Fail,
+            format!("status {} (expected {expected})", got.status),
+        ));
+    }
+    if let Some(budget) = check.max_latency
+        && got.latency > budget
+    {
+        problems.push((
+            Status::Fail,
+            format!(
+                "took {} (budget {})",
+                duration::human(got.latency),
+                duration::human(budget)
+            ),
+        ));
+    }
+    for (name, want) in &check.headers {
+        match got.headers.get(name.as_str()).map(|v| v.to_str()) {
+            None => problems.push((Status::Fail, format!("header `{name}` missing"))),
+            Some(Err(_)) => problems.push((Status::Fail, format!("header `{name}` is not text"))),
+            Some(Ok(v)) if !v.to_ascii_lowercase().contains(&want.to_ascii_lowercase()) => problems
+                .push((
+                    Status::Fail,
+                    format!("header `{name}` is `{v}`, expected it to contain `{want}`"),
+                )),
+            Some(Ok(_)) => {}
+        }
+    }
+    if !check.json.is_empty() {
+        problems.extend(json_problems(check, got));
+    }
+    if let Some(text) = &check.body_contains {
+        let body = String::from_utf8_lossy(&got.body);
+        if !body.contains(text.as_str()) {
+            let more = if got.truncated {
+                " (first 1 MiB read)"
+            } else {
+                ""
+            };
+            problems.push((
+                Status::Fail,
+                format!("body does not contain `{text}`{more}"),
+            ));
+        }
+    }
+    let ok = format!("{} in {}", got.status, duration::human(got.latency));
+    Outcome::from_findings(ok, problems)
+}
+
+fn json_problems(check: &HttpCheck, got: &Fetched) -> Vec<(Status, String)> {
+    if got.truncated {
+        return vec![(
+            Status::Fail,
+            "body larger than 1 MiB, not parsed as JSON".into(),
+        )];
+    }
+    let doc: serde_json::Value = match serde_json::from_slice(&got.body) {
+        Ok(doc) => doc,
+        Err(err) => return vec![(Status::Fail, format!("body is not JSON: {err}"))],
+    };
+    let mut problems = Vec::new();
+    for (path, want) in &check.json {
+        let pointer = format!("/{}", path.replace('.', "/"));
+        match doc.pointer(&pointer) {
+            None => problems.push((Status::Fail, format!("JSON `{path}` missing"))),
+            Some(v) if !same(v, want) => problems.push((
+                Status::Fail,
+                format!("JSON `{path}` is {v}, expected {want}"),
+            )),
+            Some(_) => {}
+        }
+    }
+    problems
+}
+
+/// Equal, treating YAML scalars loosely: `200` matches `"200"`.
+fn same(got: &serde_json::Value, want: &serde_json::Value) -> bool {
+    got == want
+        || match (got, want) {
+            (serde_json::Value::String(g), w) | (w, serde_json::Value::String(g)) => {
+                !w.is_string()
+                    && !w.is_object()
+                    && !w.is_array()
+                    && g.as_str() == w.to_string().as_str()
+            }
+            _ => false,
+        }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fetched(status: u16, body: &str, latency_ms: u64) -> Fetched {
+        Fetched {
+            status,
+            headers: HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+            truncated: false,
+            latency: Duration::from_millis(latency_ms),
+        }
+    }
+
+    fn check(yaml: &str) -> HttpCheck {
+        serde_saphyr::from_str(yaml).unwrap()
+    }
+
+    #[test]
+    fn json_fields_status_and_latency() {
+        let c = check(
+            "url: http://x\njson: {status: ok, checks.database: ok, count: 3}\nmax_latency: 100ms\n",
+        );
+        let ok = evaluate(
+            &c,
+            &fetched(
+                200,
+                r#"{"status":"ok","checks":{"database":"ok"},"count":3}"#,
+                5,
+            ),
+        );
+        assert_eq!(ok.status, Status::Pass, "{ok:?}");
+        let bad = evaluate(&c, &fetched(503, r#"{"status":"down","checks":{}}"#, 300));
+        assert_eq!(bad.status, Status::Fail);
+        for part in [
+            "status 503",
+            "took 300ms",
+            "`status` is \"down\"",
+            "`checks.database` missing",
+        ] {
+            assert!(bad.detail.contains(part), "{part}: {}", bad.detail);
+        }
+        assert!(!bad.detail.contains('\n'));
+    }
+
+    #[test]
+    fn non_json_and_non_utf8_bodies_fail_in_one_line() {
+        let c = check("url: http://x\njson: {a: 1}\nbody_contains: hi\n");
+        let mut f = fetched(200, "", 1);
+        f.body = vec![0xff, 0xfe, 0x00, 0x80];
+        let o = evaluate(&c, &f);
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.detail.contains("not JSON"), "{}", o.detail);
+        assert!(!o.detail.contains('\n'));
+    }
+
+    #[test]
+    fn loose_scalar_match() {
+        assert!(same(&serde_json::json!("200"), &serde_json::json!(200)));
+        assert!(same(&serde_json::json!(true), &serde_json::json!("true")));
+        assert!(!same(&serde_json::json!("x"), &serde_json::json!(1)));
+    }
+}

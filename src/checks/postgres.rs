@@ -1,0 +1,131 @@
+//! The `postgres` kind: reachable, server version ≥ N, migrations current
+//! (`hctl_schema_migrations`, see contracts), and connection headroom
+//! (connections in use vs `max_connections`). Each expectation is one
+//! optional field and one finding, so a new one (e.g. backup age) is a field
+//! and a function.
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use sqlx::{Connection, PgConnection, Row};
+
+use super::{Deps, Outcome};
+use crate::config::redact::redact_url;
+use crate::report::Status;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostgresCheck {
+    /// Connection URL, usually `{{ env.database_url }}`.
+    pub url: String,
+    /// Minimum server major version, e.g. 15.
+    #[serde(default)]
+    pub min_version: Option<u32>,
+    /// The schema must be at the version this hctl knows (or `schema_version`).
+    #[serde(default)]
+    pub migrations_current: bool,
+    /// Expected schema version (default: the latest migration compiled into hctl).
+    #[serde(default)]
+    pub schema_version: Option<i64>,
+    /// Fail when more than this percentage of `max_connections` is in use.
+    #[serde(default)]
+    pub max_connections_pct: Option<f64>,
+}
+
+pub async fn run(check: &PostgresCheck, deps: &Deps) -> Outcome {
+    let shown = redact_url(&check.url);
+    let mut conn = match PgConnection::connect(&check.url).await {
+        Ok(conn) => conn,
+        Err(err) => {
+            return Outcome::error(format!(
+                "could not connect to postgres at {shown}: {}",
+                super::one_line(&err)
+            ));
+        }
+    };
+    match inspect(check, deps, &mut conn).await {
+        Ok(outcome) => outcome,
+        Err(err) => Outcome::error(format!("{shown}: {err:#}").replace('\n', " ")),
+    }
+}
+
+async fn inspect(check: &PostgresCheck, deps: &Deps, conn: &mut PgConnection) -> Result<Outcome> {
+    let mut problems = Vec::new();
+    let mut facts = Vec::new();
+
+    let version_num: String = sqlx::query_scalar("SHOW server_version_num")
+        .fetch_one(&mut *conn)
+        .await
+        .context("reading the server version")?;
+    let major = version_num.parse::<u32>().unwrap_or(0) / 10_000;
+    facts.push(format!("PostgreSQL {major}"));
+    if let Some(min) = check.min_version
+        && major < min
+    {
+        problems.push((
+            Status::Fail,
+            format!("server version {major} is below {min}"),
+        ));
+    }
+
+    if check.migrations_current || check.schema_version.is_some() {
+        let want = check.schema_version.or(deps.latest_schema);
+        match schema_version(conn).await? {
+            None => problems.push((
+                Status::Fail,
+                "no migrations applied (hctl_schema_migrations missing)".into(),
+            )),
+            Some(have) => {
+                facts.push(format!("schema {have}"));
+                match want {
+                    Some(want) if have < want => problems.push((
+                        Status::Fail,
+                        format!("schema version {have}, expected {want}: run `hctl db migrate`"),
+                    )),
+                    Some(want) if have > want => problems.push((
+                        Status::Fail,
+                        format!("schema version {have} is newer than the expected {want}"),
+                    )),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    if let Some(limit) = check.max_connections_pct {
+        let row = sqlx::query(
+            "SELECT (SELECT count(*) FROM pg_stat_activity)::bigint AS used, current_setting('max_connections')::bigint AS max",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .context("reading connection usage")?;
+        let used: i64 = row.try_get("used")?;
+        let max: i64 = row.try_get("max")?;
+        let pct = used as f64 * 100.0 / max.max(1) as f64;
+        facts.push(format!("{used}/{max} connections"));
+        if pct > limit {
+            problems.push((
+                Status::Fail,
+                format!("{used} of {max} connections in use ({pct:.0}% > {limit}%)"),
+            ));
+        }
+    }
+    Ok(Outcome::from_findings(facts.join(", "), problems))
+}
+
+/// `max(version)` of `hctl_schema_migrations`, `None` when the table is absent.
+async fn schema_version(conn: &mut PgConnection) -> Result<Option<i64>> {
+    let exists: bool =
+        sqlx::query_scalar("SELECT to_regclass('hctl_schema_migrations') IS NOT NULL")
+            .fetch_one(&mut *conn)
+            .await
+            .context("looking for hctl_schema_migrations")?;
+    if !exists {
+        return Ok(None);
+    }
+    let version: Option<i64> =
+        sqlx::query_scalar("SELECT max(version)::bigint FROM hctl_schema_migrations")
+            .fetch_one(&mut *conn)
+            .await
+            .context("reading the schema version")?;
+    Ok(Some(version.unwrap_or(0)))
+}

@@ -1,0 +1,157 @@
+//! `hctl preflight`: run checklists as a gate.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use anyhow::Result;
+use chrono::Utc;
+use clap::{Args, ValueEnum};
+
+use super::Ctx;
+use crate::checklist::store::Store;
+use crate::checklist::{self, Action, Checklist, discover};
+use crate::checks::{Deps, duration};
+use crate::config::Settings;
+use crate::exit::{Exit, usage};
+use crate::output;
+use crate::preflight::{self, Manual, Options, Selection};
+use crate::report::{Report, Severity};
+use crate::s3::S3Target;
+use crate::ui::progress::Progress;
+
+#[derive(Debug, Args)]
+pub struct PreflightArgs {
+    /// Checklist file or name (`pre-launch` → checklists/pre-launch.yaml); repeatable; default: every file in checklists/
+    #[arg(short = 'c', long = "checklist", value_name = "FILE|NAME")]
+    pub checklists: Vec<String>,
+    /// Run only items with this tag (repeatable: any of them)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Run only this item id (repeatable)
+    #[arg(long, value_name = "ID")]
+    pub only: Vec<String>,
+    /// Leave out this item id (repeatable)
+    #[arg(long, value_name = "ID")]
+    pub exclude: Vec<String>,
+    /// Lowest severity whose failure fails the run (exit 1)
+    #[arg(long, value_enum, default_value_t = FailOn::Critical)]
+    pub fail_on: FailOn,
+    /// Checks in flight at once
+    #[arg(long, default_value_t = preflight::DEFAULT_CONCURRENCY, value_name = "N")]
+    pub concurrency: usize,
+    /// Do not count unticked manual items as failures (they are skipped)
+    #[arg(long)]
+    pub skip_manual: bool,
+    /// Overall time limit; checks still running then fail with a timeout (e.g. 90s, 5m)
+    #[arg(long, default_value = "5m", value_name = "DURATION")]
+    pub deadline: String,
+}
+
+/// `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Only failed critical items fail the run.
+    Critical,
+    /// Failed warning and critical items fail the run.
+    Warning,
+}
+
+impl FailOn {
+    pub fn severity(self) -> Severity {
+        match self {
+            FailOn::Critical => Severity::Critical,
+            FailOn::Warning => Severity::Warning,
+        }
+    }
+}
+
+/// `{{ env.KEY }}` lookups from the selected environment.
+pub(crate) fn lookup(settings: &Settings) -> impl Fn(&str) -> Option<String> + '_ {
+    |key| settings.get(key).map(str::to_string)
+}
+
+/// What checks need from the settings.
+pub(crate) fn deps(settings: &Settings) -> Deps {
+    Deps {
+        s3: S3Target {
+            endpoint: settings.get("s3.endpoint").map(str::to_string),
+            region: settings.get("s3.region").unwrap_or("us-east-1").to_string(),
+            force_path_style: settings.flag("s3.force_path_style"),
+        },
+        latest_schema: None,
+    }
+}
+
+/// Render a report to stdout in the selected format.
+pub(crate) fn print_report(ctx: &Ctx, report: &Report) -> Result<()> {
+    let mut out = Vec::new();
+    report.render(ctx.format(), &ctx.style, &mut out)?;
+    output::print(&String::from_utf8_lossy(&out))?;
+    Ok(())
+}
+
+/// Current ticks of the checklists' manual items, from the environment's database.
+pub(crate) async fn manual_state(settings: &Settings, checklists: &[Checklist]) -> Manual {
+    let Some(url) = settings.get("database_url") else {
+        return Manual::Unknown("`database_url` is not set".into());
+    };
+    let mut ticks = BTreeMap::new();
+    for c in checklists {
+        match Store::read_ticks(url, &c.name).await {
+            Ok(found) => ticks.extend(found.into_iter().map(|(id, t)| ((c.name.clone(), id), t))),
+            Err(err) => return Manual::Unknown(format!("{err:#}").replace('\n', " ")),
+        }
+    }
+    Manual::Ticks(ticks)
+}
+
+pub async fn run(ctx: &Ctx, args: PreflightArgs) -> Result<Exit> {
+    let deadline =
+        duration::parse(&args.deadline).map_err(|e| usage(format!("--deadline: {e}")))?;
+    if args.concurrency == 0 {
+        return Err(usage("--concurrency must be at least 1"));
+    }
+    let paths = discover::resolve(&args.checklists)?;
+    let settings = ctx.settings()?;
+    let checklists = checklist::load_all(&paths, &lookup(settings))?;
+    let selection = Selection {
+        tags: args.tags,
+        only: args.only,
+        exclude: args.exclude,
+    };
+    let plan = preflight::select(&checklists, &selection)?;
+    if plan.is_empty() {
+        output::note(&ctx.style, "no items selected");
+    }
+    let has_manual = plan
+        .iter()
+        .any(|p| matches!(p.entry.action, Action::Manual));
+    let manual = if args.skip_manual {
+        Manual::Skip
+    } else if has_manual {
+        manual_state(settings, &checklists).await
+    } else {
+        Manual::Ticks(BTreeMap::new())
+    };
+    let started_at = Utc::now();
+    let started = Instant::now();
+    let progress = Progress::new(&ctx.style);
+    let opts = Options {
+        concurrency: args.concurrency,
+        deadline,
+    };
+    let items = preflight::run(&plan, &opts, &deps(settings), &manual, &progress).await;
+    let report = Report::new(
+        "preflight",
+        Some(settings.env.clone()),
+        started_at,
+        started.elapsed(),
+        items,
+    );
+    print_report(ctx, &report)?;
+    Ok(if report.passed(args.fail_on.severity()) {
+        Exit::Success
+    } else {
+        Exit::Failed
+    })
+}

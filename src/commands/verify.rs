@@ -1,0 +1,201 @@
+//! `hctl verify dns | tls | headers`: one check, standalone, with the same
+//! engines (and the same report) as the preflight kinds.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use chrono::Utc;
+use clap::{Args, Subcommand};
+
+use super::Ctx;
+use super::preflight::{deps, print_report};
+use crate::checklist::{Action, DEFAULT_RETRY_DELAY, Entry};
+use crate::checks::dns::{DnsCheck, RecordKind};
+use crate::checks::headers::HeadersCheck;
+use crate::checks::tls::{MinProtocol, TlsCheck};
+use crate::checks::{CheckSpec, duration};
+use crate::exit::{Exit, usage};
+use crate::preflight::{Manual, Planned, run_item};
+use crate::report::{Report, Severity};
+
+#[derive(Debug, Subcommand)]
+pub enum VerifyCommand {
+    /// Look up DNS records and compare them with expected values
+    Dns(DnsArgs),
+    /// Handshake, chain, hostname, expiry and protocol of a TLS endpoint
+    Tls(TlsArgs),
+    /// Security headers of a URL, with an Observatory-compatible score
+    Headers(HeadersArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DnsArgs {
+    /// Name to look up, e.g. healthtracker.com
+    pub name: String,
+    /// Record type: A, AAAA, CNAME, TXT, CAA, MX
+    #[arg(long = "type", short = 't', default_value = "A", value_name = "TYPE")]
+    pub record_type: String,
+    /// A value that must be among the records (repeatable)
+    #[arg(long, value_name = "VALUE")]
+    pub expect: Vec<String>,
+    /// The records must be exactly the --expect values
+    #[arg(long, requires = "expect")]
+    pub exact: bool,
+    /// Nameserver to ask, IP or IP:PORT (default: the system resolver)
+    #[arg(long, value_name = "ADDR")]
+    pub nameserver: Option<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TlsArgs {
+    /// Host to connect to, optionally with a port (default 443)
+    #[arg(value_name = "HOST[:PORT]")]
+    pub target: String,
+    /// Server name for SNI and verification (default: HOST)
+    #[arg(long, value_name = "NAME")]
+    pub servername: Option<String>,
+    /// Fail when the certificate expires in fewer days
+    #[arg(long, default_value_t = 14, value_name = "N")]
+    pub min_days: i64,
+    /// Warn when the certificate expires in fewer days
+    #[arg(long, default_value_t = 30, value_name = "N")]
+    pub warn_days: i64,
+    /// Trust only the certificates in this PEM file (default: system roots)
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Require TLS 1.3 and refuse servers that still accept 1.2
+    #[arg(long)]
+    pub tls13_only: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct HeadersArgs {
+    /// URL to fetch, e.g. https://healthtracker.com/
+    pub url: String,
+    /// Also fail when the score is below this
+    #[arg(long, value_name = "N")]
+    pub min_score: Option<i32>,
+    /// Trust only the certificates in this PEM file
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Time limit per attempt
+    #[arg(long, default_value = "10s", value_name = "DURATION")]
+    pub timeout: String,
+    /// Extra attempts after a failure
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub retries: u32,
+}
+
+pub async fn run(ctx: &Ctx, cmd: VerifyCommand) -> Result<Exit> {
+    let (title, id, spec, common) = match cmd {
+        VerifyCommand::Dns(a) => {
+            let record_type: RecordKind = a.record_type.parse().map_err(usage)?;
+            if let Some(ns) = &a.nameserver {
+                crate::checks::dns::parse_nameserver(ns)
+                    .map_err(|e| usage(format!("--nameserver: {e:#}")))?;
+            }
+            let title = format!("{} {} records", a.name, record_type.as_str());
+            let (equals, contains) = if a.exact {
+                (Some(a.expect), vec![])
+            } else {
+                (None, a.expect)
+            };
+            let spec = CheckSpec::Dns(DnsCheck {
+                name: a.name,
+                record_type,
+                nameserver: a.nameserver,
+                equals,
+                contains,
+            });
+            ("verify dns", title, spec, a.common)
+        }
+        VerifyCommand::Tls(a) => {
+            let (host, port) = split_host_port(&a.target)?;
+            let spec = CheckSpec::Tls(TlsCheck {
+                host,
+                port,
+                servername: a.servername,
+                ca_file: a.ca_file,
+                warn_days: a.warn_days.max(a.min_days),
+                fail_days: a.min_days,
+                min_protocol: a.tls13_only.then_some(MinProtocol::Tls13),
+            });
+            ("verify tls", a.target, spec, a.common)
+        }
+        VerifyCommand::Headers(a) => {
+            let spec = CheckSpec::Headers(HeadersCheck {
+                url: a.url.clone(),
+                min_score: a.min_score,
+                ca_file: a.ca_file,
+                insecure: false,
+            });
+            ("verify headers", a.url, spec, a.common)
+        }
+    };
+    let timeout = duration::parse(&common.timeout).map_err(|e| usage(format!("--timeout: {e}")))?;
+    let planned = Planned {
+        checklist: String::new(),
+        section: String::new(),
+        entry: Entry {
+            id: id.clone(),
+            title: id,
+            description: String::new(),
+            severity: Severity::Critical,
+            owner: None,
+            tags: vec![],
+            action: Action::Check(Box::new(spec)),
+            timeout,
+            retries: common.retries,
+            retry_delay: DEFAULT_RETRY_DELAY,
+            line: 0,
+        },
+    };
+    let settings = ctx.settings()?;
+    let started_at = Utc::now();
+    let started = Instant::now();
+    let deadline = Instant::now()
+        + (timeout + DEFAULT_RETRY_DELAY) * (common.retries + 1)
+        + Duration::from_secs(1);
+    let spinner = crate::ui::progress::Progress::new(&ctx.style);
+    let bar = spinner.spinner(format!("{title} {}", planned.entry.id));
+    let item = run_item(&planned, &deps(settings), &Manual::Skip, deadline).await;
+    bar.finish_and_clear();
+    let report = Report::new(title, None, started_at, started.elapsed(), vec![item]);
+    print_report(ctx, &report)?;
+    Ok(if report.passed(Severity::Warning) {
+        Exit::Success
+    } else {
+        Exit::Failed
+    })
+}
+
+/// `host`, `host:port`, `[v6]:port`.
+fn split_host_port(target: &str) -> Result<(String, u16)> {
+    let bad = || usage(format!("`{target}`: expected HOST or HOST:PORT"));
+    if let Some(rest) = target.strip_prefix('[') {
+        let (host, port) = rest.split_once(']').ok_or_else(bad)?;
+        let port = match port.strip_prefix(':') {
+            Some(p) => p.parse().map_err(|_| bad())?,
+            None => 443,
+        };
+        return Ok((host.to_string(), port));
+    }
+    match target.rsplit_once(':') {
+        Some((host, port)) if !host.contains(':') => {
+            Ok((host.to_string(), port.parse().map_err(|_| bad())?))
+        }
+        _ if target.is_empty() => Err(bad()),
+        _ => Ok((target.to_string(), 443)),
+    }
+}

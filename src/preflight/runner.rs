@@ -1,0 +1,187 @@
+//! The concurrent runner: at most `concurrency` checks in flight, each
+//! attempt bounded by min(item timeout, time left before the deadline), so a
+//! hanging peer costs one timeout and the run always ends by its deadline.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+
+use super::{Manual, Planned};
+use crate::checklist::Action;
+use crate::checks::{self, Deps, Outcome, duration::human};
+use crate::report::{Attempt, Item, Status, millis};
+use crate::ui::progress::Progress;
+
+/// How a run is bounded.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub concurrency: usize,
+    pub deadline: Duration,
+}
+
+/// Spinner lines shown at once; more running checks only move the counter.
+const MAX_SPINNERS: usize = 8;
+
+/// Run the plan; items come back in plan order.
+pub async fn run(
+    plan: &[Planned],
+    opts: &Options,
+    deps: &Deps,
+    manual: &Manual,
+    progress: &Progress,
+) -> Vec<Item> {
+    let deadline = Instant::now() + opts.deadline;
+    let counter = progress.counter(plan.len() as u64, "checks");
+    let spinners = AtomicUsize::new(0);
+    let mut items: Vec<(usize, Item)> = futures::stream::iter(plan.iter().enumerate())
+        .map(|(i, planned)| {
+            let (counter, spinners) = (&counter, &spinners);
+            async move {
+                let spinner =
+                    (spinners.fetch_add(1, Ordering::Relaxed) < MAX_SPINNERS).then(|| {
+                        progress.spinner(format!("{} {}", planned.entry.id, planned.entry.title))
+                    });
+                let item = run_item(planned, deps, manual, deadline).await;
+                if let Some(s) = spinner {
+                    s.finish_and_clear();
+                }
+                spinners.fetch_sub(1, Ordering::Relaxed);
+                counter.inc(1);
+                (i, item)
+            }
+        })
+        .buffer_unordered(opts.concurrency.max(1))
+        .collect()
+        .await;
+    counter.finish_and_clear();
+    progress.clear();
+    items.sort_by_key(|(i, _)| *i);
+    items.into_iter().map(|(_, item)| item).collect()
+}
+
+fn item(planned: &Planned, status: Status, duration: Duration, detail: String) -> Item {
+    let e = &planned.entry;
+    Item::new(
+        e.id.clone(),
+        e.title.clone(),
+        e.severity,
+        status,
+        duration,
+        detail,
+    )
+    .in_section(planned.section.clone())
+}
+
+/// Decide one item.
+pub async fn run_item(planned: &Planned, deps: &Deps, manual: &Manual, deadline: Instant) -> Item {
+    let entry = &planned.entry;
+    let spec = match &entry.action {
+        Action::Check(spec) => spec,
+        Action::NotApplicable { key } => {
+            return item(
+                planned,
+                Status::Skip,
+                Duration::ZERO,
+                format!("not applicable here: `{key}` is not set for this environment"),
+            );
+        }
+        Action::Manual => {
+            let (status, detail) = manual_state(planned, manual);
+            return item(planned, status, Duration::ZERO, detail);
+        }
+    };
+    let started = Instant::now();
+    let tries = entry.retries + 1;
+    let mut attempts = Vec::new();
+    for n in 1..=tries {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            attempts.push(Attempt {
+                status: Status::Error,
+                duration_ms: 0,
+                detail: "not run: the overall deadline was reached".into(),
+            });
+            break;
+        }
+        let limit = entry.timeout.min(left);
+        let attempt_started = Instant::now();
+        let outcome = match tokio::time::timeout(limit, checks::run(spec, deps)).await {
+            Ok(outcome) => outcome,
+            Err(_) if limit < entry.timeout => Outcome::error(format!(
+                "timed out after {} (overall deadline)",
+                human(limit)
+            )),
+            Err(_) => Outcome::error(format!("timed out after {}", human(limit))),
+        };
+        attempts.push(Attempt {
+            status: outcome.status,
+            duration_ms: millis(attempt_started.elapsed()),
+            detail: outcome.detail.replace('\n', " "),
+        });
+        if !outcome.status.is_failure() || n == tries {
+            break;
+        }
+        let pause = entry
+            .retry_delay
+            .min(deadline.saturating_duration_since(Instant::now()));
+        tokio::time::sleep(pause).await;
+    }
+    let last = attempts
+        .last()
+        .cloned()
+        .expect("at least one attempt is recorded");
+    let detail = if attempts.len() > 1 {
+        format!("{} (after {} attempts)", last.detail, attempts.len())
+    } else {
+        last.detail.clone()
+    };
+    let mut result = item(planned, last.status, started.elapsed(), detail);
+    result.attempts = attempts;
+    result
+}
+
+fn manual_state(planned: &Planned, manual: &Manual) -> (Status, String) {
+    let owner = planned
+        .entry
+        .owner
+        .as_deref()
+        .map(|o| format!(" (owner: {o})"))
+        .unwrap_or_default();
+    match manual {
+        Manual::Skip => (
+            Status::Skip,
+            format!("manual{owner}: skipped (--skip-manual)"),
+        ),
+        Manual::Unknown(why) => (
+            Status::Error,
+            format!("manual{owner}: cannot read ticks: {why}"),
+        ),
+        Manual::Ticks(ticks) => {
+            match ticks.get(&(planned.checklist.clone(), planned.entry.id.clone())) {
+                Some(t) => {
+                    let note = t
+                        .note
+                        .as_deref()
+                        .map(|n| format!(": {n}"))
+                        .unwrap_or_default();
+                    (
+                        Status::Pass,
+                        format!(
+                            "ticked by {} at {}{note}",
+                            t.actor,
+                            t.at.format("%Y-%m-%d %H:%M UTC")
+                        ),
+                    )
+                }
+                None => (
+                    Status::Fail,
+                    format!(
+                        "manual{owner}: not ticked (hctl checklist tick {} {})",
+                        planned.checklist, planned.entry.id
+                    ),
+                ),
+            }
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! `hctl checklist` end to end: ticks in SQLite (default) and PostgreSQL,
+//! concurrent ticks both kept, status and --require-complete, the audit log,
+//! the sign-off report, and ticks of items later removed from the file.
+
+use crate::support::Sandbox;
+use crate::support::services::TestDb;
+
+const LIST: &str = "\
+name: launch
+description: test launch
+sections:
+  - name: Morning
+    items:
+      - id: briefed
+        title: Support team briefed
+        owner: Support Lead
+        manual: true
+      - id: contacts
+        title: Contacts filled in
+        severity: warning
+        owner: Launch Coordinator
+        manual: true
+  - name: Evening
+    items:
+      - id: lessons
+        title: Lessons learned documented
+        owner: Launch Coordinator
+        manual: true
+      - id: echo
+        title: Automated echo
+        check: { kind: command, shell: \"echo fine\" }
+";
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+fn sandbox() -> Sandbox {
+    let sb = Sandbox::new();
+    sb.write("checklists/launch.yaml", LIST);
+    sb
+}
+
+#[test]
+fn tick_status_log_and_report_on_sqlite() {
+    let sb = sandbox();
+    let run = sb.run(&["checklist", "list", "-o", "json"]);
+    run.code(0);
+    assert_eq!(json(&run.stdout)[0]["manual"], 3);
+
+    sb.run(&["checklist", "status", "--require-complete"])
+        .code(1);
+    sb.run(&[
+        "checklist",
+        "tick",
+        "launch",
+        "briefed",
+        "--as",
+        "ana",
+        "--note",
+        "all-hands at 9",
+    ])
+    .code(0);
+    sb.run(&["checklist", "tick", "launch", "lessons", "--as", "bo"])
+        .code(0);
+    sb.run(&["checklist", "status", "--require-complete"])
+        .code(0);
+    let run = sb.run(&["checklist", "status", "launch"]);
+    run.code(0);
+    assert!(
+        run.stdout.contains("1/2") && run.stdout.contains("1/1"),
+        "{}",
+        run.stdout
+    );
+
+    sb.run(&["checklist", "untick", "launch", "lessons", "--as", "bo"])
+        .code(0);
+    let run = sb.run(&["checklist", "status", "-o", "json", "--require-complete"]);
+    run.code(1);
+    assert_eq!(
+        json(&run.stdout)[0]["sections"][1]["open_critical"][0],
+        "lessons"
+    );
+
+    let run = sb.run(&["checklist", "log", "launch", "-o", "json"]);
+    let log = json(&run.stdout);
+    let actions: Vec<_> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {}",
+                e["action"].as_str().unwrap(),
+                e["item_id"].as_str().unwrap(),
+                e["actor"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        ["tick briefed ana", "tick lessons bo", "untick lessons bo"]
+    );
+
+    let run = sb.run(&["checklist", "report", "launch", "-o", "markdown"]);
+    run.code(1);
+    for part in [
+        "ticked by ana at",
+        "all-hands at 9",
+        "`echo fine` exited 0",
+        "not ticked",
+        "## Sign-off",
+    ] {
+        assert!(run.stdout.contains(part), "{part}: {}", run.stdout);
+    }
+
+    let run = sb.run(&["checklist", "tick", "launch", "nope", "--as", "x"]);
+    run.code(2);
+    let run = sb.run(&["checklist", "tick", "launch", "--as", "x"]);
+    run.code(2);
+    assert!(run.stderr.contains("not a terminal"), "{}", run.stderr);
+}
+
+#[test]
+fn ticks_of_removed_items_are_reported_not_dropped() {
+    let sb = sandbox();
+    sb.run(&["checklist", "tick", "launch", "contacts", "--as", "ana"])
+        .code(0);
+    sb.write(
+        "checklists/launch.yaml",
+        &LIST.replace("id: contacts", "id: contact-list"),
+    );
+    let run = sb.run(&["checklist", "status", "launch"]);
+    run.code(0);
+    assert!(
+        run.stderr.contains("`contacts` was ticked by ana")
+            && run.stderr.contains("no longer in checklist"),
+        "{}",
+        run.stderr
+    );
+    let run = sb.run(&["checklist", "report", "launch", "-o", "json", "--no-checks"]);
+    let doc = json(&run.stdout);
+    let removed: Vec<_> = doc["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["section"] == "removed")
+        .collect();
+    assert_eq!(removed.len(), 1, "{doc}");
+    assert_eq!(removed[0]["id"], "contacts");
+    let run = sb.run(&["checklist", "log", "launch"]);
+    assert!(run.stdout.contains("contacts (removed)"), "{}", run.stdout);
+}
+
+#[test]
+fn concurrent_ticks_on_postgres_are_both_kept() {
+    let db = TestDb::new();
+    let sb = sandbox();
+    let set = format!("database_url={}", db.url);
+    let mut children: Vec<_> = ["ana", "bo", "cy", "di"]
+        .iter()
+        .map(|who| {
+            sb.cmd(&[
+                "checklist",
+                "tick",
+                "launch",
+                "briefed",
+                "--as",
+                who,
+                "--set",
+                &set,
+            ])
+            .spawn()
+            .unwrap()
+        })
+        .collect();
+    for child in &mut children {
+        assert!(child.wait().unwrap().success());
+    }
+    let run = sb.run(&["checklist", "log", "launch", "-o", "json", "--set", &set]);
+    run.code(0);
+    let mut who: Vec<_> = json(&run.stdout)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["actor"].as_str().unwrap().to_string())
+        .collect();
+    who.sort();
+    assert_eq!(who, ["ana", "bo", "cy", "di"]);
+    let run = sb.run(&["checklist", "show", "launch", "-o", "json", "--set", &set]);
+    assert!(
+        json(&run.stdout)[0]["ticked"]["actor"].is_string(),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn help_documents_the_format() {
+    let run = Sandbox::new().run(&["checklist", "--help"]);
+    run.code(0);
+    for part in [
+        "manual: true",
+        "{{ env.KEY }}",
+        "retry_delay",
+        "file:line:column",
+    ] {
+        assert!(run.stdout.contains(part), "{part}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn tick_without_items_opens_a_picker_on_a_terminal() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let sb = sandbox();
+    // `script` gives hctl a pseudo-terminal; we press space (select the first
+    // open item) and enter.
+    let line = format!(
+        "{} checklist tick launch --as zed",
+        env!("CARGO_BIN_EXE_hctl")
+    );
+    let mut cmd = Command::new("script");
+    for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("HCTL_")) {
+        cmd.env_remove(name);
+    }
+    let mut child = cmd
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(sb.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("`script` (util-linux) is installed");
+    let mut stdin = child.stdin.take().unwrap();
+    // Keys typed early wait in the terminal; the pause only makes that rare.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    stdin.write_all(b" ").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stdin.write_all(b"\r").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let run = sb.run(&["checklist", "log", "launch", "-o", "json"]);
+    let log = json(&run.stdout);
+    assert_eq!(log[0]["item_id"], "briefed", "{log}");
+    assert_eq!(log[0]["actor"], "zed", "{log}");
+}

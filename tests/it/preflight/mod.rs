@@ -1,0 +1,355 @@
+//! `hctl preflight` end to end: validation before running (exit 2), the gate
+//! (exit 0/1 per --fail-on), every output format, selection flags, retries
+//! recorded as attempts, the overall deadline, manual items and ticks, and
+//! the shipped checklists against a server that behaves like `hctl serve`.
+
+use std::time::{Duration, Instant};
+
+use crate::checks::peers::{self, Behaviour};
+use crate::support::Sandbox;
+
+const SECURE: &[(&str, &str)] = &[
+    (
+        "content-security-policy",
+        "default-src 'none'; frame-ancestors 'none'",
+    ),
+    (
+        "strict-transport-security",
+        "max-age=63072000; includeSubDomains",
+    ),
+    ("x-frame-options", "DENY"),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("content-type", "application/json"),
+];
+
+fn respond(status: u16, body: &str) -> Behaviour {
+    Behaviour::Respond {
+        status,
+        headers: SECURE
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+/// A peer answering like `hctl serve` does per SPEC.md.
+pub fn fake_serve() -> std::net::SocketAddr {
+    peers::http(Behaviour::Routes(vec![
+        (
+            "GET /api/healthz",
+            respond(
+                200,
+                r#"{"status":"ok","version":"0.1.0","checks":{"database":"ok","storage":"ok","cache":"disabled"}}"#,
+            ),
+        ),
+        ("GET /api/readyz", respond(200, r#"{"status":"ready"}"#)),
+        (
+            "GET /metrics",
+            respond(
+                200,
+                "# TYPE http_requests_total counter\nhttp_requests_total 1\n",
+            ),
+        ),
+        (
+            "GET /api/openapi.json",
+            respond(200, r#"{"openapi":"3.1.0","paths":{"/api/entries":{}}}"#),
+        ),
+        (
+            "POST /api/auth/login",
+            respond(
+                401,
+                r#"{"error":{"code":"unauthorized","message":"bad credentials"}}"#,
+            ),
+        ),
+        ("GET /api/me", respond(401, "{}")),
+        ("DELETE /api/me", respond(401, "{}")),
+        ("GET /api/me/export", respond(401, "{}")),
+        ("GET /api/me/consents", respond(401, "{}")),
+        ("GET /api/feature-flags", respond(401, "{}")),
+    ]))
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+const LIST: &str = "\
+name: gate
+sections:
+  - name: Web
+    items:
+      - id: up
+        title: API up
+        tags: [local]
+        check: { kind: http, url: \"{{ env.url }}/api/healthz\", json: { status: ok } }
+      - id: flaky
+        title: Optional thing
+        severity: warning
+        tags: [local]
+        retries: 2
+        retry_delay: 10ms
+        check: { kind: http, url: \"{{ env.url }}/nope\" }
+      - id: signoff
+        title: Signed off
+        owner: CTO
+        manual: true
+";
+
+fn sandbox_with(list: &str) -> Sandbox {
+    let sb = Sandbox::new();
+    sb.write("checklists/gate.yaml", list);
+    sb
+}
+
+#[test]
+fn invalid_checklists_exit_2_before_anything_runs() {
+    let sb = Sandbox::new();
+    sb.write(
+        "checklists/bad.yaml",
+        "name: bad\nsections:\n  - name: s\n    items:\n      - id: a\n        title: runs\n        check: { kind: command, shell: \"touch ran\" }\n      - id: b\n        title: typo\n        timeout: 5x\n        check: { kind: htp, url: x }\n",
+    );
+    let run = sb.run(&["preflight"]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains("checklists/bad.yaml:10:18: invalid duration `5x`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("checklists/bad.yaml:11:")
+            && run.stderr.contains("unknown check kind `htp`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !sb.path().join("ran").exists(),
+        "nothing may run when a checklist is invalid"
+    );
+    let run = sb.run(&["config", "validate"]);
+    run.code(2);
+    assert!(
+        run.stdout.contains("checklists/bad.yaml") && run.stdout.contains("FAIL"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_gate_follows_fail_on_and_records_every_attempt() {
+    let addr = fake_serve();
+    let sb = sandbox_with(LIST);
+    let url = format!("url=http://{addr}");
+    let run = sb.run(&["preflight", "--skip-manual", "--set", &url, "-o", "json"]);
+    run.code(0);
+    let doc = json(&run.stdout);
+    assert_eq!(doc["summary"]["pass"], 1, "{doc}");
+    assert_eq!(doc["summary"]["skip"], 1, "{doc}");
+    let flaky = &doc["items"][1];
+    assert_eq!(flaky["status"], "fail");
+    assert_eq!(flaky["attempts"].as_array().unwrap().len(), 3, "{flaky}");
+    assert!(
+        flaky["detail"].as_str().unwrap().contains("status 404"),
+        "{flaky}"
+    );
+
+    sb.run(&[
+        "preflight",
+        "--skip-manual",
+        "--set",
+        &url,
+        "--fail-on",
+        "warning",
+    ])
+    .code(1);
+    // Manual items fail until ticked.
+    let run = sb.run(&["preflight", "--set", &url, "--only", "signoff"]);
+    run.code(1);
+    assert!(run.stdout.contains("not ticked"), "{}", run.stdout);
+    sb.run_with(
+        &["checklist", "tick", "gate", "signoff", "--note", "ok by me"],
+        &[("USER", "cto")],
+    )
+    .code(0);
+    let run = sb.run(&[
+        "preflight",
+        "--set",
+        &url,
+        "--only",
+        "signoff",
+        "-o",
+        "json",
+    ]);
+    run.code(0);
+    assert!(
+        json(&run.stdout)["items"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("ticked by cto"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn an_unreachable_tick_database_fails_manual_items_not_the_run() {
+    let sb = sandbox_with(LIST);
+    let closed = peers::closed_port();
+    let db = format!("database_url=postgres://hctl:secret@{closed}/ticks");
+    let run = sb.run(&["preflight", "--only", "signoff", "--set", &db, "-o", "json"]);
+    run.code(1);
+    let item = &json(&run.stdout)["items"][0];
+    assert_eq!(item["status"], "error", "{item}");
+    assert!(
+        item["detail"]
+            .as_str()
+            .unwrap()
+            .contains("cannot read ticks"),
+        "{item}"
+    );
+    assert!(!run.stdout.contains("secret"), "{}", run.stdout);
+}
+
+#[test]
+fn junit_and_markdown_views() {
+    let addr = fake_serve();
+    let sb = sandbox_with(LIST);
+    let url = format!("url=http://{addr}");
+    let run = sb.run(&[
+        "preflight",
+        "--skip-manual",
+        "--set",
+        &url,
+        "-o",
+        "junit",
+        "--fail-on",
+        "warning",
+    ]);
+    run.code(1);
+    assert!(
+        run.stdout.contains("<testcase") && run.stdout.contains("Optional thing"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("<failure") && run.stdout.contains("status 404"),
+        "{}",
+        run.stdout
+    );
+    let run = sb.run(&[
+        "preflight",
+        "--skip-manual",
+        "--set",
+        &url,
+        "-o",
+        "markdown",
+    ]);
+    run.code(0);
+    assert!(run.stdout.contains("| `up` |"), "{}", run.stdout);
+}
+
+#[test]
+fn selection_flags() {
+    let addr = fake_serve();
+    let sb = sandbox_with(LIST);
+    let url = format!("url=http://{addr}");
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["preflight", "--skip-manual", "--set", &url, "-o", "json"];
+        all.extend_from_slice(args);
+        let run = sb.run(&all);
+        json(&run.stdout)["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids(&["--tag", "local"]), ["up", "flaky"]);
+    assert_eq!(ids(&["--only", "up"]), ["up"]);
+    assert_eq!(ids(&["--exclude", "flaky", "--exclude", "signoff"]), ["up"]);
+    let run = sb.run(&["preflight", "--only", "nope"]);
+    run.code(2);
+    assert!(run.stderr.contains("no item `nope`"), "{}", run.stderr);
+    sb.run(&["preflight", "-c", "missing"]).code(2);
+    sb.run(&["preflight", "--deadline", "soon"]).code(2);
+}
+
+#[test]
+fn the_run_ends_by_its_deadline_when_peers_hang() {
+    let hang = peers::http(Behaviour::Hang);
+    let mut list = String::from("name: slow\nsections:\n  - name: s\n    items:\n");
+    for i in 0..6 {
+        list.push_str(&format!("      - id: hang-{i}\n        title: hangs\n        timeout: 60s\n        check: {{ kind: http, url: \"http://{hang}/\" }}\n"));
+    }
+    let sb = Sandbox::new();
+    sb.write("checklists/slow.yaml", &list);
+    let started = Instant::now();
+    let run = sb.run(&[
+        "preflight",
+        "--deadline",
+        "1s",
+        "--concurrency",
+        "2",
+        "-o",
+        "json",
+    ]);
+    run.code(1);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    let doc = json(&run.stdout);
+    assert_eq!(doc["summary"]["error"], 6, "{doc}");
+    assert!(run.stdout.contains("overall deadline"), "{}", run.stdout);
+}
+
+#[test]
+fn shipped_checklists_pass_their_local_items_against_a_local_server() {
+    let addr = fake_serve();
+    let sb = Sandbox::new();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("checklists");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        sb.write(
+            &format!("checklists/{name}"),
+            &std::fs::read_to_string(&path).unwrap(),
+        );
+    }
+    sb.run(&["config", "validate"]).code(0);
+    let url = format!("url=http://{addr}");
+    let run = sb.run(&[
+        "preflight",
+        "--tag",
+        "local",
+        "--skip-manual",
+        "--set",
+        &url,
+        "-o",
+        "json",
+        "--fail-on",
+        "warning",
+    ]);
+    let doc = json(&run.stdout);
+    let bad: Vec<_> = doc["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["status"] != "pass" && i["status"] != "skip")
+        .collect();
+    assert!(bad.is_empty(), "local items failing: {bad:#?}");
+    assert!(doc["summary"]["pass"].as_u64().unwrap() >= 20, "{doc}");
+    run.code(0);
+    // Every item names an owner or is automated.
+    let run = sb.run(&["checklist", "show", "pre-launch", "-o", "json"]);
+    run.code(0);
+    for item in json(&run.stdout).as_array().unwrap() {
+        assert!(
+            item["kind"] != "manual" || !item["owner"].is_null(),
+            "manual item without owner: {item}"
+        );
+    }
+}

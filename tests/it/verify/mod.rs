@@ -1,0 +1,121 @@
+//! `hctl verify dns | tls | headers` end to end against real peers.
+
+use std::net::Ipv4Addr;
+
+use hickory_resolver::proto::rr::RData;
+use hickory_resolver::proto::rr::rdata::A;
+
+use crate::checks::peers::{self, Ca};
+use crate::support::Sandbox;
+
+#[test]
+fn verify_tls_with_ca_file_servername_and_expiry() {
+    let sb = Sandbox::new();
+    let ca = Ca::new();
+    let ca_file = ca.write(sb.path());
+    let ca_file = ca_file.to_str().unwrap();
+    let ok = peers::https(
+        &ca.leaf(&["api.healthtracker.test"], -1, 60),
+        peers::ok_json("{}"),
+    );
+    let target = format!("127.0.0.1:{}", ok.port());
+    let run = sb.run(&[
+        "verify",
+        "tls",
+        &target,
+        "--servername",
+        "api.healthtracker.test",
+        "--ca-file",
+        ca_file,
+    ]);
+    run.code(0);
+    assert!(run.stdout.contains("expires in"), "{}", run.stdout);
+    let run = sb.run(&[
+        "verify",
+        "tls",
+        &target,
+        "--servername",
+        "other.test",
+        "--ca-file",
+        ca_file,
+        "-o",
+        "json",
+    ]);
+    run.code(1);
+    assert!(
+        run.stdout.contains("not valid for `other.test`"),
+        "{}",
+        run.stdout
+    );
+    let run = sb.run(&[
+        "verify",
+        "tls",
+        &target,
+        "--servername",
+        "api.healthtracker.test",
+        "--ca-file",
+        ca_file,
+        "--min-days",
+        "90",
+    ]);
+    run.code(1);
+    sb.run(&["verify", "tls", "host:notaport"]).code(2);
+}
+
+#[test]
+fn verify_dns_against_a_nameserver() {
+    let ns = peers::dns(vec![(
+        "app.healthtracker.test.",
+        RData::A(A(Ipv4Addr::new(192, 0, 2, 10))),
+    )]);
+    let sb = Sandbox::new();
+    let ns = ns.to_string();
+    sb.run(&[
+        "verify",
+        "dns",
+        "app.healthtracker.test",
+        "--nameserver",
+        &ns,
+        "--expect",
+        "192.0.2.10",
+    ])
+    .code(0);
+    let run = sb.run(&[
+        "verify",
+        "dns",
+        "app.healthtracker.test",
+        "--nameserver",
+        &ns,
+        "--expect",
+        "192.0.2.11",
+    ]);
+    run.code(1);
+    assert!(run.stdout.contains("missing 192.0.2.11"), "{}", run.stdout);
+    sb.run(&["verify", "dns", "x.test", "--type", "SRV"])
+        .code(2);
+    sb.run(&["verify", "dns", "x.test", "--nameserver", "not-an-ip"])
+        .code(2);
+}
+
+#[test]
+fn verify_headers_scores_a_url() {
+    let good = crate::preflight::fake_serve();
+    let sb = Sandbox::new();
+    let run = sb.run(&[
+        "verify",
+        "headers",
+        &format!("http://{good}/api/healthz"),
+        "-o",
+        "json",
+    ]);
+    run.code(0);
+    assert!(run.stdout.contains("A+"), "{}", run.stdout);
+    let bare = peers::http(peers::ok_json("{}"));
+    let run = sb.run(&["verify", "headers", &format!("http://{bare}/")]);
+    run.code(1);
+    assert!(
+        run.stdout.contains("Content-Security-Policy missing"),
+        "{}",
+        run.stdout
+    );
+}
