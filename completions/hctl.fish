@@ -38,6 +38,9 @@ complete -c hctl -n "__fish_hctl_needs_command" -s v -l verbose -d 'More diagnos
 complete -c hctl -n "__fish_hctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hctl -n "__fish_hctl_needs_command" -s V -l version -d 'Print version'
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "config" -d 'Show the effective configuration or validate config and YAML files'
+complete -c hctl -n "__fish_hctl_needs_command" -f -a "preflight" -d 'Run checklists as a gate: automated checks concurrently, manual items by their ticks'
+complete -c hctl -n "__fish_hctl_needs_command" -f -a "checklist" -d 'Launch checklists: list, show, tick off, progress, audit log, sign-off report'
+complete -c hctl -n "__fish_hctl_needs_command" -f -a "verify" -d 'Verify DNS records, a TLS endpoint or security headers, standalone'
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "man" -d 'Write the man pages (hctl.1 and one per subcommand)'
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -86,6 +89,231 @@ complete -c hctl -n "__fish_hctl_using_subcommand config; and __fish_seen_subcom
 complete -c hctl -n "__fish_hctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the effective settings of the selected environment, secrets redacted, with the layer each value came from'
 complete -c hctl -n "__fish_hctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Validate hctl.yaml (and every checklist and playbook file); exit 2 when a file is invalid, naming file:line:column'
 complete -c hctl -n "__fish_hctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -s c -l checklist -d 'Checklist file or name (`pre-launch` → checklists/pre-launch.yaml); repeatable; default: every file in checklists/' -r
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -l tag -d 'Run only items with this tag (repeatable: any of them)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -l only -d 'Run only this item id (repeatable)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -l exclude -d 'Leave out this item id (repeatable)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -l fail-on -d 'Lowest severity whose failure fails the run (exit 1)' -r -f -a "critical\t'Only failed critical items fail the run'
+warning\t'Failed warning and critical items fail the run'"
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -l concurrency -d 'Checks in flight at once' -r
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -l deadline -d 'Overall time limit; checks still running then fail with a timeout (e.g. 90s, 5m)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -l skip-manual -d 'Do not count unticked manual items as failures (they are skipped)'
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and not __fish_seen_subcommand_from list show tick untick status log report help" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and not __fish_seen_subcommand_from list show tick untick status log report help" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and not __fish_seen_subcommand_from list show tick untick status log report help" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and not __fish_seen_subcommand_from list show tick untick status log report help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and not __fish_seen_subcommand_from list show tick untick status log report help" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and not __fish_seen_subcommand_from list show tick untick status log report help" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and not __fish_seen_subcommand_from list show tick untick status log report help" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and not __fish_seen_subcommand_from list show tick untick status log report help" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and not __fish_seen_subcommand_from list show tick untick status log report help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and not __fish_seen_subcommand_from list show tick untick status log report help" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and not __fish_seen_subcommand_from list show tick untick status log report help" -f -a "list" -d 'List the checklists with their item counts'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and not __fish_seen_subcommand_from list show tick untick status log report help" -f -a "show" -d 'Show every item of a checklist with its kind, owner and tick'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and not __fish_seen_subcommand_from list show tick untick status log report help" -f -a "tick" -d 'Tick items off (no ITEM: choose from the open items interactively)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and not __fish_seen_subcommand_from list show tick untick status log report help" -f -a "untick" -d 'Take back a tick'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and not __fish_seen_subcommand_from list show tick untick status log report help" -f -a "status" -d 'Progress per section; --require-complete exits 1 while a critical item is open'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and not __fish_seen_subcommand_from list show tick untick status log report help" -f -a "log" -d 'Every tick and untick of a checklist, oldest first'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and not __fish_seen_subcommand_from list show tick untick status log report help" -f -a "report" -d 'Sign-off report: automated results and manual ticks with names and times'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and not __fish_seen_subcommand_from list show tick untick status log report help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from list" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from list" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from list" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from list" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from list" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from show" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from show" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from show" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from show" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from show" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from tick" -l note -d 'Why, or where the evidence is' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from tick" -l as -d 'Who ticks (default: $USER)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from tick" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from tick" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from tick" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from tick" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from tick" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from tick" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from tick" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from tick" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from tick" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from tick" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from untick" -l note -d 'Why, or where the evidence is' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from untick" -l as -d 'Who ticks (default: $USER)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from untick" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from untick" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from untick" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from untick" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from untick" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from untick" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from untick" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from untick" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from untick" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from untick" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from status" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from status" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from status" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from status" -l require-complete -d 'Exit 1 while any critical manual item is not ticked'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from status" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from status" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from log" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from log" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from log" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from log" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from log" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from log" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from log" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from log" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from log" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from log" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from report" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from report" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from report" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from report" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from report" -l no-checks -d 'Do not run the automated items (report ticks only)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from report" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from report" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from report" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from report" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from report" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from report" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the checklists with their item counts'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show every item of a checklist with its kind, owner and tick'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from help" -f -a "tick" -d 'Tick items off (no ITEM: choose from the open items interactively)'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from help" -f -a "untick" -d 'Take back a tick'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from help" -f -a "status" -d 'Progress per section; --require-complete exits 1 while a critical item is open'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from help" -f -a "log" -d 'Every tick and untick of a checklist, oldest first'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from help" -f -a "report" -d 'Sign-off report: automated results and manual ticks with names and times'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -f -a "dns" -d 'Look up DNS records and compare them with expected values'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -f -a "tls" -d 'Handshake, chain, hostname, expiry and protocol of a TLS endpoint'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -f -a "headers" -d 'Security headers of a URL, with an Observatory-compatible score'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from dns" -s t -l type -d 'Record type: A, AAAA, CNAME, TXT, CAA, MX' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from dns" -l expect -d 'A value that must be among the records (repeatable)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from dns" -l nameserver -d 'Nameserver to ask, IP or IP:PORT (default: the system resolver)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from dns" -l timeout -d 'Time limit per attempt' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from dns" -l retries -d 'Extra attempts after a failure' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from dns" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from dns" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from dns" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from dns" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from dns" -l exact -d 'The records must be exactly the --expect values'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from dns" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from dns" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from dns" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from dns" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from dns" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from dns" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l servername -d 'Server name for SNI and verification (default: HOST)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l min-days -d 'Fail when the certificate expires in fewer days' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l warn-days -d 'Warn when the certificate expires in fewer days' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l ca-file -d 'Trust only the certificates in this PEM file (default: system roots)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l timeout -d 'Time limit per attempt' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l retries -d 'Extra attempts after a failure' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l tls13-only -d 'Require TLS 1.3 and refuse servers that still accept 1.2'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -l min-score -d 'Also fail when the score is below this' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -l ca-file -d 'Trust only the certificates in this PEM file' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -l timeout -d 'Time limit per attempt' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -l retries -d 'Extra attempts after a failure' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from help" -f -a "dns" -d 'Look up DNS records and compare them with expected values'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from help" -f -a "tls" -d 'Handshake, chain, hostname, expiry and protocol of a TLS endpoint'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from help" -f -a "headers" -d 'Security headers of a URL, with an Observatory-compatible score'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand completions" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand completions" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
 complete -c hctl -n "__fish_hctl_using_subcommand completions" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
@@ -113,9 +341,22 @@ complete -c hctl -n "__fish_hctl_using_subcommand man" -s q -l quiet -d 'Print o
 complete -c hctl -n "__fish_hctl_using_subcommand man" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
 complete -c hctl -n "__fish_hctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hctl -n "__fish_hctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config completions man help" -f -a "config" -d 'Show the effective configuration or validate config and YAML files'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config completions man help" -f -a "man" -d 'Write the man pages (hctl.1 and one per subcommand)'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man help" -f -a "config" -d 'Show the effective configuration or validate config and YAML files'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man help" -f -a "preflight" -d 'Run checklists as a gate: automated checks concurrently, manual items by their ticks'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man help" -f -a "checklist" -d 'Launch checklists: list, show, tick off, progress, audit log, sign-off report'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man help" -f -a "verify" -d 'Verify DNS records, a TLS endpoint or security headers, standalone'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man help" -f -a "man" -d 'Write the man pages (hctl.1 and one per subcommand)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective settings of the selected environment, secrets redacted, with the layer each value came from'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Validate hctl.yaml (and every checklist and playbook file); exit 2 when a file is invalid, naming file:line:column'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from checklist" -f -a "list" -d 'List the checklists with their item counts'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from checklist" -f -a "show" -d 'Show every item of a checklist with its kind, owner and tick'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from checklist" -f -a "tick" -d 'Tick items off (no ITEM: choose from the open items interactively)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from checklist" -f -a "untick" -d 'Take back a tick'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from checklist" -f -a "status" -d 'Progress per section; --require-complete exits 1 while a critical item is open'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from checklist" -f -a "log" -d 'Every tick and untick of a checklist, oldest first'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from checklist" -f -a "report" -d 'Sign-off report: automated results and manual ticks with names and times'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from verify" -f -a "dns" -d 'Look up DNS records and compare them with expected values'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from verify" -f -a "tls" -d 'Handshake, chain, hostname, expiry and protocol of a TLS endpoint'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from verify" -f -a "headers" -d 'Security headers of a URL, with an Observatory-compatible score'
