@@ -6,5 +6,6 @@ mod support;
 mod cli;
 mod config;
 mod generated;
+mod kube;
 mod kube_emulator;
 mod services;

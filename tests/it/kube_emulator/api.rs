@@ -28,6 +28,11 @@ pub async fn handle(
     body: Bytes,
 ) -> Response {
     let path = uri.path().to_string();
+    if path == "/api/healthz" {
+        // The app's health endpoint, so rollouts can be probed end to end.
+        let code = shared.faults.lock().unwrap().healthz_status.unwrap_or(200);
+        return status_error(code, "Health", "health");
+    }
     shared.log_request(&method, &uri);
     if let Some(code) = shared.injected_failure(&method, &path) {
         return status_error(code, "Injected", &format!("injected failure {code}"));

@@ -183,11 +183,12 @@ fn sync_replica_sets(store: &mut Store, memory: &mut Memory, dep: &Value) {
     }
     new_rs["spec"]["replicas"] = json!(new_count);
     let new_stored = store.put("ReplicaSet", new_rs);
-    if old_total > 0 && available(&new_stored) + old_available > desired {
-        if let Some(mut old) = olds.iter().find(|rs| spec_replicas(rs) > 0).cloned() {
-            old["spec"]["replicas"] = json!(spec_replicas(&old) - 1);
-            store.put("ReplicaSet", old);
-        }
+    if old_total > 0
+        && available(&new_stored) + old_available > desired
+        && let Some(mut old) = olds.iter().find(|rs| spec_replicas(rs) > 0).cloned()
+    {
+        old["spec"]["replicas"] = json!(spec_replicas(&old) - 1);
+        store.put("ReplicaSet", old);
     }
     // revisionHistoryLimit: drop the oldest scaled-down ReplicaSets.
     let limit = dep["spec"]["revisionHistoryLimit"].as_u64().unwrap_or(10) as usize;
@@ -207,7 +208,7 @@ fn sync_replica_sets(store: &mut Store, memory: &mut Memory, dep: &Value) {
     let mut updated = dep.clone();
     updated["metadata"]["annotations"][REVISION] = json!(new_revision);
     store.put("Deployment", updated);
-    for rs in owned_by(store, "ReplicaSet", &dep) {
+    for rs in owned_by(store, "ReplicaSet", dep) {
         reconcile_pods(store, memory, &rs);
     }
 }

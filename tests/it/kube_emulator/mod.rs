@@ -41,6 +41,8 @@ pub struct Faults {
     pub frozen: bool,
     /// Pods that are not ready yet never become ready.
     pub stuck: bool,
+    /// Status of `GET /api/healthz` (the app's health endpoint); 200 when unset.
+    pub healthz_status: Option<u16>,
 }
 
 /// One injected failure.
