@@ -37,17 +37,36 @@ pub fn schema_of(rs: &ReplicaSet) -> Option<i64> {
         .and_then(|v| v.parse().ok())
 }
 
-/// ReplicaSets controlled by `dep`, oldest revision first.
-pub async fn replica_sets(target: &Target, dep: &Deployment) -> Result<Vec<ReplicaSet>> {
-    let selector = dep
-        .spec
+/// The Deployment's `matchLabels` as a label selector (`app=x,tier=y`).
+pub fn selector_of(dep: &Deployment) -> String {
+    dep.spec
         .as_ref()
         .and_then(|s| s.selector.match_labels.clone())
         .unwrap_or_default()
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
-        .join(",");
+        .join(",")
+}
+
+/// The container images of a ReplicaSet's pod template.
+pub fn images_of(rs: &ReplicaSet) -> Vec<String> {
+    rs.spec
+        .as_ref()
+        .and_then(|s| s.template.as_ref())
+        .and_then(|t| t.spec.as_ref())
+        .map(|s| {
+            s.containers
+                .iter()
+                .filter_map(|c| c.image.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// ReplicaSets controlled by `dep`, oldest revision first.
+pub async fn replica_sets(target: &Target, dep: &Deployment) -> Result<Vec<ReplicaSet>> {
+    let selector = selector_of(dep);
     let api: Api<ReplicaSet> = Api::namespaced(target.client.clone(), &target.namespace);
     let list = api
         .list(&ListParams::default().labels(&selector))
@@ -81,18 +100,7 @@ pub async fn history(target: &Target) -> Result<Vec<Revision>> {
         .iter()
         .filter_map(|rs| {
             let revision = revision_of(rs.annotations())?;
-            let images = rs
-                .spec
-                .as_ref()
-                .and_then(|s| s.template.as_ref())
-                .and_then(|t| t.spec.as_ref())
-                .map(|s| {
-                    s.containers
-                        .iter()
-                        .filter_map(|c| c.image.clone())
-                        .collect()
-                })
-                .unwrap_or_default();
+            let images = images_of(rs);
             Some(Revision {
                 revision,
                 change_cause: rs.annotations().get(CHANGE_CAUSE).cloned(),

@@ -22,6 +22,7 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client, Config};
 
 use crate::config::Settings;
+use crate::exit::usage;
 
 /// Field manager of every server-side apply hctl makes.
 pub const FIELD_MANAGER: &str = "hctl";
@@ -54,16 +55,22 @@ impl Target {
         let context = settings.get("kube.context").map(str::to_string);
         let config = match Kubeconfig::read() {
             Ok(kubeconfig) => {
+                if let Some(name) = &context
+                    && !kubeconfig.contexts.iter().any(|c| &c.name == name)
+                {
+                    let known: Vec<&str> = kubeconfig.contexts.iter().map(|c| c.name.as_str()).collect();
+                    return Err(usage(format!(
+                        "kubeconfig context `{name}` (the `kube.context` setting) does not exist; known contexts: {}",
+                        known.join(", ")
+                    )));
+                }
                 let options = KubeConfigOptions {
                     context: context.clone(),
                     ..KubeConfigOptions::default()
                 };
                 Config::from_custom_kubeconfig(kubeconfig, &options)
                     .await
-                    .with_context(|| match &context {
-                        Some(c) => format!("cannot use kubeconfig context `{c}`"),
-                        None => "cannot use the current kubeconfig context".to_string(),
-                    })?
+                    .context("cannot use the kubeconfig")?
             }
             Err(read_err) => Config::incluster().map_err(|_| {
                 anyhow::Error::new(read_err).context(

@@ -8,7 +8,7 @@ use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use kube::api::{Patch, PatchParams, ResourceExt};
 use serde_json::{Value, json};
 
-use super::history::{replica_sets, revision_of, schema_of};
+use super::history::{images_of, replica_sets, revision_of, schema_of};
 use super::{HASH_LABEL, Target, api_error};
 use crate::exit::usage;
 
@@ -111,18 +111,7 @@ pub fn decide(dep: &Deployment, history: &[ReplicaSet], to_revision: Option<u64>
             annotations.insert(k.clone(), json!(v));
         }
     }
-    let images = rs
-        .spec
-        .as_ref()
-        .and_then(|s| s.template.as_ref())
-        .and_then(|t| t.spec.as_ref())
-        .map(|s| {
-            s.containers
-                .iter()
-                .filter_map(|c| c.image.clone())
-                .collect()
-        })
-        .unwrap_or_default();
+    let images = images_of(rs);
     Ok(Plan::Rollback(Rollback {
         from: revision_of(dep.annotations()),
         to,

@@ -32,36 +32,35 @@ pub async fn live_version(url: &str) -> Result<i64> {
         let mut conn = SqliteConnection::connect_with(&options)
             .await
             .with_context(|| format!("cannot open the database `{shown}`"))?;
-        let exists: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'hctl_schema_migrations'",
-        )
-        .fetch_one(&mut conn)
-        .await
-        .with_context(|| format!("cannot read the schema of `{shown}`"))?;
-        if exists == 0 {
-            return Ok(0);
-        }
-        let version: Option<i64> =
-            sqlx::query_scalar("SELECT max(version) FROM hctl_schema_migrations")
-                .fetch_one(&mut conn)
-                .await
-                .with_context(|| format!("cannot read the schema version of `{shown}`"))?;
-        return Ok(version.unwrap_or(0));
+        let exists = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'hctl_schema_migrations'";
+        return read_version(&mut conn, exists, &shown).await;
     }
     let mut conn = PgConnection::connect(url)
         .await
         .with_context(|| format!("cannot connect to the database `{shown}`"))?;
-    let exists: bool =
-        sqlx::query_scalar("SELECT to_regclass('hctl_schema_migrations') IS NOT NULL")
-            .fetch_one(&mut conn)
-            .await
-            .with_context(|| format!("cannot read the schema of `{shown}`"))?;
-    if !exists {
+    let exists = "SELECT count(*) FROM pg_class WHERE oid = to_regclass('hctl_schema_migrations')";
+    read_version(&mut conn, exists, &shown).await
+}
+
+/// `max(version)` of the history table, 0 when `exists_sql` counts no table.
+async fn read_version<DB, C>(conn: &mut C, exists_sql: &'static str, shown: &str) -> Result<i64>
+where
+    DB: sqlx::Database,
+    for<'e> &'e mut C: sqlx::Executor<'e, Database = DB>,
+    for<'q> DB::Arguments: sqlx::IntoArguments<DB>,
+    i64: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    let tables: i64 = sqlx::query_scalar(exists_sql)
+        .fetch_one(&mut *conn)
+        .await
+        .with_context(|| format!("cannot read the schema of `{shown}`"))?;
+    if tables == 0 {
         return Ok(0);
     }
     let version: Option<i64> =
         sqlx::query_scalar("SELECT max(version) FROM hctl_schema_migrations")
-            .fetch_one(&mut conn)
+            .fetch_one(&mut *conn)
             .await
             .with_context(|| format!("cannot read the schema version of `{shown}`"))?;
     Ok(version.unwrap_or(0))
@@ -83,6 +82,38 @@ pub fn rollback_risk(live: i64, target: Option<i64>, revision: u64) -> Option<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn sqlite_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("app.db").display());
+        assert_eq!(
+            live_version(&url).await.unwrap(),
+            0,
+            "missing file: empty database"
+        );
+        let options = SqliteConnectOptions::from_str(&url)
+            .unwrap()
+            .create_if_missing(true);
+        let mut conn = SqliteConnection::connect_with(&options).await.unwrap();
+        sqlx::query("CREATE TABLE other (x INTEGER)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(live_version(&url).await.unwrap(), 0, "no history table");
+        sqlx::query(
+            "CREATE TABLE hctl_schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL)",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!(live_version(&url).await.unwrap(), 0, "empty history");
+        sqlx::query("INSERT INTO hctl_schema_migrations VALUES (1, 'a'), (4, 'b')")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(live_version(&url).await.unwrap(), 4);
+    }
 
     #[test]
     fn newer_database_is_a_risk() {

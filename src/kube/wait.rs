@@ -15,6 +15,7 @@ use kube::api::{Api, ListParams, ResourceExt};
 use kube::runtime::watcher::{self, Event};
 use tokio::time::Instant;
 
+use super::history::selector_of;
 use super::{HASH_LABEL, REVISION, Target, api_error};
 
 /// Where a rollout stands.
@@ -182,15 +183,7 @@ pub async fn rollout(
         target.deployment, target.namespace
     );
     let dep = target.get_deployment().await?;
-    let selector = dep
-        .spec
-        .as_ref()
-        .and_then(|s| s.selector.match_labels.clone())
-        .unwrap_or_default()
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",");
+    let selector = selector_of(&dep);
     let pods: Api<Pod> = Api::namespaced(target.client.clone(), &target.namespace);
     let dep_events = watcher::watcher(
         target.deployments(),

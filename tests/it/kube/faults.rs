@@ -8,20 +8,6 @@ use axum::http::Method;
 use super::Cluster;
 use crate::kube_emulator::Failure;
 
-fn apply_wait(c: &Cluster, image: &str, timeout: &str) -> crate::support::Run {
-    c.hctl(&[
-        "rollout",
-        "apply",
-        "--image",
-        image,
-        "--wait",
-        "--timeout",
-        timeout,
-        "--schema-version",
-        "3",
-    ])
-}
-
 #[test]
 fn broken_new_pods_fail_fast_with_pod_and_reason() {
     for (image, reason) in [
@@ -32,7 +18,7 @@ fn broken_new_pods_fail_fast_with_pod_and_reason() {
         let c = Cluster::new();
         c.deploy("ghcr.io/healthtracker/api:1.0.0");
         let started = Instant::now();
-        let run = apply_wait(&c, image, "120s");
+        let run = c.apply_wait(image, "120s");
         run.code(1);
         assert!(
             started.elapsed() < Duration::from_secs(30),
@@ -56,7 +42,7 @@ fn progress_deadline_exceeded_fails() {
     let c = Cluster::new();
     c.edit_deployment("progressDeadlineSeconds: 600", "progressDeadlineSeconds: 1");
     c.deploy("ghcr.io/healthtracker/api:1.0.0");
-    let run = apply_wait(&c, "ghcr.io/healthtracker/api:stuck", "60s");
+    let run = c.apply_wait("ghcr.io/healthtracker/api:stuck", "60s");
     run.code(1);
     assert!(
         run.stderr.contains("exceeded its progress deadline"),
@@ -70,7 +56,7 @@ fn timeout_exits_3_saying_what_is_pending() {
     let c = Cluster::new();
     c.deploy("ghcr.io/healthtracker/api:1.0.0");
     let started = Instant::now();
-    let run = apply_wait(&c, "ghcr.io/healthtracker/api:stuck", "2s");
+    let run = c.apply_wait("ghcr.io/healthtracker/api:stuck", "2s");
     run.code(3);
     assert!(started.elapsed() < Duration::from_secs(15));
     assert!(run.stderr.contains("timed out after 2s"), "{}", run.stderr);
@@ -87,7 +73,7 @@ fn stale_status_after_patch_is_not_success() {
     c.deploy("ghcr.io/healthtracker/api:1.0.0");
     // The controller stops: the status still says "complete" for generation 1.
     c.emu.faults().frozen = true;
-    let run = apply_wait(&c, "ghcr.io/healthtracker/api:1.1.0", "2s");
+    let run = c.apply_wait("ghcr.io/healthtracker/api:1.1.0", "2s");
     run.code(3);
     assert!(
         run.stderr.contains("spec update to be observed"),
@@ -100,7 +86,7 @@ fn stale_status_after_patch_is_not_success() {
 fn failed_health_probe_fails_the_deploy() {
     let c = Cluster::new();
     c.emu.faults().healthz_status = Some(503);
-    let run = apply_wait(&c, "ghcr.io/healthtracker/api:1.0.0", "60s");
+    let run = c.apply_wait("ghcr.io/healthtracker/api:1.0.0", "60s");
     run.code(1);
     assert!(
         run.stderr.contains("successfully rolled out"),
@@ -195,6 +181,19 @@ fn unknown_kind_is_named() {
     run.code(3);
     assert!(
         run.stderr.contains("does not serve `Widget/w`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn unknown_context_is_a_usage_error() {
+    let c = Cluster::new();
+    let run = c.hctl(&["rollout", "history", "--set", "kube.context=prod-eu"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("kubeconfig context `prod-eu`")
+            && run.stderr.contains("known contexts: emulator"),
         "{}",
         run.stderr
     );

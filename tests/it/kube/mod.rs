@@ -72,19 +72,24 @@ impl Cluster {
         self.sandbox.run_with(args, &vars)
     }
 
-    /// `hctl rollout apply --wait` with an image, asserting success.
-    pub fn deploy(&self, image: &str) -> Run {
-        let run = self.hctl(&[
+    /// `hctl rollout apply --image IMAGE --wait --timeout TIMEOUT` (schema version 3).
+    pub fn apply_wait(&self, image: &str, timeout: &str) -> Run {
+        self.hctl(&[
             "rollout",
             "apply",
             "--image",
             image,
             "--wait",
             "--timeout",
-            "60s",
+            timeout,
             "--schema-version",
             "3",
-        ]);
+        ])
+    }
+
+    /// [`Cluster::apply_wait`], asserting success.
+    pub fn deploy(&self, image: &str) -> Run {
+        let run = self.apply_wait(image, "60s");
         run.code(0);
         run
     }

@@ -2,20 +2,18 @@
 //! resource in [`RESOURCES`], watch streams (newline-delimited JSON events,
 //! resumable by resourceVersion), and the injected faults.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::Duration;
-
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use futures::SinkExt;
 use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::Shared;
 use super::patch;
 use super::store::{self, RESOURCES, Res};
+use super::watch;
 
 type Params = HashMap<String, String>;
 
@@ -32,6 +30,9 @@ pub async fn handle(
         // The app's health endpoint, so rollouts can be probed end to end.
         let code = shared.faults.lock().unwrap().healthz_status.unwrap_or(200);
         return status_error(code, "Health", "health");
+    }
+    if path == "/_emulator/faults" && method == Method::PUT {
+        return set_faults(&shared, &body);
     }
     shared.log_request(&method, &uri);
     if let Some(code) = shared.injected_failure(&method, &path) {
@@ -142,7 +143,9 @@ async fn resource(
     let ns = ns.unwrap_or("");
     let dry_run = params.get("dryRun").is_some_and(|v| v == "All");
     match (method, name) {
-        (Method::GET, None) if is_true(params.get("watch")) => watch(shared, res, ns, &params),
+        (Method::GET, None) if is_true(params.get("watch")) => {
+            watch::watch(shared, res, ns, &params)
+        }
         (Method::GET, None) => list(shared, res, ns, &params),
         (Method::GET, Some(name)) => match shared.store.lock().unwrap().get(res.kind, ns, name) {
             Some(obj) => json_ok(obj.clone()),
@@ -405,91 +408,7 @@ pub fn selected(obj: &Value, params: &Params) -> bool {
     fields_ok && labels_ok
 }
 
-fn watch(shared: &Arc<Shared>, res: &Res, ns: &str, params: &Params) -> Response {
-    let kind = res.kind;
-    let from: u64 = params
-        .get("resourceVersion")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let (initial, mut rx, now_rv) = {
-        let store = shared.store.lock().unwrap();
-        let initial: Vec<(String, Value)> = if from == 0 {
-            store
-                .list(kind, (!ns.is_empty()).then_some(ns))
-                .into_iter()
-                .map(|o| ("ADDED".to_string(), o))
-                .collect()
-        } else {
-            store
-                .log
-                .iter()
-                .filter(|e| e.rv > from && e.kind == kind && (ns.is_empty() || e.namespace == ns))
-                .map(|e| (e.kind_of_change.to_string(), e.object.clone()))
-                .collect()
-        };
-        (initial, shared.events.subscribe(), store.rv)
-    };
-    let params = params.clone();
-    let ns = ns.to_string();
-    let timeout = params
-        .get("timeoutSeconds")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1800u64);
-    let drop_after = shared.faults.lock().unwrap().drop_watches_after;
-    let (mut tx, body_rx) = futures::channel::mpsc::channel::<Result<Bytes, std::io::Error>>(64);
-    tokio::spawn(async move {
-        let mut sent = 0usize;
-        let line = |change: &str, object: &Value| {
-            let mut text = json!({"type": change, "object": object}).to_string();
-            text.push('\n');
-            Ok(Bytes::from(text))
-        };
-        for (change, object) in initial.iter().filter(|(_, o)| selected(o, &params)) {
-            if tx.send(line(change, object)).await.is_err() {
-                return;
-            }
-            sent += 1;
-            if drop_after.is_some_and(|n| sent >= n) {
-                return;
-            }
-        }
-        let deadline = tokio::time::sleep(Duration::from_secs(timeout));
-        tokio::pin!(deadline);
-        loop {
-            let event = tokio::select! {
-                _ = &mut deadline => return,
-                event = rx.recv() => event,
-            };
-            let Ok(event) = event else {
-                return; // lagged or closed: the client re-watches from its last version
-            };
-            if event.rv <= now_rv || event.kind != kind || !(ns.is_empty() || event.namespace == ns)
-            {
-                continue;
-            }
-            if !selected(&event.object, &params) {
-                continue;
-            }
-            if tx
-                .send(line(event.kind_of_change, &event.object))
-                .await
-                .is_err()
-            {
-                return;
-            }
-            sent += 1;
-            if drop_after.is_some_and(|n| sent >= n) {
-                return;
-            }
-        }
-    });
-    Response::builder()
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from_stream(body_rx))
-        .expect("watch response")
-}
-
-fn json_ok(value: Value) -> Response {
+pub fn json_ok(value: Value) -> Response {
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, "application/json")],
@@ -540,4 +459,26 @@ fn not_found(message: &str) -> Response {
 
 fn bad_request(message: &str) -> Response {
     status_error(400, "BadRequest", message)
+}
+
+/// `PUT /_emulator/faults` with e.g. `{"fail_all": 500}`, `{"stuck": true}`,
+/// `{"drop_watches_after": 2}`, `{"frozen": false}`, `{"healthz_status": 503}`:
+/// the knobs of [`super::Faults`] for a standalone emulator (`null` clears).
+fn set_faults(shared: &Shared, body: &[u8]) -> Response {
+    let Ok(Value::Object(knobs)) = serde_json::from_slice::<Value>(body) else {
+        return bad_request("expected a JSON object of fault knobs");
+    };
+    let mut faults = shared.faults.lock().unwrap();
+    let code = |v: &Value| v.as_u64().and_then(|n| u16::try_from(n).ok());
+    for (knob, value) in &knobs {
+        match knob.as_str() {
+            "fail_all" => faults.fail_all = code(value),
+            "healthz_status" => faults.healthz_status = code(value),
+            "drop_watches_after" => faults.drop_watches_after = value.as_u64().map(|n| n as usize),
+            "frozen" => faults.frozen = value.as_bool().unwrap_or(false),
+            "stuck" => faults.stuck = value.as_bool().unwrap_or(false),
+            other => return bad_request(&format!("unknown fault knob `{other}`")),
+        }
+    }
+    json_ok(json!({"faults": format!("{:?}", *faults)}))
 }

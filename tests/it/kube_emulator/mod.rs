@@ -14,6 +14,7 @@ mod api;
 mod controller;
 mod patch;
 mod store;
+mod watch;
 
 use std::net::SocketAddr;
 use std::path::Path;
