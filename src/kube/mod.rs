@@ -133,20 +133,20 @@ pub fn api_error(err: kube::Error, what: &str) -> anyhow::Error {
         ),
         _ => None,
     };
-    let err = anyhow::Error::new(err).context(format!("request for {what} failed"));
+    let err = match err {
+        // The API's own words, without kube-rs's debug dump of the Status.
+        kube::Error::Api(status) => anyhow::anyhow!(
+            "request for {what} failed: {} ({} {})",
+            status.message,
+            status.code,
+            status.reason
+        ),
+        other => anyhow::Error::new(other).context(format!("request for {what} failed")),
+    };
     match hint {
         Some(hint) => err.context(hint.to_string()),
         None => err,
     }
-}
-
-/// The Kubernetes status code of an error, when the API answered.
-pub fn status_code(err: &anyhow::Error) -> Option<u16> {
-    err.chain()
-        .find_map(|cause| match cause.downcast_ref::<kube::Error>() {
-            Some(kube::Error::Api(status)) => Some(status.code),
-            _ => None,
-        })
 }
 
 /// `30s`, `5m`, `1h30m`, `90` (seconds).

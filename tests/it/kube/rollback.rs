@@ -266,3 +266,21 @@ fn production_rollback_needs_confirmation() {
         .code(0);
     assert_eq!(c.image(), V1);
 }
+
+#[test]
+fn rollback_rescues_a_crash_looping_release() {
+    let c = Cluster::new();
+    c.deploy(V1);
+    c.apply_wait("ghcr.io/healthtracker/api:crashloop", "60s")
+        .code(1);
+    let run = c.hctl(&["rollback", "--wait", "--timeout", "60s"]);
+    run.code(0);
+    assert!(
+        run.stderr.contains("successfully rolled out"),
+        "{}",
+        run.stderr
+    );
+    c.settle();
+    assert_eq!(c.image(), V1);
+    assert_eq!(c.revision(), "3");
+}

@@ -183,9 +183,15 @@ fn sync_replica_sets(store: &mut Store, memory: &mut Memory, dep: &Value) {
     }
     new_rs["spec"]["replicas"] = json!(new_count);
     let new_stored = store.put("ReplicaSet", new_rs);
+    // Unavailable old pods go first (they serve nothing); available ones only
+    // while availability stays above the desired count.
     if old_total > 0
-        && available(&new_stored) + old_available > desired
-        && let Some(mut old) = olds.iter().find(|rs| spec_replicas(rs) > 0).cloned()
+        && (old_total > old_available || available(&new_stored) + old_available > desired)
+        && let Some(mut old) = olds
+            .iter()
+            .find(|rs| spec_replicas(rs) > available(rs))
+            .or_else(|| olds.iter().find(|rs| spec_replicas(rs) > 0))
+            .cloned()
     {
         old["spec"]["replicas"] = json!(spec_replicas(&old) - 1);
         store.put("ReplicaSet", old);
