@@ -237,7 +237,9 @@ async fn apply_cmd(ctx: &Ctx, args: ApplyArgs) -> Result<Exit> {
         rollout: None,
     };
     if ctx.format() == Format::Table {
-        let mut table = ctx.style.table(&["KIND", "NAME", "NAMESPACE", "RESULT"]);
+        let mut table = ctx
+            .style
+            .table(&["KIND", "NAME", "NAMESPACE", "RESULT", "CHANGED"]);
         for c in &out.changes {
             let result = if args.dry_run {
                 format!("{} (dry run)", c.action.as_str())
@@ -249,6 +251,7 @@ async fn apply_cmd(ctx: &Ctx, args: ApplyArgs) -> Result<Exit> {
                 Cell::new(&c.name),
                 Cell::new(c.namespace.as_deref().unwrap_or("-")),
                 Cell::new(result),
+                Cell::new(c.changed.join("\n")),
             ]);
         }
         output::print_table(&table)?;

@@ -14,6 +14,7 @@ use kube::discovery::{self, ApiCapabilities, ApiResource, Scope};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::diff;
 use super::manifests::Manifest;
 use super::{CHANGE_CAUSE, FIELD_MANAGER, SCHEMA_ANNOTATION, Target, api_error};
 
@@ -51,6 +52,8 @@ pub struct Change {
     pub name: String,
     pub namespace: Option<String>,
     pub action: Action,
+    /// Changed fields of a configured object (`path: old → new`).
+    pub changed: Vec<String>,
     /// The object's generation after the apply (what a wait must see observed).
     #[serde(skip)]
     pub generation: Option<i64>,
@@ -147,16 +150,24 @@ pub async fn apply(target: &Target, manifests: &[Manifest], dry_run: bool) -> Re
             .patch(&manifest.name, &params, &Patch::Apply(&manifest.object))
             .await
             .map_err(|e| api_error(e, &format!("server-side apply of {what}")))?;
-        let action = match &before {
-            None => Action::Created,
-            Some(before) if comparable(before) == comparable(&after) => Action::Unchanged,
-            Some(_) => Action::Configured,
+        let (action, changed) = match &before {
+            None => (Action::Created, Vec::new()),
+            Some(before) => {
+                let changed = diff::changes(&comparable(before), &comparable(&after), 6);
+                let action = if changed.is_empty() {
+                    Action::Unchanged
+                } else {
+                    Action::Configured
+                };
+                (action, changed)
+            }
         };
         changes.push(Change {
             kind: manifest.kind.clone(),
             name: manifest.name.clone(),
             namespace,
             action,
+            changed,
             generation: after.metadata.generation,
         });
     }

@@ -6,6 +6,7 @@
 //! Nothing here shells out to kubectl and nothing here knows about clap.
 
 pub mod apply;
+pub mod diff;
 pub mod health;
 pub mod history;
 pub mod manifests;

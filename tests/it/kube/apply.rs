@@ -64,6 +64,11 @@ fn apply_creates_then_reports_unchanged_and_configured() {
 
     let run = c.deploy("ghcr.io/healthtracker/api:1.1.0");
     assert!(run.stdout.contains("configured"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("spec.template.spec.containers[api].image: ghcr.io/healthtracker/api:1.0.0 → ghcr.io/healthtracker/api:1.1.0"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(c.revision(), "2");
     assert_eq!(c.image(), "ghcr.io/healthtracker/api:1.1.0");
     // Every apply is server-side, as field manager hctl.
