@@ -210,7 +210,7 @@ async fn apply_cmd(ctx: &Ctx, args: ApplyArgs) -> Result<Exit> {
                 Some(image) => format!("hctl rollout apply -f {} --image {image}", dir.display()),
                 None => format!("hctl rollout apply -f {}", dir.display()),
             }),
-        schema_version: args.schema_version.unwrap_or_else(schema::latest_known),
+        schema_version: args.schema_version.or_else(schema::latest_known),
     };
     if args.image.is_some()
         && !docs
@@ -222,6 +222,12 @@ async fn apply_cmd(ctx: &Ctx, args: ApplyArgs) -> Result<Exit> {
             target.deployment,
             dir.display()
         )));
+    }
+    if release.schema_version.is_none() {
+        output::note(
+            &ctx.style,
+            "no --schema-version: the release records no schema version, so a later rollback to it cannot be checked against the database",
+        );
     }
     for doc in &mut docs {
         apply::stamp(doc, &target.deployment, &release)?;

@@ -24,7 +24,8 @@ pub struct Release {
     /// Image for the app container (named like the Deployment, else the first).
     pub image: Option<String>,
     pub change_cause: String,
-    pub schema_version: i64,
+    /// Recorded on the pod template; `None` records nothing (unknown).
+    pub schema_version: Option<i64>,
 }
 
 /// What happened to one object.
@@ -66,8 +67,10 @@ pub fn stamp(manifest: &mut Manifest, deployment: &str, release: &Release) -> Re
     }
     let object = &mut manifest.object;
     object["metadata"]["annotations"][CHANGE_CAUSE] = json!(release.change_cause);
-    object["spec"]["template"]["metadata"]["annotations"][SCHEMA_ANNOTATION] =
-        json!(release.schema_version.to_string());
+    if let Some(version) = release.schema_version {
+        object["spec"]["template"]["metadata"]["annotations"][SCHEMA_ANNOTATION] =
+            json!(version.to_string());
+    }
     if let Some(image) = &release.image {
         let containers = object["spec"]["template"]["spec"]["containers"]
             .as_array_mut()
@@ -206,7 +209,7 @@ mod tests {
         let release = Release {
             image: Some("app:2".into()),
             change_cause: "deploy app:2".into(),
-            schema_version: 7,
+            schema_version: Some(7),
         };
         stamp(&mut docs[0], "app", &release).unwrap();
         let o = &docs[0].object;

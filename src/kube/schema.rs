@@ -12,11 +12,13 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 
 use crate::config::redact::redact_url;
 
-/// The latest migration version compiled into this hctl. Until the migration
-/// runner (`store::migrate::latest_known`) is part of the build, the version a
-/// release expects is given with `--schema-version`; this is the default.
-pub fn latest_known() -> i64 {
-    0
+/// The latest migration version compiled into this hctl, when known. The
+/// migration runner (`store::migrate::latest_known`) is wired in here once it
+/// is part of the build; until then a release's schema version is given with
+/// `rollout apply --schema-version N`, and without it none is recorded (a
+/// recorded wrong number would block every later rollback).
+pub fn latest_known() -> Option<i64> {
+    None
 }
 
 /// The schema version of the database at `url` (PostgreSQL or SQLite).
