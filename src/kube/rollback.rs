@@ -146,3 +146,84 @@ pub async fn execute(target: &Target, rollback: &Rollback, dry_run: bool) -> Res
         })?;
     Ok(dep.metadata.generation.unwrap_or(0))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rs(revision: u64, image: &str, annotations: Value) -> ReplicaSet {
+        let mut a = annotations;
+        a[super::super::REVISION] = json!(revision.to_string());
+        serde_json::from_value(json!({
+            "metadata": {"name": format!("app-{revision}"), "annotations": a},
+            "spec": {"selector": {}, "template": {
+                "metadata": {"labels": {"app": "app", HASH_LABEL: format!("h{revision}")}},
+                "spec": {"containers": [{"name": "app", "image": image}]}}},
+        }))
+        .unwrap()
+    }
+
+    fn dep(image: &str, annotations: Value) -> Deployment {
+        serde_json::from_value(json!({
+            "metadata": {"name": "app", "annotations": annotations},
+            "spec": {"selector": {}, "template": {
+                "metadata": {"labels": {"app": "app"}},
+                "spec": {"containers": [{"name": "app", "image": image}]}}},
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn previous_revision_with_kubectl_annotations() {
+        let d = dep(
+            "app:3",
+            json!({super::super::REVISION: "3", "kubernetes.io/change-cause": "v3", "team": "x"}),
+        );
+        let history = [
+            rs(1, "app:1", json!({"kubernetes.io/change-cause": "v1"})),
+            rs(3, "app:3", json!({})),
+            rs(
+                2,
+                "app:2",
+                json!({"kubernetes.io/change-cause": "v2", "deployment.kubernetes.io/desired-replicas": "3"}),
+            ),
+        ];
+        let Plan::Rollback(rb) = decide(&d, &history, None).unwrap() else {
+            panic!("rollback")
+        };
+        assert_eq!((rb.from, rb.to), (Some(3), 2));
+        assert_eq!(
+            rb.patch[0]["value"]["spec"]["containers"][0]["image"],
+            "app:2"
+        );
+        assert_eq!(
+            rb.patch[0]["value"]["metadata"]["labels"],
+            json!({"app": "app"}),
+            "hash label dropped"
+        );
+        // Skip-listed keys come from the Deployment, everything else from the ReplicaSet.
+        assert_eq!(
+            rb.patch[1]["value"],
+            json!({super::super::REVISION: "3", "kubernetes.io/change-cause": "v2"})
+        );
+    }
+
+    #[test]
+    fn nothing_already_and_missing() {
+        let d = dep("app:1", json!({}));
+        assert!(matches!(
+            decide(&d, &[rs(1, "app:1", json!({}))], None).unwrap(),
+            Plan::NothingToRollBack
+        ));
+        let history = [rs(1, "app:1", json!({})), rs(2, "app:2", json!({}))];
+        assert!(matches!(
+            decide(&d, &history, Some(1)).unwrap(),
+            Plan::AlreadyAt(1)
+        ));
+        let err = decide(&d, &history, Some(5)).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "revision 5 of deployment `app` does not exist (known revisions: 1, 2)"
+        );
+    }
+}
