@@ -182,3 +182,30 @@ fn watch_dropped_mid_rollout_resumes() {
     );
     assert_eq!(c.revision(), "2");
 }
+
+#[test]
+fn expired_resource_version_relists_and_completes() {
+    let c = Cluster::new();
+    c.deploy("ghcr.io/healthtracker/api:1.0.0");
+    {
+        let mut faults = c.emu.faults();
+        faults.drop_watches_after = Some(3);
+        faults.expire_resumed_watches = 2;
+    }
+    c.deploy("ghcr.io/healthtracker/api:1.1.0");
+    assert_eq!(
+        c.emu.faults().expire_resumed_watches,
+        0,
+        "every expiry was hit"
+    );
+    let lists = c
+        .emu
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.starts_with("GET /api/v1/namespaces/healthtracker/pods?") && !r.contains("watch=true")
+        })
+        .count();
+    assert!(lists >= 2, "pods listed again after 410 Gone: {lists}");
+    assert_eq!(c.revision(), "2");
+}

@@ -475,6 +475,9 @@ fn set_faults(shared: &Shared, body: &[u8]) -> Response {
             "fail_all" => faults.fail_all = code(value),
             "healthz_status" => faults.healthz_status = code(value),
             "drop_watches_after" => faults.drop_watches_after = value.as_u64().map(|n| n as usize),
+            "expire_resumed_watches" => {
+                faults.expire_resumed_watches = value.as_u64().unwrap_or(0) as usize
+            }
             "frozen" => faults.frozen = value.as_bool().unwrap_or(false),
             "stuck" => faults.stuck = value.as_bool().unwrap_or(false),
             other => return bad_request(&format!("unknown fault knob `{other}`")),

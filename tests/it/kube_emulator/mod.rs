@@ -38,6 +38,9 @@ pub struct Faults {
     pub fail_next: Vec<Failure>,
     /// Close every watch stream after it sent this many events.
     pub drop_watches_after: Option<usize>,
+    /// The next this-many watches resumed from a resourceVersion get
+    /// `410 Gone` (as an ERROR event), forcing the client to list again.
+    pub expire_resumed_watches: usize,
     /// The controller makes no progress at all (status stays stale).
     pub frozen: bool,
     /// Pods that are not ready yet never become ready.

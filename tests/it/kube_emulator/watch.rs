@@ -52,7 +52,24 @@ pub fn watch(
         .get("timeoutSeconds")
         .and_then(|v| v.parse().ok())
         .unwrap_or(1800u64);
-    let drop_after = shared.faults.lock().unwrap().drop_watches_after;
+    let (drop_after, expire) = {
+        let mut faults = shared.faults.lock().unwrap();
+        let expire = from > 0 && faults.expire_resumed_watches > 0;
+        if expire {
+            faults.expire_resumed_watches -= 1;
+        }
+        (faults.drop_watches_after, expire)
+    };
+    if expire {
+        // What etcd compaction looks like to a client: 200, one ERROR event, end.
+        let status = json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": format!("too old resource version: {from}"), "reason": "Expired", "code": 410});
+        let line = format!("{}\n", json!({"type": "ERROR", "object": status}));
+        return Response::builder()
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(line))
+            .expect("watch response");
+    }
     let (mut tx, body_rx) = futures::channel::mpsc::channel::<Result<Bytes, std::io::Error>>(64);
     tokio::spawn(async move {
         let mut sent = 0usize;
