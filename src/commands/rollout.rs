@@ -193,6 +193,12 @@ async fn apply_cmd(ctx: &Ctx, args: ApplyArgs) -> Result<Exit> {
         Some(dir) => dir.clone(),
         None => PathBuf::from(settings.require("kube.manifests")?),
     };
+    if !dir.is_dir() {
+        return Err(usage(format!(
+            "manifests directory `{}` does not exist (pass -f DIR or set `kube.manifests`)",
+            dir.display()
+        )));
+    }
     let mut docs = manifests::load(&dir)?;
     if docs.is_empty() {
         return Err(usage(format!(

@@ -23,15 +23,14 @@ use crate::report::{Item, Severity, Status};
 /// Fewer replicas than this cannot survive a node drain.
 pub const MIN_REPLICAS: u64 = 2;
 
-/// Env var names whose literal value would be a leaked secret.
+/// Env var names whose literal value would be a leaked secret. Literal URLs
+/// (`DATABASE_URL`, `REDIS_URL`, …) leak only when they carry a password.
 const SECRET_NAMES: &[&str] = &[
     "PASSWORD",
     "SECRET",
     "TOKEN",
     "API_KEY",
     "PRIVATE_KEY",
-    "DATABASE_URL",
-    "REDIS_URL",
     "CREDENTIALS",
 ];
 
@@ -143,16 +142,25 @@ fn rules(dep: &Value, objects: &[Value], live: bool, elapsed: Duration) -> Vec<I
             available(dep),
         ));
     }
+    let hpa = objects.iter().find(|o| {
+        o["kind"] == "HorizontalPodAutoscaler"
+            && o["spec"]["scaleTargetRef"]["kind"] == "Deployment"
+            && o["spec"]["scaleTargetRef"]["name"] == name
+    });
+    // With an HPA the floor is its minReplicas (the manifest often omits replicas).
     let replicas = dep["spec"]["replicas"].as_u64().unwrap_or(1);
+    let floor = hpa
+        .and_then(|h| h["spec"]["minReplicas"].as_u64())
+        .map_or(replicas, |m| m.max(replicas));
     items.push(item(
         "replicas",
         &format!("at least {MIN_REPLICAS} replicas"),
         Severity::Critical,
-        if replicas >= MIN_REPLICAS {
-            Ok(format!("{replicas} replicas"))
+        if floor >= MIN_REPLICAS {
+            Ok(format!("at least {floor} replicas"))
         } else {
             Err(format!(
-                "{replicas} replica(s); a node drain takes the service down"
+                "{floor} replica(s); a node drain takes the service down"
             ))
         },
     ));
@@ -204,11 +212,6 @@ fn rules(dep: &Value, objects: &[Value], live: bool, elapsed: Duration) -> Vec<I
             "lack a readiness or liveness probe",
         ),
     ));
-    let hpa = objects.iter().find(|o| {
-        o["kind"] == "HorizontalPodAutoscaler"
-            && o["spec"]["scaleTargetRef"]["kind"] == "Deployment"
-            && o["spec"]["scaleTargetRef"]["name"] == name
-    });
     items.push(item(
         "hpa",
         "a HorizontalPodAutoscaler targets the deployment",
@@ -265,10 +268,7 @@ fn rules(dep: &Value, objects: &[Value], live: bool, elapsed: Duration) -> Vec<I
             let secretish = SECRET_NAMES
                 .iter()
                 .any(|s| var.to_ascii_uppercase().contains(s));
-            let url_password = literal.contains("://")
-                && literal.split("://").nth(1).is_some_and(|r| {
-                    r.split('@').next().is_some_and(|u| u.contains(':')) && r.contains('@')
-                });
+            let url_password = url::Url::parse(literal).is_ok_and(|u| u.password().is_some());
             if !literal.is_empty() && (secretish || url_password) {
                 leaks.push(format!("`{}`.{var}", cname(c)));
             }
@@ -363,9 +363,30 @@ mod tests {
     }
 
     #[test]
+    fn hpa_min_replicas_stands_in_for_omitted_replicas() {
+        let dir = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(fixture()).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path)
+                .unwrap()
+                .replace("  replicas: 3\n", "");
+            std::fs::write(dir.path().join(path.file_name().unwrap()), text).unwrap();
+        }
+        let items = check_manifests(dir.path()).unwrap();
+        let replicas = items
+            .iter()
+            .find(|i| i.id == "k8s.replicas.healthtracker")
+            .unwrap();
+        assert_eq!(
+            (replicas.status, replicas.detail.as_str()),
+            (Status::Pass, "at least 3 replicas")
+        );
+    }
+
+    #[test]
     fn each_rule_catches_its_problem() {
         let dir = tempfile::tempdir().unwrap();
-        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  replicas: 1\n  template:\n    metadata: {labels: {app: app}}\n    spec:\n      containers:\n      - name: api\n        image: app:latest\n        env:\n        - {name: DB_PASSWORD, value: hunter2}\n        - {name: CACHE, value: \"redis://u:pw@cache\"}\n        - {name: RUST_LOG, value: info}\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\nspec: {rules: []}\n";
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  replicas: 1\n  template:\n    metadata: {labels: {app: app}}\n    spec:\n      containers:\n      - name: api\n        image: app:latest\n        env:\n        - {name: DB_PASSWORD, value: hunter2}\n        - {name: CACHE, value: \"redis://u:pw@cache\"}\n        - {name: RUST_LOG, value: info}\n        - {name: REDIS_URL, value: \"redis://redis:6379\"}\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\nspec: {rules: []}\n";
         std::fs::write(dir.path().join("app.yaml"), text).unwrap();
         let items = check_manifests(dir.path()).unwrap();
         let failed: Vec<&str> = items
@@ -394,7 +415,8 @@ mod tests {
         assert!(
             leak.detail.contains("DB_PASSWORD")
                 && leak.detail.contains("CACHE")
-                && !leak.detail.contains("RUST_LOG"),
+                && !leak.detail.contains("RUST_LOG")
+                && !leak.detail.contains("REDIS_URL"),
             "{}",
             leak.detail
         );

@@ -198,3 +198,16 @@ fn unknown_context_is_a_usage_error() {
         run.stderr
     );
 }
+
+#[test]
+fn missing_manifests_directory_is_a_usage_error() {
+    let c = Cluster::new();
+    let run = c.hctl(&["rollout", "apply", "-f", "deploy/"]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains("manifests directory `deploy/` does not exist"),
+        "{}",
+        run.stderr
+    );
+}
