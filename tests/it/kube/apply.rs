@@ -209,3 +209,38 @@ fn expired_resource_version_relists_and_completes() {
     assert!(lists >= 2, "pods listed again after 410 Gone: {lists}");
     assert_eq!(c.revision(), "2");
 }
+
+#[test]
+fn status_wait_follows_a_rollout_started_elsewhere() {
+    let c = Cluster::new();
+    c.deploy("ghcr.io/healthtracker/api:1.0.0");
+    c.hctl(&[
+        "rollout",
+        "apply",
+        "--image",
+        "ghcr.io/healthtracker/api:1.1.0",
+        "--schema-version",
+        "3",
+    ])
+    .code(0);
+    let run = c.hctl(&[
+        "rollout",
+        "status",
+        "--wait",
+        "--timeout",
+        "60s",
+        "-o",
+        "json",
+    ]);
+    run.code(0);
+    let s: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        (
+            s["state"].as_str(),
+            s["revision"].as_u64(),
+            s["updated"].as_u64()
+        ),
+        (Some("complete"), Some(2), Some(3))
+    );
+    assert_eq!(c.image(), "ghcr.io/healthtracker/api:1.1.0");
+}

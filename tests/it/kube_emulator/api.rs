@@ -485,3 +485,36 @@ fn set_faults(shared: &Shared, body: &[u8]) -> Response {
     }
     json_ok(json!({"faults": format!("{:?}", *faults)}))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_and_label_selectors() {
+        let obj = json!({"metadata": {"name": "web", "namespace": "ns", "labels": {"app": "web", "tier": "front"}}});
+        let params = |k: &str, v: &str| Params::from([(k.to_string(), v.to_string())]);
+        assert!(selected(
+            &obj,
+            &params("fieldSelector", "metadata.name=web")
+        ));
+        assert!(!selected(
+            &obj,
+            &params("fieldSelector", "metadata.name=api")
+        ));
+        assert!(selected(
+            &obj,
+            &params("fieldSelector", "metadata.name!=api")
+        ));
+        assert!(selected(
+            &obj,
+            &params("labelSelector", "app=web,tier==front")
+        ));
+        assert!(!selected(
+            &obj,
+            &params("labelSelector", "app=web,tier!=front")
+        ));
+        assert!(selected(&obj, &params("labelSelector", "app,!canary")));
+        assert!(!selected(&obj, &params("labelSelector", "canary")));
+    }
+}
