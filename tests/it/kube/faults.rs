@@ -211,3 +211,18 @@ fn missing_manifests_directory_is_a_usage_error() {
         run.stderr
     );
 }
+
+#[test]
+fn missing_kubeconfig_says_what_to_set() {
+    let c = Cluster::new();
+    let run = c.hctl_with(
+        &["rollout", "history"],
+        &[("KUBECONFIG", "/nonexistent/kubeconfig")],
+    );
+    run.code(3);
+    assert!(
+        run.stderr.contains("no usable kubeconfig (set KUBECONFIG"),
+        "{}",
+        run.stderr
+    );
+}
