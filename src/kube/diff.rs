@@ -4,6 +4,9 @@
 
 use serde_json::Value;
 
+/// Longer values are cut: the table must stay readable.
+const MAX_VALUE: usize = 60;
+
 /// Changed leaves between `before` and `after`, at most `limit` of them, then a
 /// `+N more` line. Lists of objects with a `name` are matched by name.
 pub fn changes(before: &Value, after: &Value, limit: usize) -> Vec<String> {
@@ -20,6 +23,10 @@ pub fn changes(before: &Value, after: &Value, limit: usize) -> Vec<String> {
 fn short(v: &Value) -> String {
     match v {
         Value::Null => "(none)".into(),
+        Value::String(s) if s.chars().count() > MAX_VALUE => {
+            let cut: String = s.chars().take(MAX_VALUE - 1).collect();
+            format!("{cut}…")
+        }
         Value::String(s) => s.clone(),
         Value::Object(_) | Value::Array(_) => "{…}".into(),
         other => other.to_string(),
@@ -95,6 +102,13 @@ mod tests {
                 "spec.template.spec.containers[api].image: api:1 → api:2"
             ]
         );
+    }
+
+    #[test]
+    fn long_values_are_cut() {
+        let long = "x".repeat(100);
+        let out = changes(&json!({"a": long}), &json!({"a": "y"}), 5);
+        assert_eq!(out, [format!("a: {}… → y", "x".repeat(59))]);
     }
 
     #[test]
