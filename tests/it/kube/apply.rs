@@ -244,3 +244,46 @@ fn status_wait_follows_a_rollout_started_elsewhere() {
     );
     assert_eq!(c.image(), "ghcr.io/healthtracker/api:1.1.0");
 }
+
+#[test]
+fn hctl_takes_over_fields_another_manager_changed() {
+    let c = Cluster::new();
+    c.deploy("ghcr.io/healthtracker/api:1.0.0");
+    let kubectl = |args: &[&str]| {
+        std::process::Command::new("kubectl")
+            .args(args)
+            .args(["-n", NS])
+            .env("KUBECONFIG", &c.kubeconfig)
+            .current_dir(c.sandbox.path())
+            .output()
+            .expect("kubectl is installed")
+    };
+    let out = kubectl(&[
+        "set",
+        "image",
+        "deployment/healthtracker",
+        "api=ghcr.io/healthtracker/api:hotfix",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A plain server-side apply now conflicts on the image kubectl-set owns…
+    let out = kubectl(&[
+        "apply",
+        "--server-side",
+        "--validate=false",
+        "-f",
+        "k8s/deployment.yaml",
+    ]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("conflict with \"kubectl-set\"") && stderr.contains("image"),
+        "{stderr}"
+    );
+    // …while hctl applies with force, as a deploy tool must, and owns it again.
+    c.deploy("ghcr.io/healthtracker/api:1.1.0");
+    assert_eq!(c.image(), "ghcr.io/healthtracker/api:1.1.0");
+}

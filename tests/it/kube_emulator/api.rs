@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::Shared;
+use super::fields;
 use super::patch;
 use super::store::{self, RESOURCES, Res};
 use super::watch;
@@ -315,6 +316,15 @@ fn patch_object(
         let Some(manager) = params.get("fieldManager").cloned() else {
             return bad_request("fieldManager is required for apply requests");
         };
+        let force = params.get("force").is_some_and(|v| v == "true");
+        let owners = store.owners.entry(key.clone()).or_default();
+        let found = fields::conflicts(owners, &obj, &patch_doc, &manager);
+        if !found.is_empty() && !force {
+            return status_error(409, "Conflict", &fields::conflict_message(&found));
+        }
+        if !dry_run {
+            fields::claim(owners, &patch_doc, &manager);
+        }
         let previous = store.applied.get(&(key.clone(), manager.clone())).cloned();
         patch::apply(&mut obj, previous.as_ref(), &patch_doc);
         if !dry_run {
@@ -341,6 +351,19 @@ fn patch_object(
         };
         if let Err(e) = result {
             return status_error(422, "Invalid", &e);
+        }
+        if !dry_run && let Some(live) = &live {
+            // kubectl names itself (`kubectl-rollout`, `kubectl-set`); others by user agent.
+            let agent = headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("unknown");
+            let manager = params.get("fieldManager").map_or_else(
+                || agent.split('/').next().unwrap_or("unknown").to_string(),
+                |m| m.clone(),
+            );
+            let owners = store.owners.entry(key.clone()).or_default();
+            fields::record_update(owners, live, &obj, &manager);
         }
     }
     drop(store);

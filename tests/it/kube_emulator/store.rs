@@ -108,6 +108,8 @@ pub struct Store {
     pub log: Vec<Event>,
     /// Last configuration each field manager applied to each object.
     pub applied: HashMap<(Key, String), Value>,
+    /// Which field manager owns each leaf of each object.
+    pub owners: HashMap<Key, super::fields::Owners>,
     uid: u64,
 }
 
