@@ -287,3 +287,22 @@ fn hctl_takes_over_fields_another_manager_changed() {
     c.deploy("ghcr.io/healthtracker/api:1.1.0");
     assert_eq!(c.image(), "ghcr.io/healthtracker/api:1.1.0");
 }
+
+#[test]
+fn deleting_the_deployment_cascades_and_status_says_not_found() {
+    let c = Cluster::new();
+    c.deploy("ghcr.io/healthtracker/api:1.0.0");
+    c.emu.delete("Deployment", NS, APP);
+    let gone = c.emu.wait_for(Duration::from_secs(10), |e| {
+        e.list("ReplicaSet", NS).is_empty() && e.list("Pod", NS).is_empty()
+    });
+    assert!(gone, "replica sets and pods are garbage-collected");
+    let run = c.hctl(&["rollout", "status"]);
+    run.code(3);
+    assert!(
+        run.stderr
+            .contains("deployments.apps \"healthtracker\" not found (404 NotFound)"),
+        "{}",
+        run.stderr
+    );
+}

@@ -36,6 +36,8 @@ pub struct Memory {
 }
 
 pub fn tick(store: &mut Store, memory: &mut Memory, faults: &Faults, ready_ticks: u32) {
+    collect_garbage(store, "ReplicaSet");
+    collect_garbage(store, "Pod");
     for dep in store.list("Deployment", None) {
         sync_replica_sets(store, memory, &dep);
     }
@@ -47,6 +49,27 @@ pub fn tick(store: &mut Store, memory: &mut Memory, faults: &Faults, ready_ticks
     }
     for dep in store.list("Deployment", None) {
         deployment_status(store, memory, dep);
+    }
+}
+
+/// Delete objects whose controller owner is gone (cascading deletion).
+fn collect_garbage(store: &mut Store, kind: &'static str) {
+    let live: std::collections::HashSet<String> =
+        store.objects.values().map(|o| uid(o).to_string()).collect();
+    for obj in store.list(kind, None) {
+        let orphaned = obj["metadata"]["ownerReferences"]
+            .as_array()
+            .is_some_and(|refs| {
+                refs.iter()
+                    .any(|r| !live.contains(r["uid"].as_str().unwrap_or("")))
+            });
+        if orphaned {
+            store.delete(
+                kind,
+                &ns(&obj),
+                obj["metadata"]["name"].as_str().unwrap_or(""),
+            );
+        }
     }
 }
 
