@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::Shared;
+use super::discovery;
 use super::fields;
 use super::patch;
 use super::store::{self, RESOURCES, Res};
@@ -33,7 +34,7 @@ pub async fn handle(
         return status_error(code, "Health", "health");
     }
     if path == "/_emulator/faults" && method == Method::PUT {
-        return set_faults(&shared, &body);
+        return discovery::set_faults(&shared, &body);
     }
     shared.log_request(&method, &uri);
     if let Some(code) = shared.injected_failure(&method, &path) {
@@ -56,14 +57,14 @@ pub async fn handle(
         ["api"] => json_ok(
             json!({"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []}),
         ),
-        ["apis"] => json_ok(api_groups()),
-        ["api", "v1"] => json_ok(resource_list("", "v1")),
+        ["apis"] => json_ok(discovery::api_groups()),
+        ["api", "v1"] => json_ok(discovery::resource_list("", "v1")),
         ["apis", group, version] => {
             if RESOURCES
                 .iter()
                 .any(|r| r.group == *group && r.version == *version)
             {
-                json_ok(resource_list(group, version))
+                json_ok(discovery::resource_list(group, version))
             } else {
                 not_found(&format!(
                     "the server could not find the requested resource ({group}/{version})"
@@ -81,38 +82,6 @@ pub async fn handle(
         }
         _ => not_found("the server could not find the requested resource"),
     }
-}
-
-fn api_groups() -> Value {
-    let mut groups: Vec<Value> = Vec::new();
-    for r in RESOURCES.iter().filter(|r| !r.group.is_empty()) {
-        if groups.iter().any(|g| g["name"] == r.group) {
-            continue;
-        }
-        let gv = json!({"groupVersion": r.api_version(), "version": r.version});
-        groups.push(json!({"name": r.group, "versions": [gv.clone()], "preferredVersion": gv}));
-    }
-    json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
-}
-
-fn resource_list(group: &str, version: &str) -> Value {
-    let verbs = [
-        "create", "delete", "get", "list", "patch", "update", "watch",
-    ];
-    let resources: Vec<Value> = RESOURCES
-        .iter()
-        .filter(|r| r.group == group && r.version == version)
-        .map(|r| {
-            json!({"name": r.plural, "singularName": r.kind.to_lowercase(), "namespaced": r.namespaced,
-                   "kind": r.kind, "verbs": verbs, "shortNames": r.short})
-        })
-        .collect();
-    let group_version = if group.is_empty() {
-        version.to_string()
-    } else {
-        format!("{group}/{version}")
-    };
-    json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": resources})
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -480,33 +449,8 @@ fn not_found(message: &str) -> Response {
     status_error(404, "NotFound", message)
 }
 
-fn bad_request(message: &str) -> Response {
+pub fn bad_request(message: &str) -> Response {
     status_error(400, "BadRequest", message)
-}
-
-/// `PUT /_emulator/faults` with e.g. `{"fail_all": 500}`, `{"stuck": true}`,
-/// `{"drop_watches_after": 2}`, `{"frozen": false}`, `{"healthz_status": 503}`:
-/// the knobs of [`super::Faults`] for a standalone emulator (`null` clears).
-fn set_faults(shared: &Shared, body: &[u8]) -> Response {
-    let Ok(Value::Object(knobs)) = serde_json::from_slice::<Value>(body) else {
-        return bad_request("expected a JSON object of fault knobs");
-    };
-    let mut faults = shared.faults.lock().unwrap();
-    let code = |v: &Value| v.as_u64().and_then(|n| u16::try_from(n).ok());
-    for (knob, value) in &knobs {
-        match knob.as_str() {
-            "fail_all" => faults.fail_all = code(value),
-            "healthz_status" => faults.healthz_status = code(value),
-            "drop_watches_after" => faults.drop_watches_after = value.as_u64().map(|n| n as usize),
-            "expire_resumed_watches" => {
-                faults.expire_resumed_watches = value.as_u64().unwrap_or(0) as usize
-            }
-            "frozen" => faults.frozen = value.as_bool().unwrap_or(false),
-            "stuck" => faults.stuck = value.as_bool().unwrap_or(false),
-            other => return bad_request(&format!("unknown fault knob `{other}`")),
-        }
-    }
-    json_ok(json!({"faults": format!("{:?}", *faults)}))
 }
 
 #[cfg(test)]

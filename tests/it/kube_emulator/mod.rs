@@ -12,6 +12,7 @@
 
 mod api;
 mod controller;
+mod discovery;
 mod fields;
 mod patch;
 mod store;
