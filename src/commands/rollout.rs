@@ -269,6 +269,12 @@ async fn apply_cmd(ctx: &Ctx, args: ApplyArgs) -> Result<Exit> {
         output::print_table(&table)?;
     }
     let mut exit = Exit::Success;
+    if args.wait.wait && args.dry_run {
+        output::note(
+            &ctx.style,
+            "dry run: nothing changed, so there is no rollout to wait for",
+        );
+    }
     if args.wait.wait && !args.dry_run {
         let (e, result) = finish(ctx, &target, generation.unwrap_or(0), &args.wait).await?;
         exit = e;
