@@ -43,6 +43,8 @@ complete -c hctl -n "__fish_hctl_needs_command" -f -a "checklist" -d 'Launch che
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "verify" -d 'Verify DNS records, a TLS endpoint or security headers, standalone'
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "man" -d 'Write the man pages (hctl.1 and one per subcommand)'
+complete -c hctl -n "__fish_hctl_needs_command" -f -a "rollout" -d 'Deploy to Kubernetes: apply manifests, watch rollouts, history, restart'
+complete -c hctl -n "__fish_hctl_needs_command" -f -a "rollback" -d 'Roll the Deployment back to the previous (or a given) revision'
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
@@ -341,13 +343,123 @@ complete -c hctl -n "__fish_hctl_using_subcommand man" -s q -l quiet -d 'Print o
 complete -c hctl -n "__fish_hctl_using_subcommand man" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
 complete -c hctl -n "__fish_hctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hctl -n "__fish_hctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man help" -f -a "config" -d 'Show the effective configuration or validate config and YAML files'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man help" -f -a "preflight" -d 'Run checklists as a gate: automated checks concurrently, manual items by their ticks'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man help" -f -a "checklist" -d 'Launch checklists: list, show, tick off, progress, audit log, sign-off report'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man help" -f -a "verify" -d 'Verify DNS records, a TLS endpoint or security headers, standalone'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man help" -f -a "man" -d 'Write the man pages (hctl.1 and one per subcommand)'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and not __fish_seen_subcommand_from apply status history restart help" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and not __fish_seen_subcommand_from apply status history restart help" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and not __fish_seen_subcommand_from apply status history restart help" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and not __fish_seen_subcommand_from apply status history restart help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and not __fish_seen_subcommand_from apply status history restart help" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and not __fish_seen_subcommand_from apply status history restart help" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and not __fish_seen_subcommand_from apply status history restart help" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and not __fish_seen_subcommand_from apply status history restart help" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and not __fish_seen_subcommand_from apply status history restart help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and not __fish_seen_subcommand_from apply status history restart help" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and not __fish_seen_subcommand_from apply status history restart help" -f -a "apply" -d 'Server-side apply every manifest of the directory (field manager `hctl`), recording the change-cause and the schema version the release expects'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and not __fish_seen_subcommand_from apply status history restart help" -f -a "status" -d 'Say whether the Deployment\'s rollout is complete (exit 0), failed or still in progress (exit 1); --wait waits for the outcome'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and not __fish_seen_subcommand_from apply status history restart help" -f -a "history" -d 'List the Deployment\'s revisions: change-cause, image, creation time and schema version'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and not __fish_seen_subcommand_from apply status history restart help" -f -a "restart" -d 'Restart every pod of the Deployment with a rolling update'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and not __fish_seen_subcommand_from apply status history restart help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from apply" -s f -l filename -d 'Directory of manifests to apply (default: the `kube.manifests` setting)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l image -d 'Image for the app container of the Deployment (e.g. ghcr.io/org/api:1.4.2)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l change-cause -d 'Text for the `kubernetes.io/change-cause` annotation (default: describes the apply)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l schema-version -d 'Database schema version this release expects (default: the latest migration hctl knows)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l timeout -d 'Give up waiting after this long (e.g. 90s, 5m); exit 3 saying what is pending' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l dry-run -d 'Ask the API server what would change without changing anything'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l wait -d 'Wait (watching the Deployment and its pods) until the rollout completes or fails'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l no-health-check -d 'After a successful rollout, do not probe `{url}/api/healthz`'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from apply" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from apply" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l timeout -d 'Give up waiting after this long (e.g. 90s, 5m); exit 3 saying what is pending' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l wait -d 'Wait (watching the Deployment and its pods) until the rollout completes or fails'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l no-health-check -d 'After a successful rollout, do not probe `{url}/api/healthz`'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from history" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from history" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from history" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from history" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from history" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from history" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from history" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l timeout -d 'Give up waiting after this long (e.g. 90s, 5m); exit 3 saying what is pending' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l wait -d 'Wait (watching the Deployment and its pods) until the rollout completes or fails'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l no-health-check -d 'After a successful rollout, do not probe `{url}/api/healthz`'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Server-side apply every manifest of the directory (field manager `hctl`), recording the change-cause and the schema version the release expects'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "status" -d 'Say whether the Deployment\'s rollout is complete (exit 0), failed or still in progress (exit 1); --wait waits for the outcome'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "history" -d 'List the Deployment\'s revisions: change-cause, image, creation time and schema version'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "restart" -d 'Restart every pod of the Deployment with a rolling update'
+complete -c hctl -n "__fish_hctl_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand rollback" -l to-revision -d 'Revision to roll back to (default: the previous one; see `hctl rollout history`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollback" -l timeout -d 'Give up waiting after this long (e.g. 90s, 5m); exit 3 saying what is pending' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollback" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollback" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand rollback" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand rollback" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand rollback" -l dry-run -d 'Show what would happen (server-side dry run) without changing anything'
+complete -c hctl -n "__fish_hctl_using_subcommand rollback" -l force -d 'Roll back even when the database has migrations the target release does not know'
+complete -c hctl -n "__fish_hctl_using_subcommand rollback" -l wait -d 'Wait (watching the Deployment and its pods) until the rollout completes or fails'
+complete -c hctl -n "__fish_hctl_using_subcommand rollback" -l no-health-check -d 'After a successful rollout, do not probe `{url}/api/healthz`'
+complete -c hctl -n "__fish_hctl_using_subcommand rollback" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand rollback" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand rollback" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand rollback" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand rollback" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man rollout rollback help" -f -a "config" -d 'Show the effective configuration or validate config and YAML files'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man rollout rollback help" -f -a "preflight" -d 'Run checklists as a gate: automated checks concurrently, manual items by their ticks'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man rollout rollback help" -f -a "checklist" -d 'Launch checklists: list, show, tick off, progress, audit log, sign-off report'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man rollout rollback help" -f -a "verify" -d 'Verify DNS records, a TLS endpoint or security headers, standalone'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man rollout rollback help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man rollout rollback help" -f -a "man" -d 'Write the man pages (hctl.1 and one per subcommand)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man rollout rollback help" -f -a "rollout" -d 'Deploy to Kubernetes: apply manifests, watch rollouts, history, restart'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man rollout rollback help" -f -a "rollback" -d 'Roll the Deployment back to the previous (or a given) revision'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man rollout rollback help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective settings of the selected environment, secrets redacted, with the layer each value came from'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Validate hctl.yaml (and every checklist and playbook file); exit 2 when a file is invalid, naming file:line:column'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from checklist" -f -a "list" -d 'List the checklists with their item counts'
@@ -360,3 +472,7 @@ complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcomma
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from verify" -f -a "dns" -d 'Look up DNS records and compare them with expected values'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from verify" -f -a "tls" -d 'Handshake, chain, hostname, expiry and protocol of a TLS endpoint'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from verify" -f -a "headers" -d 'Security headers of a URL, with an Observatory-compatible score'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "apply" -d 'Server-side apply every manifest of the directory (field manager `hctl`), recording the change-cause and the schema version the release expects'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "status" -d 'Say whether the Deployment\'s rollout is complete (exit 0), failed or still in progress (exit 1); --wait waits for the outcome'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "history" -d 'List the Deployment\'s revisions: change-cause, image, creation time and schema version'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "restart" -d 'Restart every pod of the Deployment with a rolling update'

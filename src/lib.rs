@@ -13,6 +13,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod exit;
+pub mod kube;
 pub mod logging;
 pub mod output;
 pub mod preflight;

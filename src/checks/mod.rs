@@ -13,6 +13,7 @@ pub mod dns;
 pub mod duration;
 pub mod headers;
 pub mod http;
+pub mod kubernetes;
 pub mod postgres;
 pub mod prometheus;
 pub mod redis;
@@ -22,6 +23,7 @@ pub mod tls_config;
 
 use serde::Deserialize;
 
+use crate::config::Settings;
 use crate::report::Status;
 use crate::s3::S3Target;
 
@@ -38,6 +40,8 @@ pub enum CheckSpec {
     S3(s3::S3Check),
     Prometheus(prometheus::PrometheusCheck),
     Command(command::CommandCheck),
+    Kubernetes(kubernetes::KubernetesCheck),
+    Manifests(kubernetes::ManifestsCheck),
 }
 
 impl CheckSpec {
@@ -53,6 +57,8 @@ impl CheckSpec {
             CheckSpec::S3(_) => "s3",
             CheckSpec::Prometheus(_) => "prometheus",
             CheckSpec::Command(_) => "command",
+            CheckSpec::Kubernetes(_) => "kubernetes",
+            CheckSpec::Manifests(_) => "manifests",
         }
     }
 }
@@ -68,6 +74,8 @@ pub const KINDS: &[&str] = &[
     "s3",
     "prometheus",
     "command",
+    "kubernetes",
+    "manifests",
     "manual",
 ];
 
@@ -79,6 +87,8 @@ pub struct Deps {
     /// The schema version `migrations_current` expects: the latest migration
     /// compiled into hctl (`store::migrate::latest_known()`), when known.
     pub latest_schema: Option<i64>,
+    /// The selected environment (kube context, namespace, manifests dir).
+    pub settings: Settings,
 }
 
 /// The result of one attempt.
@@ -150,6 +160,8 @@ pub async fn run(spec: &CheckSpec, deps: &Deps) -> Outcome {
         CheckSpec::S3(c) => s3::run(c, deps).await,
         CheckSpec::Prometheus(c) => prometheus::run(c).await,
         CheckSpec::Command(c) => command::run(c).await,
+        CheckSpec::Kubernetes(c) => kubernetes::run_live(c, deps).await,
+        CheckSpec::Manifests(c) => kubernetes::run_manifests(c, deps).await,
     }
 }
 

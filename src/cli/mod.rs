@@ -93,4 +93,9 @@ pub enum Command {
     Completions(commands::docs::CompletionsArgs),
     /// Write the man pages (hctl.1 and one per subcommand)
     Man(commands::docs::ManArgs),
+    /// Deploy to Kubernetes: apply manifests, watch rollouts, history, restart
+    #[command(subcommand)]
+    Rollout(commands::rollout::RolloutCommand),
+    /// Roll the Deployment back to the previous (or a given) revision
+    Rollback(commands::rollback::RollbackArgs),
 }

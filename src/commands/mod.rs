@@ -5,6 +5,8 @@ pub mod checklist;
 pub mod config;
 pub mod docs;
 pub mod preflight;
+pub mod rollback;
+pub mod rollout;
 pub mod verify;
 
 use std::sync::OnceLock;
@@ -67,5 +69,7 @@ pub async fn run(cli: Cli) -> Result<Exit> {
         Command::Preflight(args) => preflight::run(&ctx, args).await,
         Command::Checklist(cmd) => checklist::run(&ctx, cmd).await,
         Command::Verify(cmd) => verify::run(&ctx, cmd).await,
+        Command::Rollout(cmd) => rollout::run(&ctx, cmd).await,
+        Command::Rollback(args) => rollback::run(&ctx, args).await,
     }
 }

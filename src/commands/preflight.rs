@@ -79,6 +79,7 @@ pub(crate) fn deps(settings: &Settings) -> Deps {
             force_path_style: settings.flag("s3.force_path_style"),
         },
         latest_schema: None,
+        settings: settings.clone(),
     }
 }
 

@@ -8,6 +8,8 @@ mod checks;
 mod cli;
 mod config;
 mod generated;
+mod kube;
+mod kube_emulator;
 mod preflight;
 mod services;
 mod verify;

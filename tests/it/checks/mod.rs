@@ -24,6 +24,8 @@ pub fn deps() -> Deps {
     Deps {
         s3: s3_target_or_default(),
         latest_schema: None,
+        settings: hctl::config::Settings::resolve(None, &Default::default(), &|_| None)
+            .expect("built-in defaults resolve"),
     }
 }
 

@@ -1,0 +1,163 @@
+//! `hctl rollback`: `kubectl rollout undo` semantics plus a schema-version
+//! safety check against the live database, confirmation in production, and
+//! the same wait and health probe as `rollout apply`.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use serde::Serialize;
+
+use super::Ctx;
+use super::rollout::{RolloutResult, WaitArgs, failure, finish};
+use crate::exit::{Exit, usage};
+use crate::kube::rollback::{self, Plan};
+use crate::kube::{Target, schema};
+use crate::output::{self, Format};
+use crate::ui::confirm::confirm;
+
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// Revision to roll back to (default: the previous one; see `hctl rollout history`)
+    #[arg(long, value_name = "N")]
+    pub to_revision: Option<u64>,
+    /// Show what would happen (server-side dry run) without changing anything
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Roll back even when the database has migrations the target release does not know
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+#[derive(Serialize)]
+struct RollbackOutput {
+    deployment: String,
+    namespace: String,
+    result: &'static str,
+    from: Option<u64>,
+    to: Option<u64>,
+    images: Vec<String>,
+    schema_version: Option<i64>,
+    database_schema_version: Option<i64>,
+    dry_run: bool,
+    rollout: Option<RolloutResult>,
+}
+
+pub async fn run(ctx: &Ctx, args: RollbackArgs) -> Result<Exit> {
+    if !matches!(ctx.format(), Format::Table | Format::Json) {
+        return Err(usage(format!(
+            "`-o {}` is not supported here; use table or json",
+            ctx.format().as_str()
+        )));
+    }
+    let settings = ctx.settings()?;
+    let target = Target::connect(settings).await?;
+    let mut out = RollbackOutput {
+        deployment: target.deployment.clone(),
+        namespace: target.namespace.clone(),
+        result: "",
+        from: None,
+        to: None,
+        images: Vec::new(),
+        schema_version: None,
+        database_schema_version: None,
+        dry_run: args.dry_run,
+        rollout: None,
+    };
+    let plan = rollback::plan(&target, args.to_revision).await?;
+    let exit = match plan {
+        Plan::NothingToRollBack => {
+            out.result = "nothing_to_roll_back";
+            failure(&format!(
+                "deployment `{}` has a single revision: nothing to roll back to",
+                target.deployment
+            ));
+            Exit::Failed
+        }
+        Plan::AlreadyAt(revision) => {
+            out.result = "already_at_revision";
+            out.to = Some(revision);
+            output::note(
+                &ctx.style,
+                &format!(
+                    "deployment `{}` already runs the template of revision {revision}: nothing to do",
+                    target.deployment
+                ),
+            );
+            Exit::Success
+        }
+        Plan::Rollback(rb) => {
+            out.from = rb.from;
+            out.to = Some(rb.to);
+            out.images = rb.images.clone();
+            out.schema_version = rb.schema_version;
+            if args.force {
+                output::note(&ctx.style, "--force: skipping the schema version check");
+            } else {
+                let url = settings.require("database_url")?;
+                let live = schema::live_version(url)
+                    .await
+                    .context("cannot check the live schema version (pass --force to roll back without this check)")?;
+                out.database_schema_version = Some(live);
+                match rb.schema_version {
+                    None => output::note(
+                        &ctx.style,
+                        &format!(
+                            "revision {} records no schema version: cannot compare with the database (at {live})",
+                            rb.to
+                        ),
+                    ),
+                    Some(_) => {
+                        if let Some(risk) = schema::rollback_risk(live, rb.schema_version, rb.to) {
+                            return Err(usage(format!("refusing to roll back: {risk}")));
+                        }
+                    }
+                }
+            }
+            let from = rb
+                .from
+                .map(|f| format!("revision {f}"))
+                .unwrap_or_else(|| "the current revision".into());
+            if settings.is_production() && !args.dry_run {
+                confirm(
+                    &format!(
+                        "roll back deployment `{}` in `{}` from {from} to revision {}",
+                        target.deployment, settings.env, rb.to
+                    ),
+                    ctx.global.yes,
+                )?;
+            }
+            let generation = rollback::execute(&target, &rb, args.dry_run).await?;
+            out.result = if args.dry_run {
+                "would_roll_back"
+            } else {
+                "rolled_back"
+            };
+            let verb = if args.dry_run {
+                "dry run: would roll back"
+            } else {
+                "rolled back"
+            };
+            output::note(
+                &ctx.style,
+                &format!(
+                    "{verb} deployment `{}` from {from} to revision {} ({})",
+                    target.deployment,
+                    rb.to,
+                    rb.images.join(", ")
+                ),
+            );
+            if args.wait.wait && !args.dry_run {
+                let (exit, result) = finish(ctx, &target, generation, &args.wait).await?;
+                out.rollout = Some(result);
+                exit
+            } else {
+                Exit::Success
+            }
+        }
+    };
+    if ctx.format() == Format::Json {
+        output::print_json(&out)?;
+    }
+    Ok(exit)
+}

@@ -1,0 +1,423 @@
+//! `hctl rollout apply | status | history | restart`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow};
+use clap::{Args, Subcommand};
+use comfy_table::Cell;
+use kube::api::{Patch, PatchParams};
+use serde::Serialize;
+use serde_json::json;
+
+use super::Ctx;
+use crate::exit::{Exit, usage};
+use crate::kube::apply::{self, Change, Release};
+use crate::kube::wait::{self, Outcome};
+use crate::kube::{self as k8s, RESTARTED_AT, Target, health, history, manifests, schema};
+use crate::output::{self, Format};
+use crate::ui::progress::Progress;
+
+#[derive(Debug, Subcommand)]
+pub enum RolloutCommand {
+    /// Server-side apply every manifest of the directory (field manager `hctl`),
+    /// recording the change-cause and the schema version the release expects
+    Apply(ApplyArgs),
+    /// Say whether the Deployment's rollout is complete (exit 0), failed or
+    /// still in progress (exit 1); --wait waits for the outcome
+    Status(WaitArgs),
+    /// List the Deployment's revisions: change-cause, image, creation time and
+    /// schema version
+    History,
+    /// Restart every pod of the Deployment with a rolling update
+    Restart(WaitArgs),
+}
+
+/// Waiting for the rollout and probing health afterwards.
+#[derive(Debug, Clone, Args)]
+pub struct WaitArgs {
+    /// Wait (watching the Deployment and its pods) until the rollout completes or fails
+    #[arg(long)]
+    pub wait: bool,
+    /// Give up waiting after this long (e.g. 90s, 5m); exit 3 saying what is pending
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = k8s::parse_duration)]
+    pub timeout: Duration,
+    /// After a successful rollout, do not probe `{url}/api/healthz`
+    #[arg(long)]
+    pub no_health_check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Directory of manifests to apply (default: the `kube.manifests` setting)
+    #[arg(short = 'f', long = "filename", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Image for the app container of the Deployment (e.g. ghcr.io/org/api:1.4.2)
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
+    /// Text for the `kubernetes.io/change-cause` annotation (default: describes the apply)
+    #[arg(long, value_name = "TEXT")]
+    pub change_cause: Option<String>,
+    /// Database schema version this release expects (default: the latest migration hctl knows)
+    #[arg(long, value_name = "N")]
+    pub schema_version: Option<i64>,
+    /// Ask the API server what would change without changing anything
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+pub async fn run(ctx: &Ctx, cmd: RolloutCommand) -> Result<Exit> {
+    match cmd {
+        RolloutCommand::Apply(args) => apply_cmd(ctx, args).await,
+        RolloutCommand::Status(args) => status(ctx, args).await,
+        RolloutCommand::History => history_cmd(ctx).await,
+        RolloutCommand::Restart(args) => restart(ctx, args).await,
+    }
+}
+
+fn check_format(ctx: &Ctx) -> Result<()> {
+    match ctx.format() {
+        Format::Table | Format::Json => Ok(()),
+        other => Err(usage(format!(
+            "`-o {}` is not supported here; use table or json",
+            other.as_str()
+        ))),
+    }
+}
+
+/// An error line on stderr that `--quiet` does not hide.
+pub(crate) fn failure(text: &str) {
+    let _ = writeln!(std::io::stderr(), "error: {text}");
+}
+
+/// The end of a rollout as JSON shows it.
+#[derive(Debug, Serialize)]
+pub struct RolloutResult {
+    pub outcome: &'static str,
+    pub detail: String,
+    pub health: Option<String>,
+}
+
+/// Wait for the rollout (generation ≥ `generation`) and probe health.
+/// Timeouts and API failures are errors (exit 3); a failed rollout or health
+/// probe is `Exit::Failed`.
+pub(crate) async fn finish(
+    ctx: &Ctx,
+    target: &Target,
+    generation: i64,
+    args: &WaitArgs,
+) -> Result<(Exit, RolloutResult)> {
+    let progress = Progress::new(&ctx.style);
+    let spinner = progress.spinner(format!("waiting for deployment `{}`", target.deployment));
+    let outcome = wait::rollout(target, generation, args.timeout, |c, pending| {
+        spinner.set_message(format!(
+            "{}/{} updated, {}/{} available: {pending}",
+            c.updated, c.desired, c.available, c.desired
+        ));
+    })
+    .await;
+    spinner.finish_and_clear();
+    match outcome? {
+        Outcome::Complete(detail) => {
+            output::note(&ctx.style, &detail);
+            if args.no_health_check {
+                return Ok((
+                    Exit::Success,
+                    RolloutResult {
+                        outcome: "complete",
+                        detail,
+                        health: None,
+                    },
+                ));
+            }
+            let url = ctx.settings()?.require("url")?;
+            match health::probe(url, 5).await {
+                Ok(line) => {
+                    output::note(&ctx.style, &format!("health: {line}"));
+                    Ok((
+                        Exit::Success,
+                        RolloutResult {
+                            outcome: "complete",
+                            detail,
+                            health: Some(line),
+                        },
+                    ))
+                }
+                Err(err) => {
+                    failure(&format!("{err:#}"));
+                    Ok((
+                        Exit::Failed,
+                        RolloutResult {
+                            outcome: "unhealthy",
+                            detail,
+                            health: Some(format!("{err:#}")),
+                        },
+                    ))
+                }
+            }
+        }
+        Outcome::Failed(detail) => {
+            failure(&format!("rollout failed: {detail}"));
+            Ok((
+                Exit::Failed,
+                RolloutResult {
+                    outcome: "failed",
+                    detail,
+                    health: None,
+                },
+            ))
+        }
+        Outcome::TimedOut(pending) => Err(anyhow!(
+            "timed out after {}s waiting for the rollout of deployment `{}` in namespace `{}`: still pending: {pending}",
+            args.timeout.as_secs(),
+            target.deployment,
+            target.namespace
+        )),
+    }
+}
+
+#[derive(Serialize)]
+struct ApplyOutput {
+    dry_run: bool,
+    changes: Vec<Change>,
+    rollout: Option<RolloutResult>,
+}
+
+async fn apply_cmd(ctx: &Ctx, args: ApplyArgs) -> Result<Exit> {
+    check_format(ctx)?;
+    let settings = ctx.settings()?;
+    let dir = match &args.dir {
+        Some(dir) => dir.clone(),
+        None => PathBuf::from(settings.require("kube.manifests")?),
+    };
+    if !dir.is_dir() {
+        return Err(usage(format!(
+            "manifests directory `{}` does not exist (pass -f DIR or set `kube.manifests`)",
+            dir.display()
+        )));
+    }
+    let mut docs = manifests::load(&dir)?;
+    if docs.is_empty() {
+        return Err(usage(format!(
+            "no manifests (*.yaml, *.yml) in `{}`",
+            dir.display()
+        )));
+    }
+    let target = Target::connect(settings).await?;
+    let release = Release {
+        image: args.image.clone(),
+        change_cause: args
+            .change_cause
+            .clone()
+            .unwrap_or_else(|| match &args.image {
+                Some(image) => format!("hctl rollout apply -f {} --image {image}", dir.display()),
+                None => format!("hctl rollout apply -f {}", dir.display()),
+            }),
+        schema_version: args.schema_version.or_else(schema::latest_known),
+    };
+    if args.image.is_some()
+        && !docs
+            .iter()
+            .any(|m| m.kind == "Deployment" && m.name == target.deployment)
+    {
+        return Err(usage(format!(
+            "--image: no Deployment `{}` in `{}` (the `kube.deployment` setting)",
+            target.deployment,
+            dir.display()
+        )));
+    }
+    if release.schema_version.is_none() {
+        output::note(
+            &ctx.style,
+            "no --schema-version: the release records no schema version, so a later rollback to it cannot be checked against the database",
+        );
+    }
+    for doc in &mut docs {
+        apply::stamp(doc, &target.deployment, &release)?;
+    }
+    let changes = apply::apply(&target, &docs, args.dry_run).await?;
+    let generation = changes
+        .iter()
+        .find(|c| c.kind == "Deployment" && c.name == target.deployment)
+        .and_then(|c| c.generation);
+    let mut out = ApplyOutput {
+        dry_run: args.dry_run,
+        changes,
+        rollout: None,
+    };
+    if ctx.format() == Format::Table {
+        let mut table = ctx
+            .style
+            .table(&["KIND", "NAME", "NAMESPACE", "RESULT", "CHANGED"]);
+        for c in &out.changes {
+            let result = if args.dry_run {
+                format!("{} (dry run)", c.action.as_str())
+            } else {
+                c.action.as_str().to_string()
+            };
+            table.add_row(vec![
+                Cell::new(&c.kind),
+                Cell::new(&c.name),
+                Cell::new(c.namespace.as_deref().unwrap_or("-")),
+                Cell::new(result),
+                Cell::new(c.changed.join("\n")),
+            ]);
+        }
+        output::print_table(&table)?;
+    }
+    let mut exit = Exit::Success;
+    if args.wait.wait && args.dry_run {
+        output::note(
+            &ctx.style,
+            "dry run: nothing changed, so there is no rollout to wait for",
+        );
+    }
+    if args.wait.wait && !args.dry_run {
+        let (e, result) = finish(ctx, &target, generation.unwrap_or(0), &args.wait).await?;
+        exit = e;
+        out.rollout = Some(result);
+    }
+    if ctx.format() == Format::Json {
+        output::print_json(&out)?;
+    }
+    Ok(exit)
+}
+
+#[derive(Serialize)]
+struct StatusOutput {
+    deployment: String,
+    namespace: String,
+    revision: Option<u64>,
+    desired: i32,
+    updated: i32,
+    available: i32,
+    state: &'static str,
+    detail: String,
+}
+
+async fn status(ctx: &Ctx, args: WaitArgs) -> Result<Exit> {
+    check_format(ctx)?;
+    let target = Target::connect(ctx.settings()?).await?;
+    let (exit, state, detail) = if args.wait {
+        let (exit, result) = finish(ctx, &target, 0, &args).await?;
+        (exit, result.outcome, result.detail)
+    } else {
+        match wait::rollout(&target, 0, Duration::ZERO, |_, _| {}).await? {
+            Outcome::Complete(d) => (Exit::Success, "complete", d),
+            Outcome::Failed(d) => (Exit::Failed, "failed", d),
+            Outcome::TimedOut(d) => (Exit::Failed, "progressing", d),
+        }
+    };
+    let dep = target.get_deployment().await?;
+    let counts = wait::counts(&dep);
+    let out = StatusOutput {
+        deployment: target.deployment.clone(),
+        namespace: target.namespace.clone(),
+        revision: dep
+            .metadata
+            .annotations
+            .as_ref()
+            .and_then(history::revision_of),
+        desired: counts.desired,
+        updated: counts.updated,
+        available: counts.available,
+        state,
+        detail,
+    };
+    if ctx.format() == Format::Json {
+        output::print_json(&out)?;
+    } else {
+        let mut table = ctx.style.table(&[
+            "DEPLOYMENT",
+            "REVISION",
+            "UPDATED",
+            "AVAILABLE",
+            "STATE",
+            "DETAIL",
+        ]);
+        table.add_row(vec![
+            Cell::new(format!("{}/{}", out.namespace, out.deployment)),
+            Cell::new(
+                out.revision
+                    .map(|r| r.to_string())
+                    .unwrap_or_else(|| "-".into()),
+            ),
+            Cell::new(format!("{}/{}", out.updated, out.desired)),
+            Cell::new(format!("{}/{}", out.available, out.desired)),
+            Cell::new(out.state),
+            Cell::new(&out.detail),
+        ]);
+        output::print_table(&table)?;
+    }
+    Ok(exit)
+}
+
+async fn history_cmd(ctx: &Ctx) -> Result<Exit> {
+    check_format(ctx)?;
+    let target = Target::connect(ctx.settings()?).await?;
+    let rows = history::history(&target).await?;
+    if ctx.format() == Format::Json {
+        output::print_json(&rows)?;
+        return Ok(Exit::Success);
+    }
+    let mut table = ctx
+        .style
+        .table(&["REVISION", "CHANGE-CAUSE", "IMAGE", "CREATED", "SCHEMA"]);
+    for r in &rows {
+        let revision = if r.current {
+            format!("{} (current)", r.revision)
+        } else {
+            r.revision.to_string()
+        };
+        table.add_row(vec![
+            Cell::new(revision),
+            Cell::new(r.change_cause.as_deref().unwrap_or("<none>")),
+            Cell::new(r.images.join(", ")),
+            Cell::new(r.created.as_deref().unwrap_or("-")),
+            Cell::new(
+                r.schema_version
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "-".into()),
+            ),
+        ]);
+    }
+    output::print_table(&table)?;
+    Ok(Exit::Success)
+}
+
+async fn restart(ctx: &Ctx, args: WaitArgs) -> Result<Exit> {
+    check_format(ctx)?;
+    let target = Target::connect(ctx.settings()?).await?;
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let patch = json!({"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: now}}}}});
+    let dep = target
+        .deployments()
+        .patch(
+            &target.deployment,
+            &PatchParams::default(),
+            &Patch::Strategic(&patch),
+        )
+        .await
+        .map_err(|e| k8s::api_error(e, &format!("restart of deployment `{}`", target.deployment)))
+        .context("could not restart")?;
+    output::note(
+        &ctx.style,
+        &format!("deployment `{}` restarted at {now}", target.deployment),
+    );
+    let mut result = None;
+    let mut exit = Exit::Success;
+    if args.wait {
+        let (e, r) = finish(ctx, &target, dep.metadata.generation.unwrap_or(0), &args).await?;
+        exit = e;
+        result = Some(r);
+    }
+    if ctx.format() == Format::Json {
+        output::print_json(
+            &json!({"deployment": target.deployment, "restarted_at": now, "rollout": result}),
+        )?;
+    }
+    Ok(exit)
+}

@@ -1,0 +1,131 @@
+//! Schema versions: the one this hctl's release expects (recorded on the pod
+//! template by `rollout apply`) and the one the live database is at
+//! (`SELECT max(version) FROM hctl_schema_migrations`; no table → 0), compared
+//! before a rollback.
+
+use std::str::FromStr;
+
+use anyhow::{Context, Result};
+use sqlx::Connection;
+use sqlx::postgres::PgConnection;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+
+use crate::config::redact::redact_url;
+
+/// The latest migration version compiled into this hctl, when known. The
+/// migration runner (`store::migrate::latest_known`) is wired in here once it
+/// is part of the build; until then a release's schema version is given with
+/// `rollout apply --schema-version N`, and without it none is recorded (a
+/// recorded wrong number would block every later rollback).
+pub fn latest_known() -> Option<i64> {
+    None
+}
+
+/// The schema version of the database at `url` (PostgreSQL or SQLite).
+pub async fn live_version(url: &str) -> Result<i64> {
+    let shown = redact_url(url);
+    if url.starts_with("sqlite:") {
+        let options = SqliteConnectOptions::from_str(url)
+            .with_context(|| format!("invalid database URL `{shown}`"))?
+            .read_only(true);
+        if !options.get_filename().exists() {
+            return Ok(0);
+        }
+        let mut conn = SqliteConnection::connect_with(&options)
+            .await
+            .with_context(|| format!("cannot open the database `{shown}`"))?;
+        let exists = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'hctl_schema_migrations'";
+        return read_version(&mut conn, exists, &shown).await;
+    }
+    let mut conn = PgConnection::connect(url)
+        .await
+        .with_context(|| format!("cannot connect to the database `{shown}`"))?;
+    let exists = "SELECT count(*) FROM pg_class WHERE oid = to_regclass('hctl_schema_migrations')";
+    read_version(&mut conn, exists, &shown).await
+}
+
+/// `max(version)` of the history table, 0 when `exists_sql` counts no table.
+async fn read_version<DB, C>(conn: &mut C, exists_sql: &'static str, shown: &str) -> Result<i64>
+where
+    DB: sqlx::Database,
+    for<'e> &'e mut C: sqlx::Executor<'e, Database = DB>,
+    for<'q> DB::Arguments: sqlx::IntoArguments<DB>,
+    i64: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    let tables: i64 = sqlx::query_scalar(exists_sql)
+        .fetch_one(&mut *conn)
+        .await
+        .with_context(|| format!("cannot read the schema of `{shown}`"))?;
+    if tables == 0 {
+        return Ok(0);
+    }
+    let version: Option<i64> =
+        sqlx::query_scalar("SELECT max(version) FROM hctl_schema_migrations")
+            .fetch_one(&mut *conn)
+            .await
+            .with_context(|| format!("cannot read the schema version of `{shown}`"))?;
+    Ok(version.unwrap_or(0))
+}
+
+/// Why rolling back to a release expecting `target` is unsafe with the
+/// database at `live`, if it is.
+pub fn rollback_risk(live: i64, target: Option<i64>, revision: u64) -> Option<String> {
+    match target {
+        Some(expected) if live > expected => Some(format!(
+            "the database is at schema version {live} but revision {revision} was released for schema version {expected}: \
+             its code does not know migrations {}..={live}; restore the database first (`hctl db restore`) or pass --force",
+            expected + 1
+        )),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("app.db").display());
+        assert_eq!(
+            live_version(&url).await.unwrap(),
+            0,
+            "missing file: empty database"
+        );
+        let options = SqliteConnectOptions::from_str(&url)
+            .unwrap()
+            .create_if_missing(true);
+        let mut conn = SqliteConnection::connect_with(&options).await.unwrap();
+        sqlx::query("CREATE TABLE other (x INTEGER)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(live_version(&url).await.unwrap(), 0, "no history table");
+        sqlx::query(
+            "CREATE TABLE hctl_schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL)",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!(live_version(&url).await.unwrap(), 0, "empty history");
+        sqlx::query("INSERT INTO hctl_schema_migrations VALUES (1, 'a'), (4, 'b')")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(live_version(&url).await.unwrap(), 4);
+    }
+
+    #[test]
+    fn newer_database_is_a_risk() {
+        assert!(
+            rollback_risk(12, Some(10), 3)
+                .unwrap()
+                .contains("migrations 11..=12")
+        );
+        assert_eq!(rollback_risk(10, Some(10), 3), None);
+        assert_eq!(rollback_risk(9, Some(10), 3), None);
+        assert_eq!(rollback_risk(9, None, 3), None);
+    }
+}
