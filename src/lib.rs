@@ -10,11 +10,13 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod db;
 pub mod exit;
 pub mod logging;
 pub mod output;
 pub mod report;
 pub mod s3;
+pub mod storage;
 pub mod ui;
 pub mod yaml;
 

@@ -81,6 +81,9 @@ pub enum Command {
     /// Show the effective configuration or validate config and YAML files
     #[command(subcommand)]
     Config(commands::config::ConfigCommand),
+    /// Back up, restore, verify and check the environment's database
+    #[command(subcommand)]
+    Db(commands::db::DbCommand),
     /// Print a shell completion script to stdout
     Completions(commands::docs::CompletionsArgs),
     /// Write the man pages (hctl.1 and one per subcommand)

@@ -2,6 +2,7 @@
 //! options, call the domain code, render the result. [`run`] dispatches.
 
 pub mod config;
+pub mod db;
 pub mod docs;
 
 use std::sync::OnceLock;
@@ -59,6 +60,7 @@ pub async fn run(cli: Cli) -> Result<Exit> {
     let ctx = Ctx::new(cli.global);
     match cli.command {
         Command::Config(cmd) => config::run(&ctx, cmd),
+        Command::Db(cmd) => db::run(&ctx, cmd).await,
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(&ctx, args),
     }
