@@ -22,7 +22,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{Connection, PgConnection, Row, SqliteConnection};
+use sqlx::{ConnectOptions, Connection, PgConnection, Row, SqliteConnection};
 
 use crate::config::redact::redact_url;
 use crate::exit::usage;
@@ -80,7 +80,9 @@ impl Target {
 /// Connect to PostgreSQL with a timeout; the error names the (redacted) URL.
 pub async fn connect_pg(url: &str) -> Result<PgConnection> {
     let options = PgConnectOptions::from_str(url)
-        .with_context(|| format!("invalid database URL `{}`", redact_url(url)))?;
+        .with_context(|| format!("invalid database URL `{}`", redact_url(url)))?
+        // Checksumming a big table is slow by design; not worth a warning.
+        .disable_statement_logging();
     let connect = PgConnection::connect_with(&options);
     match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
         Ok(result) => result
@@ -104,7 +106,8 @@ pub async fn connect_sqlite(path: &std::path::Path, read_only: bool) -> Result<S
     let options = SqliteConnectOptions::new()
         .filename(path)
         .read_only(read_only)
-        .create_if_missing(false);
+        .create_if_missing(false)
+        .disable_statement_logging();
     SqliteConnection::connect_with(&options)
         .await
         .with_context(|| format!("could not open sqlite database `{}`", path.display()))

@@ -72,11 +72,22 @@ mod tests {
                 backup("a", 200, now),
             ]
         };
-        let ids = |v: Vec<Manifest>| v.into_iter().map(|m| m.id).collect::<Vec<String>>().join(",");
+        let ids = |v: Vec<Manifest>| {
+            v.into_iter()
+                .map(|m| m.id)
+                .collect::<Vec<String>>()
+                .join(",")
+        };
         let (kept, deleted) = select(all(), 2, None, now);
-        assert_eq!((ids(kept), ids(deleted)), ("d,c".to_string(), "b,a".to_string()));
+        assert_eq!(
+            (ids(kept), ids(deleted)),
+            ("d,c".to_string(), "b,a".to_string())
+        );
         let (kept, deleted) = select(all(), 1, Some(4), now);
-        assert_eq!((ids(kept), ids(deleted)), ("d,c,b".to_string(), "a".to_string()));
+        assert_eq!(
+            (ids(kept), ids(deleted)),
+            ("d,c,b".to_string(), "a".to_string())
+        );
         let (kept, deleted) = select(all(), 0, None, now);
         assert_eq!((kept.len(), deleted.len()), (0, 4));
     }

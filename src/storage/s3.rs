@@ -6,7 +6,6 @@
 //! is aborted, so no half object is ever visible.
 
 use anyhow::{Context, Result, anyhow};
-use aws_sdk_s3::error::DisplayErrorContext;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use tokio::io::{AsyncRead, AsyncReadExt};
@@ -57,7 +56,7 @@ impl S3Store {
             "could not {what} `{}` in {}: {}",
             self.full(key),
             self.describe(),
-            DisplayErrorContext(err)
+            chain(&err)
         )
     }
 
@@ -140,7 +139,7 @@ impl S3Store {
                 let out = request
                     .send()
                     .await
-                    .map_err(|e| anyhow!("{what}: {}", DisplayErrorContext(e)))?;
+                    .map_err(|e| anyhow!("{what}: {}", chain(&e)))?;
                 Ok(CompletedPart::builder()
                     .part_number(number)
                     .set_e_tag(out.e_tag().map(str::to_string))
@@ -156,7 +155,8 @@ impl S3Store {
             parts.push(joined(Some(done))?);
         }
         parts.sort_by_key(|p| p.part_number());
-        self.client
+        let completed = self
+            .client
             .complete_multipart_upload()
             .bucket(&self.bucket)
             .key(self.full(key))
@@ -167,8 +167,21 @@ impl S3Store {
                     .build(),
             )
             .send()
-            .await
-            .map_err(|e| self.failed("complete the upload of", key, e))?;
+            .await;
+        if let Err(err) = completed {
+            // The server may have completed the upload and then failed to say
+            // so properly (a lost or malformed response: moto answers with the
+            // wrong XML root). The object with the right size is the truth.
+            match self.head(key).await {
+                Ok(Some(size)) if size == total => {
+                    tracing::debug!(
+                        "complete_multipart_upload answered badly, but the object is there: {}",
+                        chain(&err)
+                    );
+                }
+                _ => return Err(self.failed("complete the upload of", key, err)),
+            }
+        }
         Ok(total)
     }
 
@@ -268,4 +281,18 @@ fn joined(
         Some(Err(err)) => Err(anyhow!("an upload task failed: {err}")),
         None => Err(anyhow!("no upload in flight")),
     }
+}
+
+/// An error and its causes on one line, without the SDK's debug dumps.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    parts.join(": ")
 }
