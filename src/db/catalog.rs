@@ -25,7 +25,8 @@ pub async fn list(storage: &Storage) -> Result<Vec<Manifest>> {
             Err(err) => tracing::warn!("skipping backup `{id}`: {err:#}"),
         }
     }
-    out.sort_by(|a, b| b.id.cmp(&a.id));
+    // Ids have one-second resolution; the start time breaks ties.
+    out.sort_by(|a, b| (b.started_at, &b.id).cmp(&(a.started_at, &a.id)));
     Ok(out)
 }
 

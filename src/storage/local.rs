@@ -40,7 +40,9 @@ impl Local {
             .and_then(|n| n.to_str())
             .unwrap_or("object");
         let tmp = dir.join(format!(".{name}.partial-{}", uuid::Uuid::new_v4().simple()));
-        let result = write_file(&tmp, reader).await;
+        let result = write_file(&tmp, reader)
+            .await
+            .with_context(|| format!("could not store `{key}` in {}", self.describe()));
         let result = match result {
             Ok(n) => fs::rename(&tmp, &path)
                 .await

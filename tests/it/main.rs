@@ -5,5 +5,6 @@ mod support;
 
 mod cli;
 mod config;
+mod db;
 mod generated;
 mod services;
