@@ -42,35 +42,30 @@ fn item(
     Item::new(id, title, severity, status, took, detail)
 }
 
+fn reachable(status: Status, start: Instant, detail: String) -> Item {
+    let title = "database is reachable";
+    item(
+        "reachable",
+        title,
+        Severity::Critical,
+        status,
+        start.elapsed(),
+        detail,
+    )
+}
+
 async fn postgres(url: &str, limits: &Limits) -> Vec<Item> {
     let start = Instant::now();
     let mut conn = match connect_pg(url).await {
         Ok(conn) => conn,
-        Err(err) => {
-            return vec![item(
-                "reachable",
-                "database is reachable",
-                Severity::Critical,
-                Status::Error,
-                start.elapsed(),
-                format!("{err:#}"),
-            )];
-        }
+        Err(err) => return vec![reachable(Status::Error, start, format!("{err:#}"))],
     };
     let mut items = Vec::new();
     match super::pg_server_version(&mut conn).await {
         Ok((text, major)) => {
-            items.push(item(
-                "reachable",
-                "database is reachable",
-                Severity::Critical,
-                Status::Pass,
-                start.elapsed(),
-                format!(
-                    "PostgreSQL {text}, connected in {}ms",
-                    start.elapsed().as_millis()
-                ),
-            ));
+            let took = start.elapsed().as_millis();
+            let detail = format!("PostgreSQL {text}, connected in {took}ms");
+            items.push(reachable(Status::Pass, start, detail));
             let (status, detail) = if major >= limits.min_version {
                 (
                     Status::Pass,
@@ -94,14 +89,7 @@ async fn postgres(url: &str, limits: &Limits) -> Vec<Item> {
                 detail,
             ));
         }
-        Err(err) => items.push(item(
-            "reachable",
-            "database is reachable",
-            Severity::Critical,
-            Status::Error,
-            start.elapsed(),
-            format!("{err:#}"),
-        )),
+        Err(err) => items.push(reachable(Status::Error, start, format!("{err:#}"))),
     }
     items.push(
         timed(
@@ -226,36 +214,21 @@ async fn sqlite(path: &std::path::Path) -> Vec<Item> {
     let start = Instant::now();
     let mut conn = match super::connect_sqlite(path, true).await {
         Ok(conn) => conn,
-        Err(err) => {
-            return vec![item(
-                "reachable",
-                "database is reachable",
-                Severity::Critical,
-                Status::Error,
-                start.elapsed(),
-                format!("{err:#}"),
-            )];
-        }
+        Err(err) => return vec![reachable(Status::Error, start, format!("{err:#}"))],
     };
     let version = sqlx::query("SELECT sqlite_version()")
         .fetch_one(&mut conn)
         .await
         .map(|row| row.get::<String, _>(0));
     let mut items = vec![match version {
-        Ok(v) => item(
-            "reachable",
-            "database is reachable",
-            Severity::Critical,
+        Ok(v) => reachable(
             Status::Pass,
-            start.elapsed(),
+            start,
             format!("SQLite {v}, file `{}`", path.display()),
         ),
-        Err(err) => item(
-            "reachable",
-            "database is reachable",
-            Severity::Critical,
+        Err(err) => reachable(
             Status::Error,
-            start.elapsed(),
+            start,
             format!("could not query `{}`: {err}", path.display()),
         ),
     }];

@@ -33,39 +33,32 @@ pub async fn integrity(
     let mut items = Vec::new();
     let start = Instant::now();
     let size = storage.head(&manifest.dump_key).await?;
-    let exists = match size {
-        None => Item::new(
-            "object",
-            "dump object exists with the manifest's size",
-            Severity::Critical,
+    let (status, detail) = match size {
+        None => (
             Status::Fail,
-            start.elapsed(),
             format!(
                 "`{}` is missing from {}",
                 manifest.dump_key,
                 storage.describe()
             ),
         ),
-        Some(n) if n != manifest.size_bytes => Item::new(
-            "object",
-            "dump object exists with the manifest's size",
-            Severity::Critical,
+        Some(n) if n != manifest.size_bytes => (
             Status::Fail,
-            start.elapsed(),
             format!(
                 "`{}` is {n} bytes, manifest says {}",
                 manifest.dump_key, manifest.size_bytes
             ),
         ),
-        Some(n) => Item::new(
-            "object",
-            "dump object exists with the manifest's size",
-            Severity::Critical,
-            Status::Pass,
-            start.elapsed(),
-            format!("{n} bytes"),
-        ),
+        Some(n) => (Status::Pass, format!("{n} bytes")),
     };
+    let exists = Item::new(
+        "object",
+        "dump object exists with the manifest's size",
+        Severity::Critical,
+        status,
+        start.elapsed(),
+        detail,
+    );
     let object_ok = exists.status == Status::Pass;
     items.push(exists);
     if !object_ok {

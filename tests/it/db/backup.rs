@@ -5,21 +5,8 @@ use serde_json::Value;
 use sha2::Digest;
 use sqlx::{Connection, SqliteConnection};
 
-use super::{DbEnv, ids};
+use super::{DbEnv, ids, item, json};
 use crate::support::services::{TestDb, require, with_database};
-
-fn json(stdout: &str) -> Value {
-    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not json ({e}): {stdout}"))
-}
-
-fn item<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == id)
-        .unwrap_or_else(|| panic!("no item {id} in {report}"))
-}
 
 #[tokio::test]
 async fn postgres_backup_to_s3_verifies_deeply_and_restores() {

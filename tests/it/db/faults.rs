@@ -5,9 +5,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
-use serde_json::Value;
-
-use super::{DbEnv, Store, ids};
+use super::{DbEnv, Store, ids, item, json};
 use crate::support::services::{require, s3_target};
 
 /// A `pg_dump` on PATH that behaves as `script` says (`$REAL` is the real one).
@@ -216,13 +214,8 @@ async fn corrupted_or_truncated_backup_is_refused_before_touching_the_target() {
     tamper(&env, &id, |b| b.truncate(b.len() / 3)).await;
     let run = env.run(&["db", "verify", "--backup-id", &id, "-o", "json"]);
     run.code(1);
-    let report: Value = serde_json::from_str(&run.stdout).unwrap();
-    let object = report["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == "object")
-        .unwrap();
+    let report = json(&run.stdout);
+    let object = item(&report, "object");
     assert_eq!(object["status"], "fail");
     env.run(&["db", "restore", "--backup-id", "latest", "--yes"])
         .code(1);

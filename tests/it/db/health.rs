@@ -3,18 +3,10 @@
 
 use serde_json::Value;
 
-use super::DbEnv;
+use super::{DbEnv, item};
 
 fn status(report: &Value, id: &str) -> String {
-    report["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == id)
-        .unwrap_or_else(|| panic!("no item {id} in {report}"))["status"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    item(report, id)["status"].as_str().unwrap().to_string()
 }
 
 #[tokio::test]

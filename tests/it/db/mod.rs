@@ -147,3 +147,18 @@ pub fn ids(backups: &[Value]) -> Vec<String> {
         .map(|b| b["id"].as_str().expect("id").to_string())
         .collect()
 }
+
+/// Parse a command's JSON output.
+pub fn json(stdout: &str) -> Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not json ({e}): {stdout}"))
+}
+
+/// The report item with this id.
+pub fn item<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["items"]
+        .as_array()
+        .expect("a report")
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("no item {id} in {report}"))
+}
