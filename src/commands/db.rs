@@ -182,8 +182,20 @@ struct Listed {
 async fn backups(ctx: &Ctx) -> Result<Exit> {
     table_or_json(ctx, "backups")?;
     let storage = storage(ctx)?;
+    let (complete, incomplete) = catalog::scan(&storage).await?;
+    if !incomplete.is_empty() {
+        let ids: Vec<_> = incomplete.iter().map(|i| i.id.as_str()).collect();
+        output::note(
+            &ctx.style,
+            &format!(
+                "ignored {} incomplete backup(s) without a manifest (failed, interrupted or still running; not usable): {}",
+                ids.len(),
+                ids.join(", ")
+            ),
+        );
+    }
     let mut listed = Vec::new();
-    for manifest in catalog::list(&storage).await? {
+    for manifest in complete {
         let verified = catalog::verified(&storage, &manifest.id).await;
         listed.push(Listed { manifest, verified });
     }
@@ -289,33 +301,39 @@ async fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
 struct Pruned {
     kept: Vec<String>,
     deleted: Vec<String>,
+    /// Backups that never got a manifest, older than a day.
+    incomplete_deleted: Vec<String>,
 }
 
 async fn prune(ctx: &Ctx, args: PruneArgs) -> Result<Exit> {
     table_or_json(ctx, "prune")?;
     let storage = storage(ctx)?;
-    let all = catalog::list(&storage).await?;
-    let (kept, deleted) = prune::select(all, args.keep, args.keep_days, Utc::now());
-    if !deleted.is_empty() {
+    let (all, incomplete) = catalog::scan(&storage).await?;
+    let now = Utc::now();
+    let (kept, deleted) = prune::select(all, args.keep, args.keep_days, now);
+    let stale = prune::stale(incomplete, now);
+    if !deleted.is_empty() || !stale.is_empty() {
         confirm(
             &format!(
-                "delete {} backup(s) from {} (oldest `{}`), keeping {}",
+                "delete {} backup(s) and {} day-old incomplete backup(s) from {}, keeping {}",
                 deleted.len(),
+                stale.len(),
                 storage.describe(),
-                deleted.last().map(|m| m.id.as_str()).unwrap_or(""),
                 kept.len()
             ),
             ctx.global.yes,
         )?;
         prune::delete(&storage, &deleted).await?;
+        prune::delete_incomplete(&storage, &stale).await?;
     }
     let result = Pruned {
         kept: kept.iter().map(|m| m.id.clone()).collect(),
         deleted: deleted.iter().map(|m| m.id.clone()).collect(),
+        incomplete_deleted: stale.iter().map(|i| i.id.clone()).collect(),
     };
     if ctx.format() == Format::Json {
         output::print_json(&result)?;
-    } else if deleted.is_empty() {
+    } else if deleted.is_empty() && stale.is_empty() {
         output::note(
             &ctx.style,
             &format!("nothing to prune: {} backup(s) kept", kept.len()),
@@ -330,6 +348,13 @@ async fn prune(ctx: &Ctx, args: PruneArgs) -> Result<Exit> {
                     Cell::new(action),
                 ]);
             }
+        }
+        for entry in &stale {
+            table.add_row(vec![
+                Cell::new(&entry.id),
+                Cell::new(human_bytes(entry.size)),
+                Cell::new("deleted (incomplete)"),
+            ]);
         }
         output::print_table(&table)?;
     }

@@ -11,9 +11,47 @@ use crate::storage::Storage;
 /// Every complete backup, newest first. Unreadable manifests are skipped with a
 /// warning in the log rather than hiding every other backup.
 pub async fn list(storage: &Storage) -> Result<Vec<Manifest>> {
+    Ok(scan(storage).await?.0)
+}
+
+/// Objects of a backup that never got its manifest (failed, interrupted, or
+/// still running): not usable, never listed as a backup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incomplete {
+    pub id: String,
+    pub keys: Vec<String>,
+    pub size: u64,
+}
+
+/// Complete backups (newest first) and incomplete ones (oldest first).
+pub async fn scan(storage: &Storage) -> Result<(Vec<Manifest>, Vec<Incomplete>)> {
     let objects = storage.list("").await?;
+    let complete: std::collections::HashSet<&str> = objects
+        .iter()
+        .filter_map(|o| o.key.strip_suffix(&format!("/{MANIFEST}")))
+        .collect();
+    let mut incomplete: Vec<Incomplete> = Vec::new();
+    for object in &objects {
+        let Some((id, _)) = object.key.split_once('/') else {
+            continue;
+        };
+        if !manifest::is_id(id) || complete.contains(id) {
+            continue;
+        }
+        match incomplete.iter_mut().find(|i| i.id == id) {
+            Some(entry) => {
+                entry.keys.push(object.key.clone());
+                entry.size += object.size;
+            }
+            None => incomplete.push(Incomplete {
+                id: id.to_string(),
+                keys: vec![object.key.clone()],
+                size: object.size,
+            }),
+        }
+    }
     let mut out = Vec::new();
-    for object in objects {
+    for object in &objects {
         let Some(id) = object.key.strip_suffix(&format!("/{MANIFEST}")) else {
             continue;
         };
@@ -27,7 +65,7 @@ pub async fn list(storage: &Storage) -> Result<Vec<Manifest>> {
     }
     // Ids have one-second resolution; the start time breaks ties.
     out.sort_by(|a, b| (b.started_at, &b.id).cmp(&(a.started_at, &a.id)));
-    Ok(out)
+    Ok((out, incomplete))
 }
 
 /// Read the manifest of backup `id`.

@@ -68,6 +68,13 @@ pub fn is_id(text: &str) -> bool {
         && random.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// When backup `id` was started (from the id itself).
+pub fn id_time(id: &str) -> Option<DateTime<Utc>> {
+    let (time, _) = id.split_once('-')?;
+    let naive = chrono::NaiveDateTime::parse_from_str(time, "%Y%m%dT%H%M%SZ").ok()?;
+    Some(naive.and_utc())
+}
+
 /// Key of an object of backup `id`.
 pub fn key(id: &str, name: &str) -> String {
     format!("{id}/{name}")
@@ -92,6 +99,10 @@ mod tests {
         assert!(a.starts_with("20261124T095959Z-"), "{a}");
         assert!(a < b);
         assert!(is_id(&a));
+        assert_eq!(
+            id_time(&a).unwrap().to_rfc3339(),
+            "2026-11-24T09:59:59+00:00"
+        );
         assert!(!is_id("latest"));
         assert!(!is_id("20261124T095959Z-../../x"));
         assert!(!is_id("20261324T095959Z-abcdef"));

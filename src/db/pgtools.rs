@@ -67,7 +67,13 @@ pub fn command(tool: &str, url: &str) -> Command {
         let _ = parsed.set_password(None);
         dbname = parsed.to_string();
     }
+    // Never prompt for a password (it would read the terminal, not stdin).
     cmd.arg(format!("--dbname={dbname}"))
+        .arg("--no-password")
+        .env(
+            "PGCONNECT_TIMEOUT",
+            super::CONNECT_TIMEOUT.as_secs().to_string(),
+        )
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -154,7 +160,7 @@ mod tests {
             .get_args()
             .map(|a| a.to_string_lossy().into_owned())
             .collect();
-        assert_eq!(args, ["--dbname=postgres://app@db:5432/x"]);
+        assert_eq!(args, ["--dbname=postgres://app@db:5432/x", "--no-password"]);
         let env: Vec<_> = std.get_envs().collect();
         assert!(
             env.iter()

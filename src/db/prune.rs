@@ -4,6 +4,7 @@
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 
+use super::catalog::Incomplete;
 use super::manifest::{self, DUMP, MANIFEST, Manifest, VERIFIED};
 use crate::storage::Storage;
 
@@ -25,6 +26,26 @@ pub fn select(
         }
     }
     (kept, deleted)
+}
+
+/// Incomplete backups (no manifest) old enough that no backup can still be
+/// writing them: started more than a day ago.
+pub fn stale(incomplete: Vec<Incomplete>, now: DateTime<Utc>) -> Vec<Incomplete> {
+    let cutoff = now - chrono::Duration::days(1);
+    incomplete
+        .into_iter()
+        .filter(|i| manifest::id_time(&i.id).is_some_and(|t| t < cutoff))
+        .collect()
+}
+
+/// Delete the objects of incomplete backups.
+pub async fn delete_incomplete(storage: &Storage, incomplete: &[Incomplete]) -> Result<()> {
+    for entry in incomplete {
+        for key in &entry.keys {
+            storage.delete(key).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Delete backups: manifest first (no longer listed), then the data.
@@ -90,5 +111,25 @@ mod tests {
         );
         let (kept, deleted) = select(all(), 0, None, now);
         assert_eq!((kept.len(), deleted.len()), (0, 4));
+    }
+
+    #[test]
+    fn only_day_old_incomplete_backups_are_stale() {
+        let now = DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z")
+            .unwrap()
+            .to_utc();
+        let entry = |id: &str| Incomplete {
+            id: id.into(),
+            keys: vec![manifest::key(id, DUMP)],
+            size: 1,
+        };
+        let stale = stale(
+            vec![
+                entry("20261123T090000Z-aaaaaa"),
+                entry("20261124T090000Z-bbbbbb"),
+            ],
+            now,
+        );
+        assert_eq!(stale, [entry("20261123T090000Z-aaaaaa")]);
     }
 }

@@ -39,21 +39,14 @@ impl Local {
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("object");
-        let tmp = dir.join(format!(".{name}.partial-{}", uuid::Uuid::new_v4().simple()));
-        let result = write_file(&tmp, reader)
+        let tmp = Partial(dir.join(format!(".{name}.partial-{}", uuid::Uuid::new_v4().simple())));
+        let n = write_file(&tmp.0, reader)
             .await
-            .with_context(|| format!("could not store `{key}` in {}", self.describe()));
-        let result = match result {
-            Ok(n) => fs::rename(&tmp, &path)
-                .await
-                .with_context(|| format!("could not move `{}` into place", path.display()))
-                .map(|()| n),
-            Err(err) => Err(err),
-        };
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp).await;
-        }
-        result
+            .with_context(|| format!("could not store `{key}` in {}", self.describe()))?;
+        fs::rename(&tmp.0, &path)
+            .await
+            .with_context(|| format!("could not move `{}` into place", path.display()))?;
+        Ok(n)
     }
 
     pub async fn get(&self, key: &str) -> Result<Reader> {
@@ -129,6 +122,16 @@ impl Local {
             let _ = fs::remove_dir(dir).await;
         }
         Ok(())
+    }
+}
+
+/// A temp file removed when dropped unless renamed away: also when the
+/// future writing it is dropped (Ctrl-C).
+struct Partial(PathBuf);
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 

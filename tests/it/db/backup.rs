@@ -207,6 +207,24 @@ async fn backups_list_newest_first_and_prune_keeps_the_newest() {
         run.stdout
     );
 
+    // Leftovers of failed backups: never listed, removed by prune after a day.
+    let old = "20200101T000000Z-abcdef";
+    let recent = hctl::db::manifest::new_id(chrono::Utc::now());
+    env.sandbox.write(&format!("backups/{old}/dump"), "partial");
+    env.sandbox
+        .write(&format!("backups/{recent}/dump"), "still running");
+    let run = env.run(&["db", "backups", "-o", "json"]);
+    run.code(0);
+    assert_eq!(
+        ids(json(&run.stdout).as_array().unwrap()),
+        [third.as_str(), &second, &first]
+    );
+    assert!(
+        run.stderr.contains(old) && run.stderr.contains("incomplete"),
+        "{}",
+        run.stderr
+    );
+
     // Without --yes and without a terminal: refuse, delete nothing.
     let run = env.run(&["db", "prune", "--keep", "1"]);
     run.code(2);
@@ -217,6 +235,9 @@ async fn backups_list_newest_first_and_prune_keeps_the_newest() {
     run.code(0);
     let pruned = json(&run.stdout);
     assert_eq!(pruned["kept"], serde_json::json!([third]));
+    assert_eq!(pruned["incomplete_deleted"], serde_json::json!([old]));
+    assert!(!env.backup_dir().join(old).exists());
+    assert!(env.backup_dir().join(&recent).join("dump").exists());
     assert_eq!(ids(&env.backups()), [third.as_str()]);
     assert!(!env.backup_dir().join(&first).exists());
     // --keep-days keeps young backups regardless of --keep.
