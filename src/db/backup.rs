@@ -105,17 +105,26 @@ async fn postgres(url: &str, storage: &Storage, key: &str, bar: ProgressBar) -> 
         .ok_or_else(|| anyhow!("`pg_dump` has no stdout"))?;
     let (mut reader, tally) = Hashing::new(stdout, bar);
 
-    let (uploaded, tables) = tokio::join!(storage.put(key, &mut reader), stats::pg(&mut conn));
+    // Upload and checksums run side by side; the first failure stops both.
+    let both = futures::future::try_join(storage.put(key, &mut reader), async {
+        stats::pg(&mut conn)
+            .await
+            .context("could not count rows in the dump's snapshot")
+    })
+    .await;
     drop(reader);
-    if uploaded.is_err() {
+    if both.is_err() {
         let _ = child.start_kill();
     }
     let dumped = pgtools::finish("pg_dump", child, stderr, url).await;
+    // When the upload or the checksums failed, pg_dump was killed for it:
+    // report the cause, not the kill.
+    let (size, tables) = match (both, dumped) {
+        (Ok(done), Ok(())) => done,
+        (Ok(_), Err(dump_err)) => return Err(dump_err),
+        (Err(err), _) => return Err(err),
+    };
     let _ = sqlx::query("COMMIT").execute(&mut conn).await;
-
-    let size = uploaded?;
-    dumped?;
-    let tables = tables.context("could not count rows in the dump's snapshot")?;
     let tally = tally.lock().unwrap_or_else(|p| p.into_inner());
     if tally.bytes != size {
         return Err(anyhow!(

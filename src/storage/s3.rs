@@ -88,20 +88,17 @@ impl S3Store {
             .upload_id()
             .ok_or_else(|| anyhow!("{} returned no upload id", self.describe()))?
             .to_string();
-        match self.upload_parts(key, &upload_id, first, reader).await {
-            Ok(n) => Ok(n),
-            Err(err) => {
-                let _ = self
-                    .client
-                    .abort_multipart_upload()
-                    .bucket(&self.bucket)
-                    .key(self.full(key))
-                    .upload_id(&upload_id)
-                    .send()
-                    .await;
-                Err(err)
-            }
+        let mut guard = AbortOnDrop {
+            client: self.client.clone(),
+            bucket: self.bucket.clone(),
+            key: self.full(key),
+            upload_id: Some(upload_id.clone()),
+        };
+        let result = self.upload_parts(key, &upload_id, first, reader).await;
+        if result.is_ok() {
+            guard.upload_id = None;
         }
+        result
     }
 
     async fn upload_parts(
@@ -263,6 +260,37 @@ impl S3Store {
             .await
             .map_err(|e| self.failed("delete", key, e))?;
         Ok(())
+    }
+}
+
+/// Aborts a multipart upload that did not complete: on error, and also when
+/// the uploading future is dropped (a failed sibling task, Ctrl-C), so no
+/// invisible parts are left behind to pay for.
+struct AbortOnDrop {
+    client: aws_sdk_s3::Client,
+    bucket: String,
+    key: String,
+    upload_id: Option<String>,
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        let (Some(upload_id), Ok(runtime)) =
+            (self.upload_id.take(), tokio::runtime::Handle::try_current())
+        else {
+            return;
+        };
+        let request = self
+            .client
+            .abort_multipart_upload()
+            .bucket(&self.bucket)
+            .key(&self.key)
+            .upload_id(upload_id);
+        runtime.spawn(async move {
+            if let Err(err) = request.send().await {
+                tracing::warn!("could not abort an unfinished upload: {}", chain(&err));
+            }
+        });
     }
 }
 

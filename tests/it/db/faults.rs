@@ -85,6 +85,152 @@ exit 1"#,
     env.run(&["db", "verify", "--backup-id", "latest"]).code(0);
 }
 
+/// A `hctl db backup` running while a test connection holds an exclusive lock
+/// on `users`, so its `pg_dump` waits inside the database.
+struct Blocked {
+    locker: sqlx::PgConnection,
+    admin: sqlx::PgConnection,
+    child: std::process::Child,
+}
+
+impl Blocked {
+    async fn start(env: &DbEnv) -> Self {
+        let mut locker = env.conn().await;
+        sqlx::raw_sql("BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE;")
+            .execute(&mut locker)
+            .await
+            .unwrap();
+        let mut cmd = env.sandbox.cmd(&["db", "backup"]);
+        cmd.envs(env.envs())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        Blocked {
+            locker,
+            admin: env.conn().await,
+            child: cmd.spawn().unwrap(),
+        }
+    }
+
+    /// Poll `count_sql` until it returns a positive count (up to 30s).
+    async fn until(&mut self, count_sql: &'static str) -> bool {
+        poll(&mut self.admin, count_sql).await
+    }
+
+    /// Wait for hctl while still holding the lock.
+    async fn finish_holding(self) -> std::process::Output {
+        let child = self.child;
+        tokio::task::spawn_blocking(move || child.wait_with_output())
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    /// Release the lock and wait for hctl.
+    async fn finish(mut self) -> std::process::Output {
+        sqlx::raw_sql("ROLLBACK")
+            .execute(&mut self.locker)
+            .await
+            .unwrap();
+        let child = self.child;
+        tokio::task::spawn_blocking(move || child.wait_with_output())
+            .await
+            .unwrap()
+            .unwrap()
+    }
+}
+
+/// Poll `count_sql` until it returns a positive count (up to 30s).
+async fn poll(conn: &mut sqlx::PgConnection, count_sql: &'static str) -> bool {
+    for _ in 0..300 {
+        let n: i64 = sqlx::query_scalar(count_sql)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        if n > 0 {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+/// Child process ids of `pid` (Linux /proc).
+fn children(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for task in std::fs::read_dir(format!("/proc/{pid}/task"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let text = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+        out.extend(
+            text.split_whitespace()
+                .filter_map(|p| p.parse::<u32>().ok()),
+        );
+    }
+    out
+}
+
+/// Whether a process exists and is not a zombie.
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| {
+            let state = stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .next()
+                .unwrap_or("");
+            state != "Z" && state != "X"
+        })
+        .unwrap_or(false)
+}
+
+const PG_DUMP_WAITING: &str = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pg_dump' AND wait_event_type = 'Lock'";
+
+#[tokio::test]
+async fn interrupted_backup_leaves_nothing_and_stops_pg_dump() {
+    let env = DbEnv::dir();
+    env.seed(1).await;
+    let mut blocked = Blocked::start(&env).await;
+    assert!(
+        blocked.until(PG_DUMP_WAITING).await,
+        "pg_dump never waited on the lock"
+    );
+    let pid = blocked.child.id();
+    let dumps = children(pid);
+    assert!(!dumps.is_empty(), "hctl has no pg_dump child");
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = blocked.finish_holding().await;
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Checked while pg_dump would still be waiting on the lock: it was killed.
+    let gone = dumps.iter().all(|p| !alive(*p));
+    assert!(gone, "pg_dump must not outlive hctl");
+    assert!(env.backups().is_empty());
+    let mut files = Vec::new();
+    let mut dirs = vec![env.backup_dir()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            if entry.path().is_dir() {
+                dirs.push(entry.path());
+            } else {
+                files.push(entry.path());
+            }
+        }
+    }
+    assert!(files.is_empty(), "left behind: {files:?}");
+}
+
 #[tokio::test]
 async fn backend_terminated_mid_backup_leaves_no_backup() {
     hctl::init_crypto();
@@ -92,45 +238,11 @@ async fn backend_terminated_mid_backup_leaves_no_backup() {
     env.seed(1).await;
 
     // Hold a lock so pg_dump waits inside the database, then kill its backend.
-    let mut locker = env.conn().await;
-    sqlx::raw_sql("BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE;")
-        .execute(&mut locker)
-        .await
-        .unwrap();
-    let mut cmd = env.sandbox.cmd(&["db", "backup"]);
-    for (k, v) in env.envs() {
-        cmd.env(k, v);
-    }
-    let child = cmd
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-
-    let mut admin = env.conn().await;
-    let mut killed = false;
-    for _ in 0..300 {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-             WHERE datname = current_database() AND application_name = 'pg_dump' AND wait_event_type = 'Lock'",
-        )
-        .fetch_one(&mut admin)
-        .await
-        .unwrap();
-        if n > 0 {
-            killed = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    sqlx::raw_sql("ROLLBACK")
-        .execute(&mut locker)
-        .await
-        .unwrap();
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
-        .await
-        .unwrap()
-        .unwrap();
+    let mut blocked = Blocked::start(&env).await;
+    let killed = blocked
+        .until("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pg_dump' AND wait_event_type = 'Lock'")
+        .await;
+    let out = blocked.finish().await;
     assert!(killed, "pg_dump never waited on the lock");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
