@@ -240,6 +240,14 @@ async fn scratch_restore(
     manifest: &Manifest,
     fetched: &Fetched,
 ) -> Result<(Duration, Vec<super::manifest::TableStat>)> {
+    if manifest.backend != target.backend() {
+        anyhow::bail!(
+            "backup `{}` is a {} backup; it cannot be restored into {}",
+            manifest.id,
+            manifest.backend,
+            target.describe()
+        );
+    }
     match target {
         Target::Sqlite(_) => {
             let copy = TempFile::new("sqlite-verify");
@@ -252,13 +260,6 @@ async fn scratch_restore(
             Ok((took, tables))
         }
         Target::Postgres(url) => {
-            if manifest.backend != "postgres" {
-                anyhow::bail!(
-                    "backup `{}` is a {} backup, not postgres",
-                    manifest.id,
-                    manifest.backend
-                );
-            }
             let name = format!(
                 "hctl_verify_{}",
                 &uuid::Uuid::new_v4().simple().to_string()[..12]

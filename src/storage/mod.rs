@@ -134,3 +134,34 @@ impl Storage {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target() -> S3Target {
+        S3Target {
+            endpoint: Some("http://127.0.0.1:9000".into()),
+            region: "us-east-1".into(),
+            force_path_style: true,
+        }
+    }
+
+    #[test]
+    fn urls_pick_the_backend() {
+        let local = Storage::open("file://./backups", &target()).unwrap();
+        assert_eq!(local.describe(), "directory `./backups`");
+        let s3 = Storage::open("s3://bucket/a/b/", &target()).unwrap();
+        assert_eq!(
+            s3.describe(),
+            "s3 bucket `bucket` at `http://127.0.0.1:9000`"
+        );
+        for bad in ["file://", "s3:///x", "ftp://x/y"] {
+            let err = Storage::open(bad, &target()).err().expect(bad);
+            assert!(
+                crate::exit::classify(&err).0 == crate::exit::Exit::Usage,
+                "{bad}: {err}"
+            );
+        }
+    }
+}
