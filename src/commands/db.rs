@@ -73,9 +73,9 @@ pub struct VerifyArgs {
 
 #[derive(Debug, Args)]
 pub struct PruneArgs {
-    /// Keep this many newest backups
-    #[arg(long, value_name = "N")]
-    pub keep: usize,
+    /// Keep this many newest backups (at least 1: prune never deletes them all)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub keep: u16,
     /// Also keep every backup younger than this many days
     #[arg(long, value_name = "D")]
     pub keep_days: Option<u32>,
@@ -310,7 +310,7 @@ async fn prune(ctx: &Ctx, args: PruneArgs) -> Result<Exit> {
     let storage = storage(ctx)?;
     let (all, incomplete) = catalog::scan(&storage).await?;
     let now = Utc::now();
-    let (kept, deleted) = prune::select(all, args.keep, args.keep_days, now);
+    let (kept, deleted) = prune::select(all, usize::from(args.keep), args.keep_days, now);
     let stale = prune::stale(incomplete, now);
     if !deleted.is_empty() || !stale.is_empty() {
         confirm(

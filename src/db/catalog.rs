@@ -72,8 +72,21 @@ pub async fn scan(storage: &Storage) -> Result<(Vec<Manifest>, Vec<Incomplete>)>
 pub async fn read(storage: &Storage, id: &str) -> Result<Manifest> {
     let key = manifest::key(id, MANIFEST);
     let bytes = storage.get_bytes(&key).await?;
-    serde_json::from_slice(&bytes)
-        .with_context(|| format!("manifest `{key}` in {} is not valid", storage.describe()))
+    let manifest: Manifest = serde_json::from_slice(&bytes)
+        .with_context(|| format!("manifest `{key}` in {} is not valid", storage.describe()))?;
+    // The dump must live inside this backup: a manifest never points elsewhere.
+    if manifest.id != id
+        || !manifest.dump_key.starts_with(&format!("{id}/"))
+        || manifest.dump_key.split('/').any(|part| part == "..")
+    {
+        anyhow::bail!(
+            "manifest `{key}` in {} is not valid: id `{}` / dump `{}` do not belong to backup `{id}`",
+            storage.describe(),
+            manifest.id,
+            manifest.dump_key
+        );
+    }
+    Ok(manifest)
 }
 
 /// Find `latest` or an id; a usage error (exit 2) when there is no such backup.

@@ -240,13 +240,14 @@ async fn backups_list_newest_first_and_prune_keeps_the_newest() {
     assert!(env.backup_dir().join(&recent).join("dump").exists());
     assert_eq!(ids(&env.backups()), [third.as_str()]);
     assert!(!env.backup_dir().join(&first).exists());
-    // --keep-days keeps young backups regardless of --keep.
+    // --keep-days keeps young backups beyond --keep; deleting all is refused.
     env.backup();
+    env.run(&["db", "prune", "--keep", "0", "--yes"]).code(2);
     let run = env.run(&[
         "db",
         "prune",
         "--keep",
-        "0",
+        "1",
         "--keep-days",
         "1",
         "--yes",

@@ -409,3 +409,20 @@ async fn unreachable_database_fails_backup_with_its_address() {
         run.stderr
     );
 }
+
+#[tokio::test]
+async fn manifest_pointing_outside_its_backup_is_rejected() {
+    let env = DbEnv::dir();
+    env.seed(1).await;
+    let id = env.backup();
+    let path = env.backup_dir().join(&id).join("manifest.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace(&format!("{id}/dump"), "../../etc/passwd"),
+    )
+    .unwrap();
+    let run = env.run(&["db", "verify", "--backup-id", &id]);
+    run.code(3);
+    assert!(run.stderr.contains("do not belong"), "{}", run.stderr);
+}
