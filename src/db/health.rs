@@ -154,7 +154,7 @@ fn schema_outcome(version: i64) -> (Status, String) {
 
 async fn connections(conn: &mut PgConnection) -> Result<(Status, String)> {
     let row = sqlx::query(
-        "SELECT (SELECT count(*) FROM pg_stat_activity)::bigint, current_setting('max_connections')::bigint",
+        "SELECT (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::bigint, current_setting('max_connections')::bigint",
     )
     .fetch_one(&mut *conn)
     .await?;

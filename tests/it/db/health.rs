@@ -25,7 +25,13 @@ async fn healthy_database_with_fresh_backup_passes() {
         "below the minimum is a warning"
     );
     assert_eq!(status(&report, "schema"), "pass");
-    assert_eq!(status(&report, "connections"), "pass");
+    // Other suites share the server: busy is fine, exhausted is not.
+    assert!(matches!(
+        status(&report, "connections").as_str(),
+        "pass" | "warn"
+    ));
+    let detail = item(&report, "connections")["detail"].as_str().unwrap();
+    assert!(detail.contains("connections in use"), "{detail}");
     assert_eq!(status(&report, "replication"), "pass");
     assert_eq!(status(&report, "backup-age"), "pass");
 
