@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             [CompletionResult]::new('preflight', 'preflight', [CompletionResultType]::ParameterValue, 'Run checklists as a gate: automated checks concurrently, manual items by their ticks')
             [CompletionResult]::new('checklist', 'checklist', [CompletionResultType]::ParameterValue, 'Launch checklists: list, show, tick off, progress, audit log, sign-off report')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify DNS records, a TLS endpoint or security headers, standalone')
+            [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Back up, restore, verify and check the environment''s database')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages (hctl.1 and one per subcommand)')
             [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Deploy to Kubernetes: apply manifests, watch rollouts, history, restart')
@@ -469,6 +470,187 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
         'hctl;verify;help;help' {
             break
         }
+        'hctl;db' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Back up the environment''s database into its backup storage (`storage` setting); the manifest is written last, so a failed backup never counts')
+            [CompletionResult]::new('backups', 'backups', [CompletionResultType]::ParameterValue, 'List the backups in the environment''s storage, newest first')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup over the environment''s database (or into --into URL), after checking its SHA-256; asks first unless --yes')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup: object present, size and SHA-256 match, archive readable; --deep also restores it into a scratch database and compares every table')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete old backups, keeping the newest --keep N (and those younger than --keep-days); asks first unless --yes')
+            [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check the database: reachable, version, schema, connections, replication, latest backup age; exit 1 when unhealthy')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hctl;db;backup' {
+            [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'A note stored in the manifest (e.g. "before v2.3 migration")')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hctl;db;backups' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hctl;db;restore' {
+            [CompletionResult]::new('--backup-id', '--backup-id', [CompletionResultType]::ParameterName, 'Backup to restore: `latest` or an id from `hctl db backups`')
+            [CompletionResult]::new('--into', '--into', [CompletionResultType]::ParameterName, 'Restore into this database URL instead (created when it does not exist)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Restore even when the target''s schema version is newer than the backup''s')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hctl;db;verify' {
+            [CompletionResult]::new('--backup-id', '--backup-id', [CompletionResultType]::ParameterName, 'Backup to check: `latest` or an id; without it, compare the live database with the backup it was restored from')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--deep', '--deep', [CompletionResultType]::ParameterName, 'Also restore into a scratch database, compare row counts and checksums table by table, and record the restore time (the real RTO)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hctl;db;prune' {
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep this many newest backups (at least 1: prune never deletes them all)')
+            [CompletionResult]::new('--keep-days', '--keep-days', [CompletionResultType]::ParameterName, 'Also keep every backup younger than this many days')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hctl;db;health' {
+            [CompletionResult]::new('--min-version', '--min-version', [CompletionResultType]::ParameterName, 'Lowest PostgreSQL major version that passes (older gives a warning)')
+            [CompletionResult]::new('--max-backup-age', '--max-backup-age', [CompletionResultType]::ParameterName, 'The latest backup must be younger than this many hours')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hctl;db;help' {
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Back up the environment''s database into its backup storage (`storage` setting); the manifest is written last, so a failed backup never counts')
+            [CompletionResult]::new('backups', 'backups', [CompletionResultType]::ParameterValue, 'List the backups in the environment''s storage, newest first')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup over the environment''s database (or into --into URL), after checking its SHA-256; asks first unless --yes')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup: object present, size and SHA-256 match, archive readable; --deep also restores it into a scratch database and compares every table')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete old backups, keeping the newest --keep N (and those younger than --keep-days); asks first unless --yes')
+            [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check the database: reachable, version, schema, connections, replication, latest backup age; exit 1 when unhealthy')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hctl;db;help;backup' {
+            break
+        }
+        'hctl;db;help;backups' {
+            break
+        }
+        'hctl;db;help;restore' {
+            break
+        }
+        'hctl;db;help;verify' {
+            break
+        }
+        'hctl;db;help;prune' {
+            break
+        }
+        'hctl;db;help;health' {
+            break
+        }
+        'hctl;db;help;help' {
+            break
+        }
         'hctl;completions' {
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
@@ -676,6 +858,7 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             [CompletionResult]::new('preflight', 'preflight', [CompletionResultType]::ParameterValue, 'Run checklists as a gate: automated checks concurrently, manual items by their ticks')
             [CompletionResult]::new('checklist', 'checklist', [CompletionResultType]::ParameterValue, 'Launch checklists: list, show, tick off, progress, audit log, sign-off report')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify DNS records, a TLS endpoint or security headers, standalone')
+            [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Back up, restore, verify and check the environment''s database')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages (hctl.1 and one per subcommand)')
             [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Deploy to Kubernetes: apply manifests, watch rollouts, history, restart')
@@ -741,6 +924,33 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             break
         }
         'hctl;help;verify;headers' {
+            break
+        }
+        'hctl;help;db' {
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Back up the environment''s database into its backup storage (`storage` setting); the manifest is written last, so a failed backup never counts')
+            [CompletionResult]::new('backups', 'backups', [CompletionResultType]::ParameterValue, 'List the backups in the environment''s storage, newest first')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup over the environment''s database (or into --into URL), after checking its SHA-256; asks first unless --yes')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup: object present, size and SHA-256 match, archive readable; --deep also restores it into a scratch database and compares every table')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete old backups, keeping the newest --keep N (and those younger than --keep-days); asks first unless --yes')
+            [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check the database: reachable, version, schema, connections, replication, latest backup age; exit 1 when unhealthy')
+            break
+        }
+        'hctl;help;db;backup' {
+            break
+        }
+        'hctl;help;db;backups' {
+            break
+        }
+        'hctl;help;db;restore' {
+            break
+        }
+        'hctl;help;db;verify' {
+            break
+        }
+        'hctl;help;db;prune' {
+            break
+        }
+        'hctl;help;db;health' {
             break
         }
         'hctl;help;completions' {

@@ -41,6 +41,7 @@ complete -c hctl -n "__fish_hctl_needs_command" -f -a "config" -d 'Show the effe
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "preflight" -d 'Run checklists as a gate: automated checks concurrently, manual items by their ticks'
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "checklist" -d 'Launch checklists: list, show, tick off, progress, audit log, sign-off report'
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "verify" -d 'Verify DNS records, a TLS endpoint or security headers, standalone'
+complete -c hctl -n "__fish_hctl_needs_command" -f -a "db" -d 'Back up, restore, verify and check the environment\'s database'
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "man" -d 'Write the man pages (hctl.1 and one per subcommand)'
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "rollout" -d 'Deploy to Kubernetes: apply manifests, watch rollouts, history, restart'
@@ -316,6 +317,121 @@ complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcom
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from help" -f -a "tls" -d 'Handshake, chain, hostname, expiry and protocol of a TLS endpoint'
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from help" -f -a "headers" -d 'Security headers of a URL, with an Observatory-compatible score'
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -f -a "backup" -d 'Back up the environment\'s database into its backup storage (`storage` setting); the manifest is written last, so a failed backup never counts'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -f -a "backups" -d 'List the backups in the environment\'s storage, newest first'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -f -a "restore" -d 'Restore a backup over the environment\'s database (or into --into URL), after checking its SHA-256; asks first unless --yes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -f -a "verify" -d 'Check a backup: object present, size and SHA-256 match, archive readable; --deep also restores it into a scratch database and compares every table'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -f -a "prune" -d 'Delete old backups, keeping the newest --keep N (and those younger than --keep-days); asks first unless --yes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -f -a "health" -d 'Check the database: reachable, version, schema, connections, replication, latest backup age; exit 1 when unhealthy'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l note -d 'A note stored in the manifest (e.g. "before v2.3 migration")' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backups" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backups" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backups" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backups" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backups" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backups" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backups" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backups" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backups" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backups" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l backup-id -d 'Backup to restore: `latest` or an id from `hctl db backups`' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l into -d 'Restore into this database URL instead (created when it does not exist)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l force -d 'Restore even when the target\'s schema version is newer than the backup\'s'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -l backup-id -d 'Backup to check: `latest` or an id; without it, compare the live database with the backup it was restored from' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -l deep -d 'Also restore into a scratch database, compare row counts and checksums table by table, and record the restore time (the real RTO)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -l keep -d 'Keep this many newest backups (at least 1: prune never deletes them all)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -l keep-days -d 'Also keep every backup younger than this many days' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from health" -l min-version -d 'Lowest PostgreSQL major version that passes (older gives a warning)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from health" -l max-backup-age -d 'The latest backup must be younger than this many hours' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from health" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from health" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from health" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from health" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from health" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from health" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from health" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from health" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from health" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from health" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "backup" -d 'Back up the environment\'s database into its backup storage (`storage` setting); the manifest is written last, so a failed backup never counts'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "backups" -d 'List the backups in the environment\'s storage, newest first'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Restore a backup over the environment\'s database (or into --into URL), after checking its SHA-256; asks first unless --yes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check a backup: object present, size and SHA-256 match, archive readable; --deep also restores it into a scratch database and compares every table'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Delete old backups, keeping the newest --keep N (and those younger than --keep-days); asks first unless --yes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "health" -d 'Check the database: reachable, version, schema, connections, replication, latest backup age; exit 1 when unhealthy'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand completions" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand completions" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
 complete -c hctl -n "__fish_hctl_using_subcommand completions" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
@@ -451,15 +567,16 @@ complete -c hctl -n "__fish_hctl_using_subcommand rollback" -s q -l quiet -d 'Pr
 complete -c hctl -n "__fish_hctl_using_subcommand rollback" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
 complete -c hctl -n "__fish_hctl_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hctl -n "__fish_hctl_using_subcommand rollback" -s V -l version -d 'Print version'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man rollout rollback help" -f -a "config" -d 'Show the effective configuration or validate config and YAML files'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man rollout rollback help" -f -a "preflight" -d 'Run checklists as a gate: automated checks concurrently, manual items by their ticks'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man rollout rollback help" -f -a "checklist" -d 'Launch checklists: list, show, tick off, progress, audit log, sign-off report'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man rollout rollback help" -f -a "verify" -d 'Verify DNS records, a TLS endpoint or security headers, standalone'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man rollout rollback help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man rollout rollback help" -f -a "man" -d 'Write the man pages (hctl.1 and one per subcommand)'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man rollout rollback help" -f -a "rollout" -d 'Deploy to Kubernetes: apply manifests, watch rollouts, history, restart'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man rollout rollback help" -f -a "rollback" -d 'Roll the Deployment back to the previous (or a given) revision'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify completions man rollout rollback help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "config" -d 'Show the effective configuration or validate config and YAML files'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "preflight" -d 'Run checklists as a gate: automated checks concurrently, manual items by their ticks'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "checklist" -d 'Launch checklists: list, show, tick off, progress, audit log, sign-off report'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "verify" -d 'Verify DNS records, a TLS endpoint or security headers, standalone'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "db" -d 'Back up, restore, verify and check the environment\'s database'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "man" -d 'Write the man pages (hctl.1 and one per subcommand)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "rollout" -d 'Deploy to Kubernetes: apply manifests, watch rollouts, history, restart'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "rollback" -d 'Roll the Deployment back to the previous (or a given) revision'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective settings of the selected environment, secrets redacted, with the layer each value came from'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Validate hctl.yaml (and every checklist and playbook file); exit 2 when a file is invalid, naming file:line:column'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from checklist" -f -a "list" -d 'List the checklists with their item counts'
@@ -472,6 +589,12 @@ complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcomma
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from verify" -f -a "dns" -d 'Look up DNS records and compare them with expected values'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from verify" -f -a "tls" -d 'Handshake, chain, hostname, expiry and protocol of a TLS endpoint'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from verify" -f -a "headers" -d 'Security headers of a URL, with an Observatory-compatible score'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Back up the environment\'s database into its backup storage (`storage` setting); the manifest is written last, so a failed backup never counts'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backups" -d 'List the backups in the environment\'s storage, newest first'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "restore" -d 'Restore a backup over the environment\'s database (or into --into URL), after checking its SHA-256; asks first unless --yes'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "verify" -d 'Check a backup: object present, size and SHA-256 match, archive readable; --deep also restores it into a scratch database and compares every table'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "prune" -d 'Delete old backups, keeping the newest --keep N (and those younger than --keep-days); asks first unless --yes'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "health" -d 'Check the database: reachable, version, schema, connections, replication, latest backup age; exit 1 when unhealthy'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "apply" -d 'Server-side apply every manifest of the directory (field manager `hctl`), recording the change-cause and the schema version the release expects'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "status" -d 'Say whether the Deployment\'s rollout is complete (exit 0), failed or still in progress (exit 1); --wait waits for the outcome'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "history" -d 'List the Deployment\'s revisions: change-cause, image, creation time and schema version'

@@ -12,6 +12,7 @@ pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod db;
 pub mod exit;
 pub mod kube;
 pub mod logging;
@@ -19,6 +20,7 @@ pub mod output;
 pub mod preflight;
 pub mod report;
 pub mod s3;
+pub mod storage;
 pub mod ui;
 pub mod yaml;
 

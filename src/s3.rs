@@ -16,6 +16,17 @@ pub struct S3Target {
     pub force_path_style: bool,
 }
 
+impl S3Target {
+    /// The environment's `s3.*` settings.
+    pub fn from_settings(settings: &crate::config::Settings) -> Self {
+        S3Target {
+            endpoint: settings.get("s3.endpoint").map(str::to_string),
+            region: settings.get("s3.region").unwrap_or("us-east-1").to_string(),
+            force_path_style: settings.flag("s3.force_path_style"),
+        }
+    }
+}
+
 /// Build a client. Credentials come from `AWS_ACCESS_KEY_ID`,
 /// `AWS_SECRET_ACCESS_KEY` and optionally `AWS_SESSION_TOKEN`.
 pub fn client(target: &S3Target) -> aws_sdk_s3::Client {

@@ -11,6 +11,7 @@ use sqlx::{Connection, PgConnection, Row};
 use super::{Deps, Outcome};
 use crate::config::redact::redact_url;
 use crate::report::Status;
+use crate::storage::Storage;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,6 +30,13 @@ pub struct PostgresCheck {
     /// Fail when more than this percentage of `max_connections` is in use.
     #[serde(default)]
     pub max_connections_pct: Option<f64>,
+    /// Fail when the newest complete backup in `storage` (default: the
+    /// environment's) finished longer ago than this many hours, or there is none.
+    #[serde(default)]
+    pub max_backup_age_hours: Option<f64>,
+    /// Backup storage for `max_backup_age_hours` (`file://DIR` or `s3://BUCKET/PREFIX`).
+    #[serde(default)]
+    pub storage: Option<String>,
 }
 
 pub async fn run(check: &PostgresCheck, deps: &Deps) -> Outcome {
@@ -109,7 +117,41 @@ async fn inspect(check: &PostgresCheck, deps: &Deps, conn: &mut PgConnection) ->
             ));
         }
     }
+    if let Some(hours) = check.max_backup_age_hours {
+        let (fact, problem) = backup_age(check, deps, hours).await?;
+        facts.push(fact);
+        problems.extend(problem);
+    }
     Ok(Outcome::from_findings(facts.join(", "), problems))
+}
+
+/// The age of the newest complete backup (the manifests of `hctl db backup`).
+async fn backup_age(
+    check: &PostgresCheck,
+    deps: &Deps,
+    hours: f64,
+) -> Result<(String, Option<(Status, String)>)> {
+    let storage = match &check.storage {
+        Some(url) => Storage::open(url, &deps.s3)?,
+        None => Storage::from_settings(&deps.settings)?,
+    };
+    let backups = crate::db::catalog::list(&storage).await?;
+    let Some(latest) = backups.first() else {
+        let problem = format!("no backup in {}: run `hctl db backup`", storage.describe());
+        return Ok(("no backup".into(), Some((Status::Fail, problem))));
+    };
+    let age = (chrono::Utc::now() - latest.finished_at).num_seconds() as f64 / 3600.0;
+    let fact = format!("latest backup {} ({age:.1}h old)", latest.id);
+    let problem = (age > hours).then(|| {
+        (
+            Status::Fail,
+            format!(
+                "latest backup {} is {age:.1}h old, more than {hours}h",
+                latest.id
+            ),
+        )
+    });
+    Ok((fact, problem))
 }
 
 /// `max(version)` of `hctl_schema_migrations`, `None` when the table is absent.

@@ -89,6 +89,9 @@ pub enum Command {
     /// Verify DNS records, a TLS endpoint or security headers, standalone
     #[command(subcommand)]
     Verify(commands::verify::VerifyCommand),
+    /// Back up, restore, verify and check the environment's database
+    #[command(subcommand)]
+    Db(commands::db::DbCommand),
     /// Print a shell completion script to stdout
     Completions(commands::docs::CompletionsArgs),
     /// Write the man pages (hctl.1 and one per subcommand)

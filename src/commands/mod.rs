@@ -3,6 +3,7 @@
 
 pub mod checklist;
 pub mod config;
+pub mod db;
 pub mod docs;
 pub mod preflight;
 pub mod rollback;
@@ -64,6 +65,7 @@ pub async fn run(cli: Cli) -> Result<Exit> {
     let ctx = Ctx::new(cli.global);
     match cli.command {
         Command::Config(cmd) => config::run(&ctx, cmd),
+        Command::Db(cmd) => db::run(&ctx, cmd).await,
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(&ctx, args),
         Command::Preflight(args) => preflight::run(&ctx, args).await,

@@ -73,11 +73,7 @@ pub(crate) fn lookup(settings: &Settings) -> impl Fn(&str) -> Option<String> + '
 /// What checks need from the settings.
 pub(crate) fn deps(settings: &Settings) -> Deps {
     Deps {
-        s3: S3Target {
-            endpoint: settings.get("s3.endpoint").map(str::to_string),
-            region: settings.get("s3.region").unwrap_or("us-east-1").to_string(),
-            force_path_style: settings.flag("s3.force_path_style"),
-        },
+        s3: S3Target::from_settings(settings),
         latest_schema: None,
         settings: settings.clone(),
     }

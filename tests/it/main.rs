@@ -7,6 +7,7 @@ mod checklist;
 mod checks;
 mod cli;
 mod config;
+mod db;
 mod generated;
 mod kube;
 mod kube_emulator;

@@ -1,0 +1,153 @@
+//! Moving dump bytes with their SHA-256 computed on the way: a hashing reader
+//! for uploads, and a download into a private temp file that is checked
+//! against the manifest before anyone uses it.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context as TaskContext, Poll};
+
+use anyhow::{Context, Result};
+use indicatif::ProgressBar;
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf};
+
+use super::manifest::Manifest;
+use crate::storage::Storage;
+
+/// What a [`Hashing`] reader has seen so far.
+#[derive(Default)]
+pub struct Tally {
+    hasher: Sha256,
+    pub bytes: u64,
+}
+
+impl Tally {
+    /// Hex SHA-256 of everything read.
+    pub fn hex(&self) -> String {
+        hex::encode(self.hasher.clone().finalize())
+    }
+}
+
+/// Wraps a reader: hashes and counts every byte, advances a progress bar.
+pub struct Hashing<R> {
+    inner: R,
+    tally: Arc<Mutex<Tally>>,
+    bar: ProgressBar,
+}
+
+impl<R> Hashing<R> {
+    pub fn new(inner: R, bar: ProgressBar) -> (Self, Arc<Mutex<Tally>>) {
+        let tally = Arc::new(Mutex::new(Tally::default()));
+        let reader = Hashing {
+            inner,
+            tally: tally.clone(),
+            bar,
+        };
+        (reader, tally)
+    }
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for Hashing<R> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let poll = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = &poll {
+            let new = &buf.filled()[before..];
+            if !new.is_empty() {
+                let mut tally = self.tally.lock().unwrap_or_else(|p| p.into_inner());
+                tally.hasher.update(new);
+                tally.bytes += new.len() as u64;
+                self.bar.inc(new.len() as u64);
+            }
+        }
+        poll
+    }
+}
+
+/// A file removed when dropped.
+pub struct TempFile {
+    pub path: PathBuf,
+}
+
+impl TempFile {
+    pub fn new(label: &str) -> Self {
+        let name = format!("hctl-{label}-{}", uuid::Uuid::new_v4().simple());
+        TempFile {
+            path: std::env::temp_dir().join(name),
+        }
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// The outcome of fetching a dump.
+pub struct Fetched {
+    pub file: TempFile,
+    pub size: u64,
+    pub sha256: String,
+}
+
+impl Fetched {
+    /// What is wrong compared with the manifest, if anything.
+    pub fn problem(&self, manifest: &Manifest) -> Option<String> {
+        if self.size != manifest.size_bytes {
+            Some(format!(
+                "size is {} bytes, manifest says {} (truncated or replaced object)",
+                self.size, manifest.size_bytes
+            ))
+        } else if self.sha256 != manifest.sha256 {
+            Some(format!(
+                "sha256 is {}, manifest says {} (corrupted object)",
+                self.sha256, manifest.sha256
+            ))
+        } else {
+            None
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.file.path
+    }
+}
+
+/// Download the dump of `manifest` into a temp file, hashing it on the way.
+pub async fn fetch(storage: &Storage, manifest: &Manifest, bar: ProgressBar) -> Result<Fetched> {
+    let file = TempFile::new(&manifest.id);
+    let reader = storage.get(&manifest.dump_key).await?;
+    let (mut reader, tally) = Hashing::new(reader, bar);
+    let out = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&file.path)
+        .await
+        .with_context(|| format!("could not create `{}`", file.path.display()))?;
+    let mut out = tokio::io::BufWriter::with_capacity(1 << 20, out);
+    tokio::io::copy(&mut reader, &mut out)
+        .await
+        .with_context(|| {
+            format!(
+                "could not download `{}` from {}",
+                manifest.dump_key,
+                storage.describe()
+            )
+        })?;
+    out.flush()
+        .await
+        .with_context(|| format!("could not write `{}`", file.path.display()))?;
+    let tally = tally.lock().unwrap_or_else(|p| p.into_inner());
+    Ok(Fetched {
+        size: tally.bytes,
+        sha256: tally.hex(),
+        file,
+    })
+}
