@@ -11,10 +11,13 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod exit;
+pub mod flags;
 pub mod logging;
 pub mod output;
 pub mod report;
 pub mod s3;
+pub mod server;
+pub mod store;
 pub mod ui;
 pub mod yaml;
 

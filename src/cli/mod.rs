@@ -85,4 +85,9 @@ pub enum Command {
     Completions(commands::docs::CompletionsArgs),
     /// Write the man pages (hctl.1 and one per subcommand)
     Man(commands::docs::ManArgs),
+    /// Run the Health Companion API server (SQLite by default, PostgreSQL with DATABASE_URL)
+    Serve(Box<commands::serve::ServeArgs>),
+    /// List and change feature flags through the server's admin API
+    #[command(subcommand)]
+    Flags(commands::flags::FlagsCommand),
 }

@@ -3,6 +3,8 @@
 
 pub mod config;
 pub mod docs;
+pub mod flags;
+pub mod serve;
 
 use std::sync::OnceLock;
 
@@ -61,5 +63,7 @@ pub async fn run(cli: Cli) -> Result<Exit> {
         Command::Config(cmd) => config::run(&ctx, cmd),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(&ctx, args),
+        Command::Serve(args) => serve::run(&ctx, *args).await,
+        Command::Flags(cmd) => flags::run(&ctx, cmd).await,
     }
 }

@@ -6,4 +6,5 @@ mod support;
 mod cli;
 mod config;
 mod generated;
+mod server;
 mod services;
