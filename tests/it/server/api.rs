@@ -26,15 +26,7 @@ async fn probes_report_components(backend: Backend) {
     let (status, body) = app.get("/api/readyz", None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["schemaVersion"], hctl::store::migrate::latest_known());
-    let metrics = app
-        .http
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.text("/metrics").await;
     assert!(
         metrics.contains(
             "http_requests_total{route=\"/api/healthz\",method=\"GET\",status=\"200\"} 1"

@@ -4,6 +4,7 @@
 
 mod api;
 mod cli;
+mod manifests;
 mod migrate;
 mod security;
 
@@ -151,6 +152,12 @@ impl App {
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
         self.call(Method::GET, path, token, None).await
+    }
+
+    /// The body of a GET as text.
+    pub async fn text(&self, path: &str) -> String {
+        let resp = self.http.get(self.url(path)).send().await.expect("request");
+        resp.text().await.expect("body")
     }
 
     /// Register a user and return (token, user id).

@@ -249,15 +249,7 @@ async fn per_ip_and_per_user_limits_answer_429() {
     );
     // Probes are never limited.
     assert_eq!(app.get("/api/healthz", None).await.0, StatusCode::OK);
-    let metrics = app
-        .http
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.text("/metrics").await;
     assert!(
         metrics.contains("rate_limit_rejections_total{scope=\"ip\"} 3"),
         "{metrics}"
