@@ -84,11 +84,11 @@ pub async fn run(ctx: &Ctx, cmd: FlagsCommand) -> Result<Exit> {
     match cmd {
         FlagsCommand::List(args) => {
             let flags = client(args.timeout)?.list().await?;
-            render(ctx, &flags)
+            render(ctx, &flags, false)
         }
         FlagsCommand::Get(args) => {
             let flag = client(args.common.timeout)?.get(&args.name).await?;
-            render(ctx, &[flag])
+            render(ctx, &[flag], true)
         }
         FlagsCommand::Set(args) => {
             if args.enabled.is_none() && args.rollout.is_none() {
@@ -133,12 +133,16 @@ async fn change_flag(ctx: &Ctx, client: Client, name: &str, change: Change) -> R
         )?;
     }
     let flag = client.set(name, &change).await?;
-    render(ctx, &[flag])
+    render(ctx, &[flag], true)
 }
 
-fn render(ctx: &Ctx, flags: &[Flag]) -> Result<Exit> {
+/// Table, or JSON: an array for `list`, one object for a single flag.
+fn render(ctx: &Ctx, flags: &[Flag], single: bool) -> Result<Exit> {
     if ctx.format() == Format::Json {
-        output::print_json(&flags)?;
+        match flags {
+            [flag] if single => output::print_json(flag)?,
+            _ => output::print_json(&flags)?,
+        }
         return Ok(Exit::Success);
     }
     let mut table = ctx

@@ -57,9 +57,17 @@ impl Blobs {
 
     pub async fn put(&self, name: &str, data: Vec<u8>) -> Result<()> {
         match self {
-            Blobs::Dir(dir) => tokio::fs::write(dir.join(name), data)
-                .await
-                .with_context(|| format!("could not write `{name}`")),
+            Blobs::Dir(dir) => {
+                let path = dir.join(name);
+                if let Some(parent) = path.parent() {
+                    tokio::fs::create_dir_all(parent)
+                        .await
+                        .with_context(|| format!("could not create `{}`", parent.display()))?;
+                }
+                tokio::fs::write(&path, data)
+                    .await
+                    .with_context(|| format!("could not write `{name}`"))
+            }
             Blobs::S3 {
                 client,
                 bucket,

@@ -11,12 +11,17 @@ pub mod auth;
 pub mod blobs;
 pub mod entries;
 pub mod error;
+pub mod files;
 pub mod flags;
 pub mod health;
+pub mod insights;
+pub mod leaderboard;
 pub mod metrics;
 pub mod middleware;
+pub mod privacy;
 pub mod ratelimit;
 pub mod settings;
+pub mod summary;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -236,9 +241,18 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::router())
         .merge(entries::router())
         .merge(flags::router())
+        .merge(summary::router())
+        .merge(insights::router())
+        .merge(leaderboard::router())
+        .merge(privacy::router())
         .layer(from_fn_with_state(state.clone(), require_schema))
         .layer(from_fn_with_state(state.clone(), ratelimit::per_ip))
-        .layer(DefaultBodyLimit::max(state.settings.body_limit_bytes));
+        .layer(DefaultBodyLimit::max(state.settings.body_limit_bytes))
+        .merge(
+            files::router(state.settings.upload_limit_bytes)
+                .layer(from_fn_with_state(state.clone(), require_schema))
+                .layer(from_fn_with_state(state.clone(), ratelimit::per_ip)),
+        );
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(api)

@@ -4,6 +4,7 @@
 
 mod api;
 mod cli;
+mod data;
 mod manifests;
 mod migrate;
 mod security;
@@ -152,6 +153,32 @@ impl App {
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
         self.call(Method::GET, path, token, None).await
+    }
+
+    /// `POST /api/files` with one multipart field `file`.
+    pub fn upload(
+        &self,
+        token: &str,
+        name: &str,
+        ctype: &str,
+        bytes: Vec<u8>,
+    ) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> + use<> {
+        let boundary = "hctl-test-boundary-7d1f";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {ctype}\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(&bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.http
+            .post(self.url("/api/files"))
+            .bearer_auth(token)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
     }
 
     /// The body of a GET as text.
