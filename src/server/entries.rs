@@ -33,7 +33,7 @@ pub const KINDS: &[(&str, f64, f64)] = &[
 pub const MAX_LIMIT: i64 = 100;
 
 /// One entry as the API shows it.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Entry {
     pub id: Uuid,
@@ -46,7 +46,7 @@ pub struct Entry {
 
 pub const ENTRY_COLUMNS: &str = "id, kind, value, recorded_at, note, created_at";
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct EntryBody {
     kind: String,
@@ -107,6 +107,7 @@ impl EntryBody {
     }
 }
 
+#[utoipa::path(post, path = "/api/entries", tag = "entries", security(("bearer" = [])), request_body = EntryBody, responses((status = 201, body = Entry)))]
 async fn create(
     State(state): State<AppState>,
     user: AuthUser,
@@ -136,7 +137,7 @@ async fn create(
     Ok((StatusCode::CREATED, Json(entry)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     kind: Option<String>,
@@ -146,7 +147,7 @@ struct ListQuery {
     cursor: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct Page {
     items: Vec<Entry>,
@@ -172,6 +173,7 @@ fn decode_cursor(text: &str) -> ApiResult<(DateTime<Utc>, Uuid)> {
 }
 
 /// Newest first. Filters: `kind`, `from` (inclusive), `to` (exclusive).
+#[utoipa::path(get, path = "/api/entries", tag = "entries", security(("bearer" = [])), params(ListQuery), responses((status = 200, body = Page)))]
 async fn list(
     State(state): State<AppState>,
     user: AuthUser,
@@ -220,6 +222,7 @@ async fn list(
     Ok(Json(Page { items, next_cursor }))
 }
 
+#[utoipa::path(get, path = "/api/entries/{id}", tag = "entries", security(("bearer" = [])), params(("id" = Uuid, Path)), responses((status = 200, body = Entry)))]
 async fn read(
     State(state): State<AppState>,
     user: AuthUser,
@@ -234,6 +237,7 @@ async fn read(
     entry.map(Json).ok_or(ApiError::NotFound("entry"))
 }
 
+#[utoipa::path(put, path = "/api/entries/{id}", tag = "entries", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = EntryBody, responses((status = 200, body = Entry)))]
 async fn replace(
     State(state): State<AppState>,
     user: AuthUser,
@@ -258,6 +262,7 @@ async fn replace(
     read(State(state), user, Path(id)).await
 }
 
+#[utoipa::path(delete, path = "/api/entries/{id}", tag = "entries", security(("bearer" = [])), params(("id" = Uuid, Path)), responses((status = 204)))]
 async fn remove(
     State(state): State<AppState>,
     user: AuthUser,

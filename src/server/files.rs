@@ -33,7 +33,7 @@ const TYPES: &[(&str, &[u8])] = &[
     ("application/json", b""),
 ];
 
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FileMeta {
     pub id: Uuid,
@@ -41,6 +41,15 @@ pub struct FileMeta {
     pub content_type: String,
     pub size_bytes: i64,
     pub created_at: DateTime<Utc>,
+}
+
+/// The multipart body of an upload (for the OpenAPI document).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct UploadForm {
+    /// The file (png, jpeg, pdf, csv or json).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
 }
 
 const COLUMNS: &str = "id, name, content_type, size_bytes, created_at";
@@ -80,6 +89,7 @@ fn clean_name(name: Option<&str>) -> String {
     }
 }
 
+#[utoipa::path(post, path = "/api/files", tag = "files", security(("bearer" = [])), request_body(content = UploadForm, content_type = "multipart/form-data"), responses((status = 201, body = FileMeta)))]
 async fn upload(
     State(state): State<AppState>,
     user: AuthUser,
@@ -153,6 +163,7 @@ fn storage_down(err: anyhow::Error) -> ApiError {
     ApiError::Unavailable("file storage unavailable, try again shortly".into())
 }
 
+#[utoipa::path(get, path = "/api/files", tag = "files", security(("bearer" = [])), responses((status = 200, body = Vec<FileMeta>)))]
 async fn list(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Vec<FileMeta>>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM files WHERE user_id = $1 ORDER BY created_at DESC LIMIT 1000"
@@ -182,6 +193,7 @@ async fn find(state: &AppState, user: Uuid, id: Uuid) -> ApiResult<(FileMeta, St
         .ok_or(ApiError::NotFound("file"))
 }
 
+#[utoipa::path(get, path = "/api/files/{id}", tag = "files", security(("bearer" = [])), params(("id" = Uuid, Path)), responses((status = 200, description = "the file", content_type = "application/octet-stream")))]
 async fn download(
     State(state): State<AppState>,
     user: AuthUser,
@@ -202,6 +214,7 @@ async fn download(
         .into_response())
 }
 
+#[utoipa::path(delete, path = "/api/files/{id}", tag = "files", security(("bearer" = [])), params(("id" = Uuid, Path)), responses((status = 204)))]
 async fn remove(
     State(state): State<AppState>,
     user: AuthUser,

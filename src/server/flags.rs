@@ -39,7 +39,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// One flag.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Flag {
     pub name: String,
@@ -167,6 +167,7 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
+#[utoipa::path(get, path = "/api/feature-flags", tag = "feature-flags", security(("admin" = [])), responses((status = 200, body = Vec<Flag>)))]
 async fn list(State(state): State<AppState>, _: Admin) -> ApiResult<Json<Vec<Flag>>> {
     state.flags.invalidate().await;
     Ok(Json(all(&state).await?.as_ref().clone()))
@@ -195,6 +196,7 @@ async fn load(state: &AppState, name: &str) -> ApiResult<Option<Flag>> {
     )
 }
 
+#[utoipa::path(get, path = "/api/feature-flags/{name}", tag = "feature-flags", security(("admin" = [])), params(("name" = String, Path)), responses((status = 200, body = Flag)))]
 async fn read(
     State(state): State<AppState>,
     _: Admin,
@@ -207,7 +209,7 @@ async fn read(
         .ok_or(ApiError::NotFound("feature flag"))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct FlagBody {
     enabled: Option<bool>,
@@ -216,6 +218,7 @@ struct FlagBody {
 }
 
 /// Create or change a flag; fields left out keep their value.
+#[utoipa::path(put, path = "/api/feature-flags/{name}", tag = "feature-flags", security(("admin" = [])), params(("name" = String, Path)), request_body = FlagBody, responses((status = 200, body = Flag)))]
 async fn update(
     State(state): State<AppState>,
     _: Admin,
@@ -291,11 +294,12 @@ async fn update(
     Ok(Json(after))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Features {
     features: BTreeMap<String, bool>,
 }
 
+#[utoipa::path(get, path = "/api/me/features", tag = "feature-flags", security(("bearer" = [])), responses((status = 200, body = Features)))]
 async fn my_features(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Features>> {
     let features = all(&state)
         .await?

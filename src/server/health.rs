@@ -24,14 +24,14 @@ pub fn router() -> Router<AppState> {
 /// How long a probe waits for a component.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Checks {
     database: &'static str,
     storage: &'static str,
     cache: &'static str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Health {
     status: &'static str,
     version: &'static str,
@@ -42,6 +42,7 @@ fn word(ok: bool) -> &'static str {
     if ok { "ok" } else { "down" }
 }
 
+#[utoipa::path(get, path = "/api/healthz", tag = "operations", responses((status = 200, body = Health), (status = 503, body = Health)))]
 async fn healthz(State(state): State<AppState>) -> Response {
     let (db, storage, cache) = tokio::join!(
         tokio::time::timeout(PROBE_TIMEOUT, state.db.ping()),
@@ -73,7 +74,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct Ready {
     status: &'static str,
@@ -82,6 +83,7 @@ struct Ready {
     schema_version: Option<i64>,
 }
 
+#[utoipa::path(get, path = "/api/readyz", tag = "operations", responses((status = 200, body = Ready), (status = 503, body = Ready)))]
 async fn readyz(State(state): State<AppState>) -> Response {
     let (status, reason, version) =
         match tokio::time::timeout(PROBE_TIMEOUT, migrate::pending(&state.db)).await {
@@ -111,6 +113,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
     (code, axum::Json(body)).into_response()
 }
 
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 async fn metrics(State(state): State<AppState>) -> Response {
     let text = state
         .metrics

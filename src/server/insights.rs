@@ -25,7 +25,7 @@ pub const SLEEP_TARGET_MINUTES: f64 = 480.0;
 pub const WATER_TARGET_ML: f64 = 2000.0;
 
 /// One insight with the numbers behind it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Insight {
     pub id: &'static str,
     pub kind: &'static str,
@@ -157,7 +157,7 @@ pub fn compute(days: &Days, today: Date) -> Vec<Insight> {
     out
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct InsightsQuery {
     tz: Option<String>,
@@ -165,13 +165,14 @@ struct InsightsQuery {
     as_of: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct Insights {
     as_of: String,
     insights: Vec<Insight>,
 }
 
+#[utoipa::path(get, path = "/api/insights", tag = "health-data", security(("bearer" = [])), params(InsightsQuery), responses((status = 200, body = Insights)))]
 async fn insights(
     State(state): State<AppState>,
     user: AuthUser,

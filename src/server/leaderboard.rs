@@ -28,7 +28,7 @@ struct Row {
     steps: f64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct Place {
     rank: usize,
@@ -37,7 +37,7 @@ struct Place {
     is_you: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct Board {
     week_start: DateTime<Utc>,
@@ -51,6 +51,7 @@ fn week_start(now: DateTime<Utc>) -> DateTime<Utc> {
     day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
 }
 
+#[utoipa::path(get, path = "/api/leaderboard", tag = "health-data", security(("bearer" = [])), responses((status = 200, body = Board)))]
 async fn leaderboard(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Board>> {
     if !flags::is_on(&state, FLAG, user.id).await? {
         return Err(ApiError::NotFound("leaderboard"));

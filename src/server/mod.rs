@@ -18,6 +18,7 @@ pub mod insights;
 pub mod leaderboard;
 pub mod metrics;
 pub mod middleware;
+pub mod openapi;
 pub mod privacy;
 pub mod ratelimit;
 pub mod settings;
@@ -257,6 +258,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(health::router())
+        .merge(openapi::router())
         .fallback(middleware::not_found)
         .method_not_allowed_fallback(middleware::method_not_allowed)
         .layer(

@@ -45,6 +45,7 @@ async fn load_consents(state: &AppState, user: AuthUser) -> ApiResult<BTreeMap<S
     Ok(out)
 }
 
+#[utoipa::path(get, path = "/api/me/consents", tag = "privacy", security(("bearer" = [])), responses((status = 200, body = BTreeMap<String, bool>)))]
 async fn consents(
     State(state): State<AppState>,
     user: AuthUser,
@@ -52,6 +53,7 @@ async fn consents(
     Ok(Json(load_consents(&state, user).await?))
 }
 
+#[utoipa::path(put, path = "/api/me/consents", tag = "privacy", security(("bearer" = [])), request_body = BTreeMap<String, bool>, responses((status = 200, body = BTreeMap<String, bool>)))]
 async fn set_consents(
     State(state): State<AppState>,
     user: AuthUser,
@@ -91,7 +93,7 @@ async fn set_consents(
     Ok(Json(load_consents(&state, user).await?))
 }
 
-#[derive(Serialize, sqlx::FromRow)]
+#[derive(Serialize, sqlx::FromRow, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct AuditRow {
     at: DateTime<Utc>,
@@ -99,7 +101,7 @@ struct AuditRow {
     ip: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct Export {
     exported_at: DateTime<Utc>,
@@ -110,6 +112,7 @@ struct Export {
     security_events: Vec<AuditRow>,
 }
 
+#[utoipa::path(get, path = "/api/me/export", tag = "privacy", security(("bearer" = [])), responses((status = 200, body = Export)))]
 async fn export(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Export>> {
     let profile = auth::load_user(&state, user.id).await?;
     let sql =
@@ -143,6 +146,7 @@ async fn export(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json
 
 /// Erase the account: stored files first (so no orphaned bytes remain), then
 /// the user row, which cascades to entries, consents, files and revocations.
+#[utoipa::path(delete, path = "/api/me", tag = "privacy", security(("bearer" = [])), responses((status = 204)))]
 async fn erase(State(state): State<AppState>, user: AuthUser) -> ApiResult<StatusCode> {
     for key in files::keys_of(&state, user.id).await? {
         state.blobs.delete(&key).await.map_err(|e| {

@@ -95,7 +95,7 @@ pub async fn points(
 }
 
 /// Aggregates of one kind on one day.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Aggregate {
     pub count: u32,
     pub sum: f64,
@@ -143,7 +143,7 @@ pub fn by_day(points: &[Point], tz: &TimeZone) -> Days {
     days
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 struct SummaryQuery {
     from: Option<String>,
@@ -151,13 +151,13 @@ struct SummaryQuery {
     tz: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Day {
     date: String,
     kinds: BTreeMap<String, Aggregate>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Summary {
     tz: String,
     from: String,
@@ -167,6 +167,7 @@ struct Summary {
 
 /// Days without entries are left out; `from`/`to` are inclusive local dates
 /// (default: the last 7 days including today).
+#[utoipa::path(get, path = "/api/summary", tag = "health-data", security(("bearer" = [])), params(SummaryQuery), responses((status = 200, body = Summary)))]
 async fn summary(
     State(state): State<AppState>,
     user: AuthUser,

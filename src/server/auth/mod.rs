@@ -132,7 +132,7 @@ fn check_display_name(name: &Option<String>) -> ApiResult<()> {
     Ok(())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RegisterBody {
     email: String,
@@ -140,14 +140,14 @@ struct RegisterBody {
     display_name: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct LoginBody {
     email: String,
     password: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct TokenResponse {
     token: String,
@@ -157,7 +157,7 @@ struct TokenResponse {
 }
 
 /// The public view of an account.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     pub id: Uuid,
@@ -169,6 +169,7 @@ pub struct User {
 
 const USER_COLUMNS: &str = "id, email, display_name, leaderboard_opt_in, created_at";
 
+#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterBody, responses((status = 201, body = TokenResponse)))]
 async fn register(
     State(state): State<AppState>,
     ClientIp(client_ip): ClientIp,
@@ -231,6 +232,7 @@ fn token_response(state: &AppState, token: String, user: User) -> TokenResponse 
     }
 }
 
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginBody, responses((status = 200, body = TokenResponse)))]
 async fn login(
     State(state): State<AppState>,
     ClientIp(client_ip): ClientIp,
@@ -292,6 +294,7 @@ async fn login(
 }
 
 /// Revoke the presented token.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", security(("bearer" = [])), responses((status = 204)))]
 async fn logout(State(state): State<AppState>, user: AuthUser) -> ApiResult<StatusCode> {
     let expires = DateTime::<Utc>::from_timestamp(user.exp, 0).unwrap_or_else(Utc::now);
     let sql = "INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES ($1, $2, $3) ON CONFLICT (jti) DO NOTHING";
@@ -326,17 +329,19 @@ pub async fn load_user(state: &AppState, id: Uuid) -> ApiResult<User> {
     user.ok_or(ApiError::Unauthorized("invalid or expired token"))
 }
 
+#[utoipa::path(get, path = "/api/me", tag = "auth", security(("bearer" = [])), responses((status = 200, body = User)))]
 async fn me(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<User>> {
     Ok(Json(load_user(&state, user.id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct UpdateMe {
     display_name: Option<String>,
     leaderboard_opt_in: Option<bool>,
 }
 
+#[utoipa::path(patch, path = "/api/me", tag = "auth", security(("bearer" = [])), request_body = UpdateMe, responses((status = 200, body = User)))]
 async fn update_me(
     State(state): State<AppState>,
     user: AuthUser,
