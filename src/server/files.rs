@@ -4,6 +4,7 @@
 //! in the blob store (local dir or S3), metadata in the database.
 
 use axum::Router;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -93,7 +94,7 @@ fn clean_name(name: Option<&str>) -> String {
 async fn upload(
     State(state): State<AppState>,
     user: AuthUser,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<(StatusCode, Json<FileMeta>)> {
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -105,6 +106,8 @@ async fn upload(
             ApiError::BadRequest(format!("invalid multipart body: {}", e.body_text()))
         }
     };
+    let mut multipart = multipart
+        .map_err(|e| ApiError::BadRequest(format!("invalid multipart body: {}", e.body_text())))?;
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         if field.name() != Some("file") {
             continue;

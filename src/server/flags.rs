@@ -167,7 +167,7 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
-#[utoipa::path(get, path = "/api/feature-flags", tag = "feature-flags", security(("admin" = [])), responses((status = 200, body = Vec<Flag>)))]
+#[utoipa::path(get, path = "/api/feature-flags", operation_id = "admin_list_flags", tag = "feature-flags", security(("admin" = [])), responses((status = 200, body = Vec<Flag>)))]
 async fn list(State(state): State<AppState>, _: Admin) -> ApiResult<Json<Vec<Flag>>> {
     state.flags.invalidate().await;
     Ok(Json(all(&state).await?.as_ref().clone()))
@@ -196,7 +196,7 @@ async fn load(state: &AppState, name: &str) -> ApiResult<Option<Flag>> {
     )
 }
 
-#[utoipa::path(get, path = "/api/feature-flags/{name}", tag = "feature-flags", security(("admin" = [])), params(("name" = String, Path)), responses((status = 200, body = Flag)))]
+#[utoipa::path(get, path = "/api/feature-flags/{name}", operation_id = "admin_get_flag", tag = "feature-flags", security(("admin" = [])), params(("name" = String, Path)), responses((status = 200, body = Flag)))]
 async fn read(
     State(state): State<AppState>,
     _: Admin,
@@ -218,7 +218,7 @@ struct FlagBody {
 }
 
 /// Create or change a flag; fields left out keep their value.
-#[utoipa::path(put, path = "/api/feature-flags/{name}", tag = "feature-flags", security(("admin" = [])), params(("name" = String, Path)), request_body = FlagBody, responses((status = 200, body = Flag)))]
+#[utoipa::path(put, path = "/api/feature-flags/{name}", operation_id = "admin_put_flag", tag = "feature-flags", security(("admin" = [])), params(("name" = String, Path)), request_body = FlagBody, responses((status = 200, body = Flag)))]
 async fn update(
     State(state): State<AppState>,
     _: Admin,

@@ -146,7 +146,7 @@ async fn export(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json
 
 /// Erase the account: stored files first (so no orphaned bytes remain), then
 /// the user row, which cascades to entries, consents, files and revocations.
-#[utoipa::path(delete, path = "/api/me", tag = "privacy", security(("bearer" = [])), responses((status = 204)))]
+#[utoipa::path(delete, path = "/api/me", operation_id = "erase_account", tag = "privacy", security(("bearer" = [])), responses((status = 204)))]
 async fn erase(State(state): State<AppState>, user: AuthUser) -> ApiResult<StatusCode> {
     for key in files::keys_of(&state, user.id).await? {
         state.blobs.delete(&key).await.map_err(|e| {
