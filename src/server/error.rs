@@ -141,8 +141,28 @@ impl IntoResponse for ApiError {
 impl From<sqlx::Error> for ApiError {
     fn from(err: sqlx::Error) -> Self {
         match err {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::Io(_)
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::WorkerCrashed => {
                 tracing::warn!(error = %err, "database unavailable");
+                ApiError::Unavailable("database unavailable, try again shortly".into())
+            }
+            // Connection exceptions (08), insufficient resources (53),
+            // operator intervention (57P: shutdown, terminated backend) and
+            // SQLite busy/locked are outages, not bugs.
+            sqlx::Error::Database(db)
+                if db.code().is_some_and(|c| {
+                    c.starts_with("08")
+                        || c.starts_with("53")
+                        || c.starts_with("57P")
+                        || c == "5"
+                        || c == "6"
+                }) =>
+            {
+                tracing::warn!(error = %db, "database unavailable");
                 ApiError::Unavailable("database unavailable, try again shortly".into())
             }
             other => ApiError::Internal(other.into()),

@@ -158,7 +158,8 @@ impl Metrics {
     }
 }
 
-/// Middleware: time every request and count it under its route template.
+/// Middleware: time every request, count it under its route template and
+/// write one access log line.
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let route = request
@@ -167,12 +168,26 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "unmatched".to_string());
     let method = request.method().as_str().to_string();
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     let response = next.run(request).await;
-    state.metrics.observe(
-        &route,
-        &method,
-        response.status().as_u16(),
-        started.elapsed(),
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    state.metrics.observe(&route, &method, status, elapsed);
+    // The access log names the route template, never the path or query
+    // (ids, dates) and no header value but the request id.
+    tracing::info!(
+        target: "hctl::access",
+        method = %method,
+        route = %route,
+        status,
+        ms = elapsed.as_secs_f64() * 1000.0,
+        request_id = %request_id,
+        "request"
     );
     response
 }

@@ -315,3 +315,101 @@ async fn database_down_answers_503_not_500() {
         .await
         .expect("stops cleanly with the database down");
 }
+
+/// A TCP proxy in front of PostgreSQL that can cut every connection and
+/// refuse new ones, then come back: a database outage on demand.
+struct Outage {
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    links: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
+}
+
+impl Outage {
+    /// Start proxying to the host:port of `url`; returns the proxied URL.
+    fn start(url: &str) -> (Outage, String) {
+        use std::sync::atomic::Ordering;
+        let mut parsed = url::Url::parse(url).unwrap();
+        let upstream = format!(
+            "{}:{}",
+            parsed.host_str().unwrap(),
+            parsed.port().unwrap_or(5432)
+        );
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        parsed
+            .set_port(Some(listener.local_addr().unwrap().port()))
+            .unwrap();
+        let outage = Outage {
+            up: Default::default(),
+            links: Default::default(),
+        };
+        outage.up.store(true, Ordering::SeqCst);
+        let (up, links) = (outage.up.clone(), outage.links.clone());
+        tokio::spawn(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            while let Ok((mut client, _)) = listener.accept().await {
+                if !up.load(Ordering::SeqCst) {
+                    continue; // dropped: connection closed at once
+                }
+                let upstream = upstream.clone();
+                let task = tokio::spawn(async move {
+                    if let Ok(mut server) = tokio::net::TcpStream::connect(upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                });
+                links.lock().unwrap().push(task.abort_handle());
+            }
+        });
+        (outage, parsed.to_string())
+    }
+
+    fn cut(&self) {
+        self.up.store(false, std::sync::atomic::Ordering::SeqCst);
+        for link in self.links.lock().unwrap().drain(..) {
+            link.abort();
+        }
+    }
+
+    fn restore(&self) {
+        self.up.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn database_outage_answers_503_and_recovers_by_itself() {
+    let mut outage = None;
+    let app = App::spawn_with(Backend::Postgres, |s| {
+        let (o, url) = Outage::start(&s.database_url);
+        s.database_url = url;
+        outage = Some(o);
+    })
+    .await;
+    let outage = outage.unwrap();
+    let (token, _) = app.register("outage@example.com").await;
+    assert_eq!(app.get("/api/me", Some(&token)).await.0, StatusCode::OK);
+
+    outage.cut();
+    let (status, body) = app.get("/api/healthz", None).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["checks"]["database"], "down");
+    for _ in 0..3 {
+        let (status, body) = app.get("/api/me", Some(&token)).await;
+        assert_eq!(
+            status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "clean 503, not 500: {body}"
+        );
+        assert_eq!(body["error"]["code"], "unavailable");
+    }
+
+    outage.restore();
+    let mut recovered = false;
+    for _ in 0..40 {
+        if app.get("/api/me", Some(&token)).await.0 == StatusCode::OK {
+            recovered = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(recovered, "the API recovers without a restart");
+    assert_eq!(app.get("/api/healthz", None).await.0, StatusCode::OK);
+}
