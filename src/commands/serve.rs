@@ -71,6 +71,15 @@ pub struct ServeArgs {
     #[arg(long, env = "RETENTION_DAYS", default_value_t = 0)]
     pub retention_days: u32,
 
+    /// Run the retention purge this often, in seconds
+    #[arg(long, env = "PURGE_INTERVAL", default_value_t = 3600)]
+    pub purge_interval: u64,
+
+    /// Rate-limit and audit by the last X-Forwarded-For hop (only behind a
+    /// proxy that appends it, e.g. the ingress)
+    #[arg(long, env = "TRUST_FORWARDED_FOR", value_parser = clap::builder::FalseyValueParser::new())]
+    pub trust_forwarded_for: bool,
+
     /// Maximum database connections of this process
     #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
@@ -106,6 +115,8 @@ impl ServeArgs {
             rate_limit_user: self.rate_limit_user,
             login_attempts: self.login_attempts,
             retention_days: self.retention_days,
+            purge_interval: Duration::from_secs(self.purge_interval.max(1)),
+            trust_forwarded_for: self.trust_forwarded_for,
             db_max_connections: self.db_max_connections,
             request_timeout: Duration::from_secs(self.request_timeout.max(1)),
             ..Settings::default()

@@ -164,7 +164,8 @@ async fn build_state(settings: Settings) -> Result<AppState> {
 
 /// Periodic work: re-check a pending schema, purge data past retention.
 async fn background(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    let every = state.settings.purge_interval.min(Duration::from_secs(5));
+    let mut tick = tokio::time::interval(every);
     let mut last_purge: Option<tokio::time::Instant> = None;
     loop {
         tokio::select! {
@@ -177,7 +178,7 @@ async fn background(state: AppState, mut stop: tokio::sync::watch::Receiver<bool
             tracing::info!("database schema is current, serving the API");
             state.schema_ready.store(true, Ordering::Relaxed);
         }
-        let due = last_purge.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600));
+        let due = last_purge.is_none_or(|t| t.elapsed() >= state.settings.purge_interval);
         if due && state.schema_ready.load(Ordering::Relaxed) {
             last_purge = Some(tokio::time::Instant::now());
             if let Err(err) = purge(&state).await {

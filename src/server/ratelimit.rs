@@ -133,29 +133,52 @@ impl Limiter {
 /// The client's IP address (the TCP peer), when known.
 pub struct ClientIp(pub Option<String>);
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
+impl axum::extract::FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        _: &S,
+        state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string()),
-        ))
+        Ok(ClientIp(client_ip(
+            &parts.headers,
+            &parts.extensions,
+            state.settings.trust_forwarded_for,
+        )))
     }
+}
+
+/// The TCP peer, or with `trust_forwarded_for` the last `X-Forwarded-For`
+/// hop (the address the trusted proxy saw; earlier hops are client-supplied).
+pub fn client_ip(
+    headers: &axum::http::HeaderMap,
+    extensions: &axum::http::Extensions,
+    trust_forwarded_for: bool,
+) -> Option<String> {
+    if trust_forwarded_for
+        && let Some(last) = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .rfind(|hop| hop.parse::<std::net::IpAddr>().is_ok())
+    {
+        return Some(last.to_string());
+    }
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
 }
 
 /// Middleware: the per-IP limit on the API (probes and metrics are exempt).
 pub async fn per_ip(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let ip = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let ip = client_ip(
+        request.headers(),
+        request.extensions(),
+        state.settings.trust_forwarded_for,
+    )
+    .unwrap_or_else(|| "unknown".into());
     let limit = state.settings.rate_limit_ip;
     match state
         .limiter

@@ -53,7 +53,12 @@ pub struct Settings {
     pub flag_cache_ttl: Duration,
     /// Health entries and audit rows older than this are purged (0: keep).
     pub retention_days: u32,
+    /// How often the retention purge runs.
+    pub purge_interval: Duration,
     pub db_max_connections: u32,
+    /// Take the client IP from the last `X-Forwarded-For` hop (set this only
+    /// behind a proxy that appends it, like the ingress).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Settings {
@@ -78,7 +83,9 @@ impl Default for Settings {
             upload_limit_bytes: 5 * 1024 * 1024,
             flag_cache_ttl: Duration::from_secs(2),
             retention_days: 0,
+            purge_interval: Duration::from_secs(3600),
             db_max_connections: 16,
+            trust_forwarded_for: false,
         }
     }
 }

@@ -290,3 +290,30 @@ async fn export_and_erase_the_account(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_purges_old_entries() {
+    let app = App::spawn_with(Backend::Sqlite, |s| {
+        s.retention_days = 30;
+        s.purge_interval = std::time::Duration::from_millis(200);
+    })
+    .await;
+    let (t, _) = app.register("old@example.com").await;
+    let old = (chrono::Utc::now() - chrono::Duration::days(40)).to_rfc3339();
+    let recent = (chrono::Utc::now() - chrono::Duration::days(3)).to_rfc3339();
+    add(&app, &t, "mood", 5.0, &old).await;
+    add(&app, &t, "mood", 6.0, &recent).await;
+    let mut left = usize::MAX;
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        let (_, page) = app.get("/api/entries", Some(&t)).await;
+        left = page["items"].as_array().unwrap().len();
+        if left == 1 {
+            break;
+        }
+    }
+    assert_eq!(
+        left, 1,
+        "the 40-day-old entry is purged, the recent one kept"
+    );
+}

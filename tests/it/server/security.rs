@@ -413,3 +413,27 @@ async fn database_outage_answers_503_and_recovers_by_itself() {
     assert!(recovered, "the API recovers without a restart");
     assert_eq!(app.get("/api/healthz", None).await.0, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn forwarded_for_is_used_only_when_trusted() {
+    for trusted in [true, false] {
+        let app = App::spawn_with(Backend::Sqlite, |s| {
+            s.rate_limit_ip = 2;
+            s.trust_forwarded_for = trusted;
+        })
+        .await;
+        let mut codes = Vec::new();
+        for hop in ["203.0.113.1", "203.0.113.2", "203.0.113.3"] {
+            let resp = app
+                .http
+                .get(app.url("/api/entries"))
+                .header("x-forwarded-for", format!("10.9.9.9, {hop}"))
+                .send()
+                .await
+                .unwrap();
+            codes.push(resp.status());
+        }
+        let limited = codes.contains(&StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(limited, !trusted, "trusted={trusted}: {codes:?}");
+    }
+}
