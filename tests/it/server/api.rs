@@ -408,3 +408,41 @@ async fn flags_admin_api_and_sticky_features(backend: Backend) {
     let audited: i64 = hctl::on_pool!(&db, pool => sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'flag.update' AND actor = 'admin' AND target = 'leaderboard'").fetch_one(pool).await).unwrap();
     assert_eq!(audited, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flag_changes_reach_other_replicas_within_the_cache_bound() {
+    let a = App::spawn(Backend::Postgres).await;
+    let b = a.replica().await;
+    let (token, _) = a.register("replica@example.com").await;
+    let on = async |app: &App| {
+        app.get("/api/me/features", Some(&token)).await.1["features"]["leaderboard"] == true
+    };
+    assert!(!on(&b).await, "b has cached the flag off");
+    let (status, _) = a
+        .call(
+            Method::PUT,
+            "/api/feature-flags/leaderboard",
+            Some(ADMIN_TOKEN),
+            Some(json!({"enabled": true, "rolloutPercentage": 100})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        on(&a).await,
+        "the replica that took the change sees it at once"
+    );
+    let changed = std::time::Instant::now();
+    while !on(&b).await {
+        assert!(
+            changed.elapsed() < std::time::Duration::from_secs(2),
+            "b never saw the change"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // The test cache TTL is 200 ms.
+    assert!(
+        changed.elapsed() < std::time::Duration::from_millis(600),
+        "{:?}",
+        changed.elapsed()
+    );
+}

@@ -33,6 +33,8 @@ pub enum Backend {
 enum Store {
     Sqlite(tempfile::TempDir),
     Postgres(TestDb),
+    /// Another app's database (a second replica).
+    Shared,
 }
 
 /// A running server.
@@ -93,6 +95,15 @@ impl App {
         settings.storage_url = format!("file://{}", uploads.path().display());
         tweak(&mut settings);
         App::launch(settings, store, uploads, database_url).await
+    }
+
+    /// A second replica on this app's database.
+    pub async fn replica(&self) -> App {
+        let uploads = tempfile::tempdir().expect("temp dir");
+        let mut settings = base_settings();
+        settings.database_url = self.database_url.clone();
+        settings.storage_url = format!("file://{}", uploads.path().display());
+        App::launch(settings, Store::Shared, uploads, self.database_url.clone()).await
     }
 
     async fn launch(
