@@ -36,3 +36,25 @@ pub async fn record(db: &Db, event: Event<'_>) -> ApiResult<()> {
     tracing::info!(actor = event.actor, action = event.action, "audit");
     Ok(())
 }
+
+/// Record something a user did to their own account.
+pub async fn by_user(
+    db: &Db,
+    user: uuid::Uuid,
+    action: &str,
+    ip: Option<String>,
+    detail: serde_json::Value,
+) -> ApiResult<()> {
+    let actor = format!("user:{user}");
+    record(
+        db,
+        Event {
+            actor: &actor,
+            action,
+            target: &actor,
+            ip,
+            detail,
+        },
+    )
+    .await
+}

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::AppState;
-use super::audit::{self, Event};
+use super::audit;
 use super::auth::{self, AuthUser, User};
 use super::entries::{ENTRY_COLUMNS, Entry};
 use super::error::{ApiError, ApiResult, Json};
@@ -78,16 +78,12 @@ async fn set_consents(
             .await
             .map(|_| ()))?;
     }
-    let actor = format!("user:{}", user.id);
-    audit::record(
+    audit::by_user(
         &state.db,
-        Event {
-            actor: &actor,
-            action: "consent.update",
-            target: &actor,
-            ip: None,
-            detail: serde_json::json!(body),
-        },
+        user.id,
+        "consent.update",
+        None,
+        serde_json::json!(body),
     )
     .await?;
     Ok(Json(load_consents(&state, user).await?))
@@ -159,16 +155,12 @@ async fn erase(State(state): State<AppState>, user: AuthUser) -> ApiResult<Statu
         .execute(pool)
         .await
         .map(|_| ()))?;
-    let actor = format!("user:{}", user.id);
-    audit::record(
+    audit::by_user(
         &state.db,
-        Event {
-            actor: &actor,
-            action: "account.erase",
-            target: &actor,
-            ip: None,
-            detail: serde_json::json!({}),
-        },
+        user.id,
+        "account.erase",
+        None,
+        serde_json::json!({}),
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)

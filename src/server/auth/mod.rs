@@ -197,16 +197,12 @@ async fn register(
             message: "an account with this email already exists".into(),
         });
     }
-    let actor = format!("user:{id}");
-    audit::record(
+    audit::by_user(
         &state.db,
-        Event {
-            actor: &actor,
-            action: "auth.register",
-            target: &actor,
-            ip: client_ip.clone(),
-            detail: serde_json::json!({}),
-        },
+        id,
+        "auth.register",
+        client_ip.clone(),
+        serde_json::json!({}),
     )
     .await?;
     let (token, _) = state.keys.issue(id)?;
@@ -305,16 +301,12 @@ async fn logout(State(state): State<AppState>, user: AuthUser) -> ApiResult<Stat
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))?;
-    let actor = format!("user:{}", user.id);
-    audit::record(
+    audit::by_user(
         &state.db,
-        Event {
-            actor: &actor,
-            action: "auth.logout",
-            target: &actor,
-            ip: None,
-            detail: serde_json::json!({}),
-        },
+        user.id,
+        "auth.logout",
+        None,
+        serde_json::json!({}),
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)

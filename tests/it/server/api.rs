@@ -381,15 +381,11 @@ async fn flags_admin_api_and_sticky_features(backend: Backend) {
         }
     };
     assert!(!features(users[0].0.clone()).await);
-    let (status, body) = app
-        .call(
-            Method::PUT,
-            "/api/feature-flags/leaderboard",
-            Some(ADMIN_TOKEN),
-            Some(json!({"enabled": true, "rolloutPercentage": 40})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    app.set_flag(
+        "leaderboard",
+        json!({"enabled": true, "rolloutPercentage": 40}),
+    )
+    .await;
     for (token, id) in &users {
         let expected = hctl::server::flags::bucket("leaderboard", id) <= 40;
         assert_eq!(features(token.clone()).await, expected, "user {id}");
@@ -418,15 +414,11 @@ async fn flag_changes_reach_other_replicas_within_the_cache_bound() {
         app.get("/api/me/features", Some(&token)).await.1["features"]["leaderboard"] == true
     };
     assert!(!on(&b).await, "b has cached the flag off");
-    let (status, _) = a
-        .call(
-            Method::PUT,
-            "/api/feature-flags/leaderboard",
-            Some(ADMIN_TOKEN),
-            Some(json!({"enabled": true, "rolloutPercentage": 100})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    a.set_flag(
+        "leaderboard",
+        json!({"enabled": true, "rolloutPercentage": 100}),
+    )
+    .await;
     assert!(
         on(&a).await,
         "the replica that took the change sees it at once"

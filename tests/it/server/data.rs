@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use super::{ADMIN_TOKEN, App, Backend};
+use super::{App, Backend};
 use crate::support::services::{TestBucket, require};
 
 crate::both!(
@@ -110,15 +110,11 @@ async fn leaderboard_follows_the_flag_and_opt_in(backend: Backend) {
         StatusCode::NOT_FOUND,
         "flag off"
     );
-    let (status, _) = app
-        .call(
-            Method::PUT,
-            "/api/feature-flags/leaderboard",
-            Some(ADMIN_TOKEN),
-            Some(json!({"enabled": true, "rolloutPercentage": 100})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    app.set_flag(
+        "leaderboard",
+        json!({"enabled": true, "rolloutPercentage": 100}),
+    )
+    .await;
     let (status, board) = app.get("/api/leaderboard", Some(&a)).await;
     assert_eq!(status, StatusCode::OK, "{board}");
     assert_eq!(

@@ -192,6 +192,16 @@ impl App {
             .send()
     }
 
+    /// `PUT /api/feature-flags/{name}` as the admin; asserts 200.
+    pub async fn set_flag(&self, name: &str, body: Value) -> Value {
+        let path = format!("/api/feature-flags/{name}");
+        let (status, flag) = self
+            .call(Method::PUT, &path, Some(ADMIN_TOKEN), Some(body))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{flag}");
+        flag
+    }
+
     /// The body of a GET as text.
     pub async fn text(&self, path: &str) -> String {
         let resp = self.http.get(self.url(path)).send().await.expect("request");
