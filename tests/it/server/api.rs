@@ -381,6 +381,12 @@ async fn flags_admin_api_and_sticky_features(backend: Backend) {
         }
     };
     assert!(!features(users[0].0.clone()).await);
+    let (status, _) = app.get("/api/feature-flags", Some(&users[0].0)).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a user token is not an admin token"
+    );
     app.set_flag(
         "leaderboard",
         json!({"enabled": true, "rolloutPercentage": 40}),
