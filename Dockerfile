@@ -12,7 +12,7 @@ RUN mkdir src && echo 'fn main() {}' > src/main.rs && echo '' > src/lib.rs \
     && rm -rf src target/release/deps/hctl* target/release/deps/libhctl*
 COPY src ./src
 COPY migrations ./migrations
-RUN cargo build --release --locked && strip target/release/hctl
+RUN touch src/main.rs src/lib.rs && cargo build --release --locked && strip target/release/hctl
 
 FROM gcr.io/distroless/cc-debian12:nonroot
 LABEL org.opencontainers.image.title="hctl" \
