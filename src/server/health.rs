@@ -2,7 +2,7 @@
 //! when the database or file storage is down), `/api/readyz` (database
 //! reachable and migrations current) and `/metrics` (Prometheus text).
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::State;
@@ -42,28 +42,76 @@ fn word(ok: bool) -> &'static str {
     if ok { "ok" } else { "down" }
 }
 
-#[utoipa::path(get, path = "/api/healthz", tag = "operations", responses((status = 200, body = Health), (status = 503, body = Health)))]
-async fn healthz(State(state): State<AppState>) -> Response {
+/// How long a component check result is reused. Probes and load balancers may
+/// call healthz thousands of times a second; the database sees one ping per
+/// second per replica, and an outage shows within this bound.
+pub const CHECK_TTL: Duration = Duration::from_secs(1);
+
+/// Component states from the last check.
+#[derive(Debug, Clone, Copy)]
+struct Snapshot {
+    database: bool,
+    storage: bool,
+    /// `ok`, `down` or `disabled` (no Redis configured).
+    cache: &'static str,
+}
+
+/// The last component check of this replica (single-flight refresh).
+#[derive(Default)]
+pub struct HealthCache {
+    last: std::sync::RwLock<Option<(Instant, Snapshot)>>,
+    refresh: tokio::sync::Mutex<()>,
+}
+
+impl HealthCache {
+    fn fresh(&self) -> Option<Snapshot> {
+        let last = self.last.read().expect("health cache lock");
+        last.filter(|(at, _)| at.elapsed() < CHECK_TTL)
+            .map(|(_, s)| s)
+    }
+}
+
+async fn probe(state: &AppState) -> Snapshot {
     let (db, storage, cache) = tokio::join!(
         tokio::time::timeout(PROBE_TIMEOUT, state.db.ping()),
         tokio::time::timeout(PROBE_TIMEOUT, state.blobs.check()),
         tokio::time::timeout(PROBE_TIMEOUT, state.limiter.ping()),
     );
-    let db_ok = matches!(db, Ok(Ok(())));
-    let storage_ok = matches!(storage, Ok(true));
-    let cache = match cache {
-        Ok(None) => "disabled",
-        Ok(Some(true)) => "ok",
-        _ => "down",
-    };
-    let ok = db_ok && storage_ok;
+    Snapshot {
+        database: matches!(db, Ok(Ok(()))),
+        storage: matches!(storage, Ok(true)),
+        cache: match cache {
+            Ok(None) => "disabled",
+            Ok(Some(true)) => "ok",
+            _ => "down",
+        },
+    }
+}
+
+async fn snapshot(state: &AppState) -> Snapshot {
+    if let Some(s) = state.health.fresh() {
+        return s;
+    }
+    let _refreshing = state.health.refresh.lock().await;
+    if let Some(s) = state.health.fresh() {
+        return s;
+    }
+    let s = probe(state).await;
+    *state.health.last.write().expect("health cache lock") = Some((Instant::now(), s));
+    s
+}
+
+#[utoipa::path(get, path = "/api/healthz", tag = "operations", responses((status = 200, body = Health), (status = 503, body = Health)))]
+async fn healthz(State(state): State<AppState>) -> Response {
+    let s = snapshot(&state).await;
+    let ok = s.database && s.storage;
     let body = Health {
         status: if ok { "ok" } else { "degraded" },
         version: env!("CARGO_PKG_VERSION"),
         checks: Checks {
-            database: word(db_ok),
-            storage: word(storage_ok),
-            cache,
+            database: word(s.database),
+            storage: word(s.storage),
+            cache: s.cache,
         },
     };
     let status = if ok {

@@ -61,6 +61,7 @@ pub struct Inner {
     pub metrics: metrics::Metrics,
     pub flags: flags::FlagCache,
     pub blobs: blobs::Blobs,
+    pub health: health::HealthCache,
     /// The schema is current (set at start or by the background re-check).
     pub schema_ready: AtomicBool,
 }
@@ -157,6 +158,7 @@ async fn build_state(settings: Settings) -> Result<AppState> {
             metrics: metrics::Metrics::default(),
             flags: flags::FlagCache::default(),
             blobs,
+            health: health::HealthCache::default(),
             schema_ready: AtomicBool::new(ready),
         }),
     })
