@@ -57,6 +57,7 @@ pub struct Inner {
     pub settings: Settings,
     pub db: Db,
     pub keys: auth::token::Keys,
+    pub sessions: auth::SessionCache,
     pub limiter: ratelimit::Limiter,
     pub metrics: metrics::Metrics,
     pub flags: flags::FlagCache,
@@ -148,12 +149,14 @@ async fn build_state(settings: Settings) -> Result<AppState> {
     };
     let blobs = blobs::Blobs::open(&settings.storage_url, settings.s3_endpoint.as_deref()).await?;
     let secret = settings.jwt_secret.clone().unwrap_or_default();
+    let sessions = auth::SessionCache::new(settings.session_cache_ttl);
     let keys = auth::token::Keys::new(secret.as_bytes(), settings.access_token_ttl);
     Ok(AppState {
         inner: Arc::new(Inner {
             settings,
             db,
             keys,
+            sessions,
             limiter,
             metrics: metrics::Metrics::default(),
             flags: flags::FlagCache::default(),

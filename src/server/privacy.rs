@@ -155,6 +155,7 @@ async fn erase(State(state): State<AppState>, user: AuthUser) -> ApiResult<Statu
         .execute(pool)
         .await
         .map(|_| ()))?;
+    state.sessions.forget_user(user.id);
     audit::by_user(
         &state.db,
         user.id,

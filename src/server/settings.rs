@@ -51,6 +51,9 @@ pub struct Settings {
     pub upload_limit_bytes: usize,
     /// How long a replica may serve a stale flag value.
     pub flag_cache_ttl: Duration,
+    /// How long a replica trusts its own "token is live" lookup (a logout on
+    /// another replica takes at most this long to reach it; 0: always look up).
+    pub session_cache_ttl: Duration,
     /// Health entries and audit rows older than this are purged (0: keep).
     pub retention_days: u32,
     /// How often the retention purge runs.
@@ -82,6 +85,7 @@ impl Default for Settings {
             body_limit_bytes: 64 * 1024,
             upload_limit_bytes: 5 * 1024 * 1024,
             flag_cache_ttl: Duration::from_secs(2),
+            session_cache_ttl: Duration::from_secs(2),
             retention_days: 0,
             purge_interval: Duration::from_secs(3600),
             db_max_connections: 16,

@@ -56,15 +56,18 @@ impl FromRequestParts<AppState> for AuthUser {
                 "expected `Authorization: Bearer <token>`",
             ))?;
         let claims = state.keys.verify(token.trim())?;
-        // One query: the account still exists and this token was not logged out.
-        let sql = "SELECT count(*) FROM users u WHERE u.id = $1 AND NOT EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $2)";
-        let live: i64 = crate::on_pool!(&state.db, pool => sqlx::query_scalar(sql)
-            .bind(claims.sub)
-            .bind(claims.jti)
-            .fetch_one(pool)
-            .await)?;
-        if live == 0 {
-            return Err(ApiError::Unauthorized("invalid or expired token"));
+        if !state.sessions.is_live(claims.jti) {
+            // One query: the account still exists and this token was not logged out.
+            let sql = "SELECT count(*) FROM users u WHERE u.id = $1 AND NOT EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $2)";
+            let live: i64 = crate::on_pool!(&state.db, pool => sqlx::query_scalar(sql)
+                .bind(claims.sub)
+                .bind(claims.jti)
+                .fetch_one(pool)
+                .await)?;
+            if live == 0 {
+                return Err(ApiError::Unauthorized("invalid or expired token"));
+            }
+            state.sessions.remember(claims.jti, claims.sub);
         }
         let limit = state.settings.rate_limit_user;
         if let Decision::Deny(retry_after) = state
@@ -87,6 +90,54 @@ impl FromRequestParts<AppState> for AuthUser {
             jti: claims.jti,
             exp: claims.exp,
         })
+    }
+}
+
+/// Tokens this replica recently found live (account exists, not logged out),
+/// so a burst of requests costs one lookup. A logout or erasure on this
+/// replica takes effect at once; on other replicas within the TTL.
+pub struct SessionCache {
+    ttl: Duration,
+    live: std::sync::Mutex<std::collections::HashMap<Uuid, (std::time::Instant, Uuid)>>,
+}
+
+const MAX_SESSIONS: usize = 100_000;
+
+impl SessionCache {
+    pub fn new(ttl: Duration) -> Self {
+        SessionCache {
+            ttl,
+            live: Default::default(),
+        }
+    }
+
+    fn is_live(&self, jti: Uuid) -> bool {
+        let live = self.live.lock().expect("session cache lock");
+        live.get(&jti)
+            .is_some_and(|(at, _)| at.elapsed() < self.ttl)
+    }
+
+    fn remember(&self, jti: Uuid, user: Uuid) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut live = self.live.lock().expect("session cache lock");
+        if live.len() >= MAX_SESSIONS {
+            let ttl = self.ttl;
+            live.retain(|_, (at, _)| at.elapsed() < ttl);
+        }
+        live.insert(jti, (std::time::Instant::now(), user));
+    }
+
+    pub fn forget(&self, jti: Uuid) {
+        self.live.lock().expect("session cache lock").remove(&jti);
+    }
+
+    pub fn forget_user(&self, user: Uuid) {
+        self.live
+            .lock()
+            .expect("session cache lock")
+            .retain(|_, (_, u)| *u != user);
     }
 }
 
@@ -301,6 +352,7 @@ async fn logout(State(state): State<AppState>, user: AuthUser) -> ApiResult<Stat
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))?;
+    state.sessions.forget(user.jti);
     audit::by_user(
         &state.db,
         user.id,
@@ -359,6 +411,25 @@ pub fn trunc(t: DateTime<Utc>) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn session_cache_expires_and_forgets() {
+        let cache = SessionCache::new(Duration::from_millis(50));
+        let (jti, other, user) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        cache.remember(jti, user);
+        cache.remember(other, user);
+        assert!(cache.is_live(jti));
+        cache.forget(jti);
+        assert!(!cache.is_live(jti));
+        cache.forget_user(user);
+        assert!(!cache.is_live(other));
+        cache.remember(jti, user);
+        std::thread::sleep(Duration::from_millis(60));
+        assert!(!cache.is_live(jti), "entries expire after the TTL");
+        let off = SessionCache::new(Duration::ZERO);
+        off.remember(jti, user);
+        assert!(!off.is_live(jti));
+    }
 
     #[test]
     fn emails_are_normalised_and_checked() {

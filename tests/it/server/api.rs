@@ -444,3 +444,28 @@ async fn flag_changes_reach_other_replicas_within_the_cache_bound() {
         changed.elapsed()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logout_reaches_other_replicas_within_the_cache_bound() {
+    let a = App::spawn(Backend::Postgres).await;
+    let b = a.replica().await;
+    let (token, _) = a.register("logout-replica@example.com").await;
+    assert_eq!(b.get("/api/me", Some(&token)).await.0, StatusCode::OK);
+    let (status, _) = a
+        .call(Method::POST, "/api/auth/logout", Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        a.get("/api/me", Some(&token)).await.0,
+        StatusCode::UNAUTHORIZED,
+        "at once on a"
+    );
+    let out = std::time::Instant::now();
+    while b.get("/api/me", Some(&token)).await.0 != StatusCode::UNAUTHORIZED {
+        assert!(
+            out.elapsed() < std::time::Duration::from_secs(3),
+            "b kept accepting the token"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
