@@ -28,6 +28,9 @@ _hctl() {
             hctl,db)
                 cmd="hctl__subcmd__db"
                 ;;
+            hctl,flags)
+                cmd="hctl__subcmd__flags"
+                ;;
             hctl,help)
                 cmd="hctl__subcmd__help"
                 ;;
@@ -42,6 +45,9 @@ _hctl() {
                 ;;
             hctl,rollout)
                 cmd="hctl__subcmd__rollout"
+                ;;
+            hctl,serve)
+                cmd="hctl__subcmd__serve"
                 ;;
             hctl,verify)
                 cmd="hctl__subcmd__verify"
@@ -124,11 +130,17 @@ _hctl() {
             hctl__subcmd__db,help)
                 cmd="hctl__subcmd__db__subcmd__help"
                 ;;
+            hctl__subcmd__db,migrate)
+                cmd="hctl__subcmd__db__subcmd__migrate"
+                ;;
             hctl__subcmd__db,prune)
                 cmd="hctl__subcmd__db__subcmd__prune"
                 ;;
             hctl__subcmd__db,restore)
                 cmd="hctl__subcmd__db__subcmd__restore"
+                ;;
+            hctl__subcmd__db,status)
+                cmd="hctl__subcmd__db__subcmd__status"
                 ;;
             hctl__subcmd__db,verify)
                 cmd="hctl__subcmd__db__subcmd__verify"
@@ -145,14 +157,56 @@ _hctl() {
             hctl__subcmd__db__subcmd__help,help)
                 cmd="hctl__subcmd__db__subcmd__help__subcmd__help"
                 ;;
+            hctl__subcmd__db__subcmd__help,migrate)
+                cmd="hctl__subcmd__db__subcmd__help__subcmd__migrate"
+                ;;
             hctl__subcmd__db__subcmd__help,prune)
                 cmd="hctl__subcmd__db__subcmd__help__subcmd__prune"
                 ;;
             hctl__subcmd__db__subcmd__help,restore)
                 cmd="hctl__subcmd__db__subcmd__help__subcmd__restore"
                 ;;
+            hctl__subcmd__db__subcmd__help,status)
+                cmd="hctl__subcmd__db__subcmd__help__subcmd__status"
+                ;;
             hctl__subcmd__db__subcmd__help,verify)
                 cmd="hctl__subcmd__db__subcmd__help__subcmd__verify"
+                ;;
+            hctl__subcmd__flags,disable)
+                cmd="hctl__subcmd__flags__subcmd__disable"
+                ;;
+            hctl__subcmd__flags,enable)
+                cmd="hctl__subcmd__flags__subcmd__enable"
+                ;;
+            hctl__subcmd__flags,get)
+                cmd="hctl__subcmd__flags__subcmd__get"
+                ;;
+            hctl__subcmd__flags,help)
+                cmd="hctl__subcmd__flags__subcmd__help"
+                ;;
+            hctl__subcmd__flags,list)
+                cmd="hctl__subcmd__flags__subcmd__list"
+                ;;
+            hctl__subcmd__flags,set)
+                cmd="hctl__subcmd__flags__subcmd__set"
+                ;;
+            hctl__subcmd__flags__subcmd__help,disable)
+                cmd="hctl__subcmd__flags__subcmd__help__subcmd__disable"
+                ;;
+            hctl__subcmd__flags__subcmd__help,enable)
+                cmd="hctl__subcmd__flags__subcmd__help__subcmd__enable"
+                ;;
+            hctl__subcmd__flags__subcmd__help,get)
+                cmd="hctl__subcmd__flags__subcmd__help__subcmd__get"
+                ;;
+            hctl__subcmd__flags__subcmd__help,help)
+                cmd="hctl__subcmd__flags__subcmd__help__subcmd__help"
+                ;;
+            hctl__subcmd__flags__subcmd__help,list)
+                cmd="hctl__subcmd__flags__subcmd__help__subcmd__list"
+                ;;
+            hctl__subcmd__flags__subcmd__help,set)
+                cmd="hctl__subcmd__flags__subcmd__help__subcmd__set"
                 ;;
             hctl__subcmd__help,checklist)
                 cmd="hctl__subcmd__help__subcmd__checklist"
@@ -165,6 +219,9 @@ _hctl() {
                 ;;
             hctl__subcmd__help,db)
                 cmd="hctl__subcmd__help__subcmd__db"
+                ;;
+            hctl__subcmd__help,flags)
+                cmd="hctl__subcmd__help__subcmd__flags"
                 ;;
             hctl__subcmd__help,help)
                 cmd="hctl__subcmd__help__subcmd__help"
@@ -180,6 +237,9 @@ _hctl() {
                 ;;
             hctl__subcmd__help,rollout)
                 cmd="hctl__subcmd__help__subcmd__rollout"
+                ;;
+            hctl__subcmd__help,serve)
+                cmd="hctl__subcmd__help__subcmd__serve"
                 ;;
             hctl__subcmd__help,verify)
                 cmd="hctl__subcmd__help__subcmd__verify"
@@ -220,14 +280,35 @@ _hctl() {
             hctl__subcmd__help__subcmd__db,health)
                 cmd="hctl__subcmd__help__subcmd__db__subcmd__health"
                 ;;
+            hctl__subcmd__help__subcmd__db,migrate)
+                cmd="hctl__subcmd__help__subcmd__db__subcmd__migrate"
+                ;;
             hctl__subcmd__help__subcmd__db,prune)
                 cmd="hctl__subcmd__help__subcmd__db__subcmd__prune"
                 ;;
             hctl__subcmd__help__subcmd__db,restore)
                 cmd="hctl__subcmd__help__subcmd__db__subcmd__restore"
                 ;;
+            hctl__subcmd__help__subcmd__db,status)
+                cmd="hctl__subcmd__help__subcmd__db__subcmd__status"
+                ;;
             hctl__subcmd__help__subcmd__db,verify)
                 cmd="hctl__subcmd__help__subcmd__db__subcmd__verify"
+                ;;
+            hctl__subcmd__help__subcmd__flags,disable)
+                cmd="hctl__subcmd__help__subcmd__flags__subcmd__disable"
+                ;;
+            hctl__subcmd__help__subcmd__flags,enable)
+                cmd="hctl__subcmd__help__subcmd__flags__subcmd__enable"
+                ;;
+            hctl__subcmd__help__subcmd__flags,get)
+                cmd="hctl__subcmd__help__subcmd__flags__subcmd__get"
+                ;;
+            hctl__subcmd__help__subcmd__flags,list)
+                cmd="hctl__subcmd__help__subcmd__flags__subcmd__list"
+                ;;
+            hctl__subcmd__help__subcmd__flags,set)
+                cmd="hctl__subcmd__help__subcmd__flags__subcmd__set"
                 ;;
             hctl__subcmd__help__subcmd__rollout,apply)
                 cmd="hctl__subcmd__help__subcmd__rollout__subcmd__apply"
@@ -311,7 +392,7 @@ _hctl() {
 
     case "${cmd}" in
         hctl)
-            opts="-o -y -q -v -h -V --env --config --set --output --yes --no-color --quiet --verbose --help --version config preflight checklist verify db completions man rollout rollback help"
+            opts="-o -y -q -v -h -V --env --config --set --output --yes --no-color --quiet --verbose --help --version config preflight checklist verify db completions man rollout rollback serve flags help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -951,7 +1032,7 @@ _hctl() {
             return 0
             ;;
         hctl__subcmd__db)
-            opts="-o -y -q -v -h -V --env --config --set --output --yes --no-color --quiet --verbose --help --version backup backups restore verify prune health help"
+            opts="-o -y -q -v -h -V --env --config --set --output --yes --no-color --quiet --verbose --help --version migrate status backup backups restore verify prune health help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1099,7 +1180,7 @@ _hctl() {
             return 0
             ;;
         hctl__subcmd__db__subcmd__help)
-            opts="backup backups restore verify prune health help"
+            opts="migrate status backup backups restore verify prune health help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1168,6 +1249,20 @@ _hctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hctl__subcmd__db__subcmd__help__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hctl__subcmd__db__subcmd__help__subcmd__prune)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1196,6 +1291,20 @@ _hctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hctl__subcmd__db__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hctl__subcmd__db__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1203,6 +1312,44 @@ _hctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__db__subcmd__migrate)
+            opts="-o -y -q -v -h -V --dry-run --lint --lock-timeout --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1294,6 +1441,40 @@ _hctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hctl__subcmd__db__subcmd__status)
+            opts="-o -y -q -v -h -V --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hctl__subcmd__db__subcmd__verify)
             opts="-o -y -q -v -h -V --backup-id --deep --env --config --set --output --yes --no-color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1332,8 +1513,342 @@ _hctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hctl__subcmd__flags)
+            opts="-o -y -q -v -h -V --env --config --set --output --yes --no-color --quiet --verbose --help --version list get set enable disable help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__flags__subcmd__disable)
+            opts="-o -y -q -v -h -V --timeout --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__flags__subcmd__enable)
+            opts="-o -y -q -v -h -V --rollout --timeout --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --rollout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__flags__subcmd__get)
+            opts="-o -y -q -v -h -V --timeout --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__flags__subcmd__help)
+            opts="list get set enable disable help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__flags__subcmd__help__subcmd__disable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__flags__subcmd__help__subcmd__enable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__flags__subcmd__help__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__flags__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__flags__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__flags__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__flags__subcmd__list)
+            opts="-o -y -q -v -h -V --timeout --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__flags__subcmd__set)
+            opts="-o -y -q -v -h -V --enabled --rollout --timeout --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --enabled)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --rollout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hctl__subcmd__help)
-            opts="config preflight checklist verify db completions man rollout rollback help"
+            opts="config preflight checklist verify db completions man rollout rollback serve flags help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1515,7 +2030,7 @@ _hctl() {
             return 0
             ;;
         hctl__subcmd__help__subcmd__db)
-            opts="backup backups restore verify prune health"
+            opts="migrate status backup backups restore verify prune health"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1570,6 +2085,20 @@ _hctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hctl__subcmd__help__subcmd__db__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hctl__subcmd__help__subcmd__db__subcmd__prune)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1598,7 +2127,105 @@ _hctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hctl__subcmd__help__subcmd__db__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hctl__subcmd__help__subcmd__db__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__help__subcmd__flags)
+            opts="list get set enable disable"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__help__subcmd__flags__subcmd__disable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__help__subcmd__flags__subcmd__enable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__help__subcmd__flags__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__help__subcmd__flags__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__help__subcmd__flags__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1727,6 +2354,20 @@ _hctl() {
         hctl__subcmd__help__subcmd__rollout__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2196,6 +2837,100 @@ _hctl() {
             fi
             case "${prev}" in
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__serve)
+            opts="-o -y -q -v -h -V --bind --database-url --migrate --storage-url --s3-endpoint --redis-url --jwt-secret --admin-token --cors-origins --production --rate-limit-ip --rate-limit-user --login-attempts --retention-days --purge-interval --trust-forwarded-for --db-max-connections --request-timeout --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cors-origins)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --login-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retention-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purge-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db-max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

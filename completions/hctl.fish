@@ -46,6 +46,8 @@ complete -c hctl -n "__fish_hctl_needs_command" -f -a "completions" -d 'Print a 
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "man" -d 'Write the man pages (hctl.1 and one per subcommand)'
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "rollout" -d 'Deploy to Kubernetes: apply manifests, watch rollouts, history, restart'
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "rollback" -d 'Roll the Deployment back to the previous (or a given) revision'
+complete -c hctl -n "__fish_hctl_needs_command" -f -a "serve" -d 'Run the Health Companion API server (SQLite by default, PostgreSQL with DATABASE_URL)'
+complete -c hctl -n "__fish_hctl_needs_command" -f -a "flags" -d 'List and change feature flags through the server\'s admin API'
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
@@ -317,26 +319,57 @@ complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcom
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from help" -f -a "tls" -d 'Handshake, chain, hostname, expiry and protocol of a TLS endpoint'
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from help" -f -a "headers" -d 'Security headers of a URL, with an Observatory-compatible score'
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
 json\t'One JSON document with stable field names'
 junit\t'JUnit XML, for CI test reporters'
 markdown\t'Markdown, for sign-off reports and pull requests'"
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -s V -l version -d 'Print version'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -f -a "backup" -d 'Back up the environment\'s database into its backup storage (`storage` setting); the manifest is written last, so a failed backup never counts'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -f -a "backups" -d 'List the backups in the environment\'s storage, newest first'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -f -a "restore" -d 'Restore a backup over the environment\'s database (or into --into URL), after checking its SHA-256; asks first unless --yes'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -f -a "verify" -d 'Check a backup: object present, size and SHA-256 match, archive readable; --deep also restores it into a scratch database and compares every table'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -f -a "prune" -d 'Delete old backups, keeping the newest --keep N (and those younger than --keep-days); asks first unless --yes'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -f -a "health" -d 'Check the database: reachable, version, schema, connections, replication, latest backup age; exit 1 when unhealthy'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from backup backups restore verify prune health help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "migrate" -d 'Apply the embedded migrations (one transaction each, under an advisory lock on PostgreSQL so concurrent migrators apply each one once)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "status" -d 'Show every migration\'s state: applied, pending, missing or changed'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "backup" -d 'Back up the environment\'s database into its backup storage (`storage` setting); the manifest is written last, so a failed backup never counts'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "backups" -d 'List the backups in the environment\'s storage, newest first'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "restore" -d 'Restore a backup over the environment\'s database (or into --into URL), after checking its SHA-256; asks first unless --yes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "verify" -d 'Check a backup: object present, size and SHA-256 match, archive readable; --deep also restores it into a scratch database and compares every table'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "prune" -d 'Delete old backups, keeping the newest --keep N (and those younger than --keep-days); asks first unless --yes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "health" -d 'Check the database: reachable, version, schema, connections, replication, latest backup age; exit 1 when unhealthy'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -l lock-timeout -d 'How long to wait for another migrator\'s lock (PostgreSQL), in seconds' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -l dry-run -d 'Show what would be applied, change nothing'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -l lint -d 'Check pending migrations for destructive or locking statements first; exit 1 without applying anything when one is found'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from status" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from status" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from status" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from status" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from status" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l note -d 'A note stored in the manifest (e.g. "before v2.3 migration")' -r
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
@@ -425,6 +458,8 @@ complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from health" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from health" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from health" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Apply the embedded migrations (one transaction each, under an advisory lock on PostgreSQL so concurrent migrators apply each one once)'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show every migration\'s state: applied, pending, missing or changed'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "backup" -d 'Back up the environment\'s database into its backup storage (`storage` setting); the manifest is written last, so a failed backup never counts'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "backups" -d 'List the backups in the environment\'s storage, newest first'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Restore a backup over the environment\'s database (or into --into URL), after checking its SHA-256; asks first unless --yes'
@@ -567,16 +602,148 @@ complete -c hctl -n "__fish_hctl_using_subcommand rollback" -s q -l quiet -d 'Pr
 complete -c hctl -n "__fish_hctl_using_subcommand rollback" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
 complete -c hctl -n "__fish_hctl_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hctl -n "__fish_hctl_using_subcommand rollback" -s V -l version -d 'Print version'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "config" -d 'Show the effective configuration or validate config and YAML files'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "preflight" -d 'Run checklists as a gate: automated checks concurrently, manual items by their ticks'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "checklist" -d 'Launch checklists: list, show, tick off, progress, audit log, sign-off report'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "verify" -d 'Verify DNS records, a TLS endpoint or security headers, standalone'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "db" -d 'Back up, restore, verify and check the environment\'s database'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "man" -d 'Write the man pages (hctl.1 and one per subcommand)'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "rollout" -d 'Deploy to Kubernetes: apply manifests, watch rollouts, history, restart'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "rollback" -d 'Roll the Deployment back to the previous (or a given) revision'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l bind -d 'Address to listen on' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l database-url -d 'Database: sqlite://FILE (created when missing) or postgres://… [default: sqlite://healthtracker.db, migrated at start]' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l storage-url -d 'Where uploaded files go: file://DIR or s3://BUCKET/PREFIX' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l s3-endpoint -d 'S3 endpoint override for s3:// storage (MinIO, moto)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l redis-url -d 'Redis for rate limits shared across replicas (default: in memory)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l jwt-secret -d 'HS256 signing secret for access tokens, at least 32 bytes (default outside production: an ephemeral one)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l admin-token -d 'Bearer token of the feature-flag admin API (unset: admin API disabled)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l cors-origins -d 'Browser origins allowed by CORS, comma separated' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l rate-limit-ip -d 'Requests per minute per client IP (0 turns the limit off)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l rate-limit-user -d 'Requests per minute per signed-in user (0 turns the limit off)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l login-attempts -d 'Login attempts per account per 15 minutes' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l retention-days -d 'Purge health entries older than this many days (0 keeps them)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l purge-interval -d 'Run the retention purge this often, in seconds' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l db-max-connections -d 'Maximum database connections of this process' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l request-timeout -d 'Seconds a request may take before it is answered 503' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l migrate -d 'Apply pending database migrations before serving'
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l production -d 'Production mode: refuse to start without strong JWT_SECRET and ADMIN_TOKEN'
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l trust-forwarded-for -d 'Rate-limit and audit by the last X-Forwarded-For hop (only behind a proxy that appends it, e.g. the ingress)'
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -f -a "list" -d 'List every flag with its state and rollout percentage'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -f -a "get" -d 'Show one flag'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -f -a "set" -d 'Change a flag: --enabled and/or --rollout (fields left out keep their value)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -f -a "enable" -d 'Turn a flag on (for everyone, or for --rollout percent of users)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -f -a "disable" -d 'Turn a flag off for everyone'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from list" -l timeout -d 'Seconds to wait for the server' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from list" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from list" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from list" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from list" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from list" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from get" -l timeout -d 'Seconds to wait for the server' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from get" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from get" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from get" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from get" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from get" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -l enabled -d 'Turn the flag on (true) or off (false)' -r -f -a "true\t''
+false\t''"
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -l rollout -d 'Percentage of users (0-100) the flag is on for; sticky per user' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -l timeout -d 'Seconds to wait for the server' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from enable" -l rollout -d 'Percentage of users (0-100) the flag is on for [default: 100]' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from enable" -l timeout -d 'Seconds to wait for the server' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from enable" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from enable" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from enable" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from enable" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from enable" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from enable" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from disable" -l timeout -d 'Seconds to wait for the server' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from disable" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from disable" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from disable" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from disable" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from disable" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from disable" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "list" -d 'List every flag with its state and rollout percentage'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show one flag'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a flag: --enabled and/or --rollout (fields left out keep their value)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Turn a flag on (for everyone, or for --rollout percent of users)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Turn a flag off for everyone'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "config" -d 'Show the effective configuration or validate config and YAML files'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "preflight" -d 'Run checklists as a gate: automated checks concurrently, manual items by their ticks'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "checklist" -d 'Launch checklists: list, show, tick off, progress, audit log, sign-off report'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "verify" -d 'Verify DNS records, a TLS endpoint or security headers, standalone'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "db" -d 'Back up, restore, verify and check the environment\'s database'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "man" -d 'Write the man pages (hctl.1 and one per subcommand)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "rollout" -d 'Deploy to Kubernetes: apply manifests, watch rollouts, history, restart'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "rollback" -d 'Roll the Deployment back to the previous (or a given) revision'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "serve" -d 'Run the Health Companion API server (SQLite by default, PostgreSQL with DATABASE_URL)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "flags" -d 'List and change feature flags through the server\'s admin API'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective settings of the selected environment, secrets redacted, with the layer each value came from'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Validate hctl.yaml (and every checklist and playbook file); exit 2 when a file is invalid, naming file:line:column'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from checklist" -f -a "list" -d 'List the checklists with their item counts'
@@ -589,6 +756,8 @@ complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcomma
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from verify" -f -a "dns" -d 'Look up DNS records and compare them with expected values'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from verify" -f -a "tls" -d 'Handshake, chain, hostname, expiry and protocol of a TLS endpoint'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from verify" -f -a "headers" -d 'Security headers of a URL, with an Observatory-compatible score'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply the embedded migrations (one transaction each, under an advisory lock on PostgreSQL so concurrent migrators apply each one once)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show every migration\'s state: applied, pending, missing or changed'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Back up the environment\'s database into its backup storage (`storage` setting); the manifest is written last, so a failed backup never counts'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backups" -d 'List the backups in the environment\'s storage, newest first'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "restore" -d 'Restore a backup over the environment\'s database (or into --into URL), after checking its SHA-256; asks first unless --yes'
@@ -599,3 +768,8 @@ complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcomma
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "status" -d 'Say whether the Deployment\'s rollout is complete (exit 0), failed or still in progress (exit 1); --wait waits for the outcome'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "history" -d 'List the Deployment\'s revisions: change-cause, image, creation time and schema version'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "restart" -d 'Restart every pod of the Deployment with a rolling update'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "list" -d 'List every flag with its state and rollout percentage'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "get" -d 'Show one flag'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "set" -d 'Change a flag: --enabled and/or --rollout (fields left out keep their value)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "enable" -d 'Turn a flag on (for everyone, or for --rollout percent of users)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "disable" -d 'Turn a flag off for everyone'

@@ -14,13 +14,16 @@ pub mod commands;
 pub mod config;
 pub mod db;
 pub mod exit;
+pub mod flags;
 pub mod kube;
 pub mod logging;
 pub mod output;
 pub mod preflight;
 pub mod report;
 pub mod s3;
+pub mod server;
 pub mod storage;
+pub mod store;
 pub mod ui;
 pub mod yaml;
 

@@ -20,7 +20,13 @@ fn main() -> ExitCode {
             });
         }
     };
-    hctl::logging::init(cli.global.verbose, cli.global.quiet, false);
+    // The server logs JSON lines at info level (containers); the CLI stays terse.
+    let serve = matches!(cli.command, hctl::cli::Command::Serve(_));
+    hctl::logging::init(
+        cli.global.verbose.max(u8::from(serve)),
+        cli.global.quiet,
+        serve,
+    );
     hctl::init_crypto();
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()

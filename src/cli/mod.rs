@@ -101,4 +101,9 @@ pub enum Command {
     Rollout(commands::rollout::RolloutCommand),
     /// Roll the Deployment back to the previous (or a given) revision
     Rollback(commands::rollback::RollbackArgs),
+    /// Run the Health Companion API server (SQLite by default, PostgreSQL with DATABASE_URL)
+    Serve(Box<commands::serve::ServeArgs>),
+    /// List and change feature flags through the server's admin API
+    #[command(subcommand)]
+    Flags(commands::flags::FlagsCommand),
 }

@@ -20,6 +20,11 @@ use crate::ui::{confirm::confirm, progress::Progress};
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
+    /// Apply the embedded migrations (one transaction each, under an advisory
+    /// lock on PostgreSQL so concurrent migrators apply each one once)
+    Migrate(super::migrate::MigrateArgs),
+    /// Show every migration's state: applied, pending, missing or changed
+    Status,
     /// Back up the environment's database into its backup storage (`storage`
     /// setting); the manifest is written last, so a failed backup never counts
     Backup(BackupArgs),
@@ -93,6 +98,8 @@ pub struct HealthArgs {
 
 pub async fn run(ctx: &Ctx, cmd: DbCommand) -> Result<Exit> {
     match cmd {
+        DbCommand::Migrate(args) => super::migrate::migrate(ctx, args).await,
+        DbCommand::Status => super::migrate::status(ctx).await,
         DbCommand::Backup(args) => backup(ctx, args).await,
         DbCommand::Backups => backups(ctx).await,
         DbCommand::Restore(args) => restore(ctx, args).await,

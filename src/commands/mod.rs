@@ -5,9 +5,12 @@ pub mod checklist;
 pub mod config;
 pub mod db;
 pub mod docs;
+pub mod flags;
+pub mod migrate;
 pub mod preflight;
 pub mod rollback;
 pub mod rollout;
+pub mod serve;
 pub mod verify;
 
 use std::sync::OnceLock;
@@ -73,5 +76,7 @@ pub async fn run(cli: Cli) -> Result<Exit> {
         Command::Verify(cmd) => verify::run(&ctx, cmd).await,
         Command::Rollout(cmd) => rollout::run(&ctx, cmd).await,
         Command::Rollback(args) => rollback::run(&ctx, args).await,
+        Command::Serve(args) => serve::run(&ctx, *args).await,
+        Command::Flags(cmd) => flags::run(&ctx, cmd).await,
     }
 }

@@ -74,7 +74,7 @@ pub(crate) fn lookup(settings: &Settings) -> impl Fn(&str) -> Option<String> + '
 pub(crate) fn deps(settings: &Settings) -> Deps {
     Deps {
         s3: S3Target::from_settings(settings),
-        latest_schema: None,
+        latest_schema: Some(crate::store::migrate::latest_known()),
         settings: settings.clone(),
     }
 }

@@ -94,8 +94,8 @@ async fn postgres(url: &str, limits: &Limits) -> Vec<Item> {
     items.push(
         timed(
             "schema",
-            "migration history present",
-            Severity::Warning,
+            "migrations current",
+            Severity::Critical,
             schema(&mut conn),
         )
         .await,
@@ -141,14 +141,24 @@ async fn schema(conn: &mut PgConnection) -> Result<(Status, String)> {
     Ok(schema_outcome(version))
 }
 
+/// The schema against the migrations compiled into this hctl: behind fails
+/// (the release's queries would break), ahead warns (a newer release migrated).
 fn schema_outcome(version: i64) -> (Status, String) {
-    if version == 0 {
+    let known = crate::store::migrate::latest_known();
+    if version < known {
+        (
+            Status::Fail,
+            format!("schema version {version}, this release needs {known}: run `hctl db migrate`"),
+        )
+    } else if version > known {
         (
             Status::Warn,
-            "no migrations applied: run `hctl db migrate`".into(),
+            format!(
+                "schema version {version} is newer than this hctl knows ({known}): upgrade hctl"
+            ),
         )
     } else {
-        (Status::Pass, format!("schema version {version}"))
+        (Status::Pass, format!("schema version {version} (current)"))
     }
 }
 
@@ -256,15 +266,7 @@ async fn sqlite(path: &std::path::Path) -> Vec<Item> {
             super::sqlite_schema_version(&mut conn).await?,
         ))
     };
-    items.push(
-        timed(
-            "schema",
-            "migration history present",
-            Severity::Warning,
-            schema,
-        )
-        .await,
-    );
+    items.push(timed("schema", "migrations current", Severity::Critical, schema).await);
     items
 }
 

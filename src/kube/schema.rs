@@ -12,13 +12,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 
 use crate::config::redact::redact_url;
 
-/// The latest migration version compiled into this hctl, when known. The
-/// migration runner (`store::migrate::latest_known`) is wired in here once it
-/// is part of the build; until then a release's schema version is given with
-/// `rollout apply --schema-version N`, and without it none is recorded (a
-/// recorded wrong number would block every later rollback).
+/// The latest migration version compiled into this hctl: what a release of
+/// it expects, recorded on the pod template by `rollout apply`.
 pub fn latest_known() -> Option<i64> {
-    None
+    Some(crate::store::migrate::latest_known())
 }
 
 /// The schema version of the database at `url` (PostgreSQL or SQLite).

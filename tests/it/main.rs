@@ -12,5 +12,6 @@ mod generated;
 mod kube;
 mod kube_emulator;
 mod preflight;
+mod server;
 mod services;
 mod verify;

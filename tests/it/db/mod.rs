@@ -4,6 +4,7 @@
 mod backup;
 mod faults;
 mod health;
+mod migrate;
 mod preflight;
 mod storage;
 

@@ -306,10 +306,48 @@ fn the_run_ends_by_its_deadline_when_peers_hang() {
     assert!(run.stdout.contains("overall deadline"), "{}", run.stdout);
 }
 
+/// The real `hctl serve`, zero configuration (SQLite in the sandbox), on a
+/// free port; killed when dropped.
+struct RealServe {
+    child: std::process::Child,
+    addr: std::net::SocketAddr,
+}
+
+impl RealServe {
+    fn start(sb: &Sandbox) -> Self {
+        let addr = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap();
+        let child = sb
+            .cmd(&["serve", "--bind", &addr.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(addr).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "hctl serve did not start on {addr}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        RealServe { child, addr }
+    }
+}
+
+impl Drop for RealServe {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
 fn shipped_checklists_pass_their_local_items_against_a_local_server() {
-    let addr = fake_serve();
     let sb = Sandbox::new();
+    let server = RealServe::start(&sb);
+    let addr = server.addr;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("checklists");
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();

@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+# hctl: the Health Companion API server (`hctl serve`) and its ops CLI.
+# Multi-stage: build with the full toolchain, ship only the binary on a
+# distroless, non-root runtime (glibc, CA certificates, no shell).
+
+FROM rust:1.95-bookworm AS build
+WORKDIR /src
+# Dependencies first, so source edits do not rebuild them.
+COPY Cargo.toml Cargo.lock ./
+RUN mkdir src && echo 'fn main() {}' > src/main.rs && echo '' > src/lib.rs \
+    && cargo build --release --locked \
+    && rm -rf src target/release/deps/hctl* target/release/deps/libhctl*
+COPY src ./src
+COPY migrations ./migrations
+RUN touch src/main.rs src/lib.rs && cargo build --release --locked && strip target/release/hctl
+
+FROM gcr.io/distroless/cc-debian12:nonroot
+LABEL org.opencontainers.image.title="hctl" \
+      org.opencontainers.image.description="Health Companion API server and ops CLI" \
+      org.opencontainers.image.source="https://github.com/healthtracker/hctl"
+COPY --from=build /src/target/release/hctl /usr/local/bin/hctl
+# 65532 = nonroot in distroless; the SQLite default and uploads go to /data.
+WORKDIR /data
+USER 65532:65532
+EXPOSE 8080
+ENV BIND=0.0.0.0:8080 \
+    STORAGE_URL=file:///data/uploads
+ENTRYPOINT ["/usr/local/bin/hctl"]
+CMD ["serve"]

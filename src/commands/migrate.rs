@@ -1,0 +1,176 @@
+//! `hctl db migrate [--dry-run] [--lint]` and `hctl db status`: the server's
+//! embedded migrations against the environment's database (`store::migrate`).
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use chrono::Utc;
+use clap::Args;
+use comfy_table::{Cell, Color};
+use serde::Serialize;
+
+use super::Ctx;
+use crate::exit::{Exit, usage};
+use crate::output::{self, Format};
+use crate::report::{Item, Report, Severity, Status};
+use crate::store::migrate::{self, ApplyOptions, MigrationState, State};
+use crate::store::{Db, lint};
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Show what would be applied, change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Check pending migrations for destructive or locking statements first;
+    /// exit 1 without applying anything when one is found
+    #[arg(long)]
+    pub lint: bool,
+    /// How long to wait for another migrator's lock (PostgreSQL), in seconds
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub lock_timeout: u64,
+}
+
+async fn open(ctx: &Ctx) -> Result<Db> {
+    Db::connect(ctx.settings()?.require("database_url")?).await
+}
+
+pub async fn migrate(ctx: &Ctx, args: MigrateArgs) -> Result<Exit> {
+    let db = open(ctx).await?;
+    if args.lint {
+        let started_at = Utc::now();
+        let started = Instant::now();
+        let states = migrate::status(&db).await?;
+        let pending: Vec<_> = migrate::embedded(db.backend())
+            .iter()
+            .filter(|m| {
+                states
+                    .iter()
+                    .any(|s| s.version == m.version && s.state == State::Pending)
+            })
+            .collect();
+        let findings = lint::lint(db.backend(), &pending);
+        if !findings.is_empty() {
+            let items = findings
+                .iter()
+                .map(|f| {
+                    let title = format!("{}: {}", f.rule, f.statement);
+                    Item::new(
+                        &f.location,
+                        title,
+                        Severity::Critical,
+                        Status::Fail,
+                        Duration::ZERO,
+                        f.why,
+                    )
+                })
+                .collect();
+            let report = Report::new(
+                "db migrate --lint",
+                Some(ctx.settings()?.env.clone()),
+                started_at,
+                started.elapsed(),
+                items,
+            );
+            super::preflight::print_report(ctx, &report)?;
+            output::note(
+                &ctx.style,
+                "nothing applied: rewrite the flagged statements or apply them by hand in a maintenance window",
+            );
+            return Ok(Exit::Failed);
+        }
+        output::note(
+            &ctx.style,
+            &format!("lint: {} pending migrations, nothing risky", pending.len()),
+        );
+    }
+    let options = ApplyOptions {
+        dry_run: args.dry_run,
+        lock_timeout: Duration::from_secs(args.lock_timeout),
+    };
+    let report = migrate::apply(&db, options).await?;
+    match ctx.format() {
+        Format::Json => output::print_json(&report)?,
+        Format::Table => {
+            let verb = if report.dry_run {
+                "would apply"
+            } else {
+                "applied"
+            };
+            let mut text = String::new();
+            for m in &report.applied {
+                text.push_str(&format!(
+                    "{verb} {:04} {} ({} ms)\n",
+                    m.version, m.name, m.execution_ms
+                ));
+            }
+            if report.applied.is_empty() {
+                text.push_str("nothing to apply: ");
+            }
+            text.push_str(&format!("schema version {}\n", report.schema_version));
+            output::print(&text)?;
+        }
+        other => return Err(unsupported("migrate", other)),
+    }
+    db.close().await;
+    Ok(Exit::Success)
+}
+
+#[derive(Serialize)]
+struct StatusView<'a> {
+    backend: &'static str,
+    schema_version: i64,
+    latest_known: i64,
+    migrations: &'a [MigrationState],
+}
+
+pub async fn status(ctx: &Ctx) -> Result<Exit> {
+    let db = open(ctx).await?;
+    let states = migrate::status(&db).await?;
+    let view = StatusView {
+        backend: db.backend().as_str(),
+        schema_version: migrate::schema_version(&db).await?,
+        latest_known: migrate::latest_known(),
+        migrations: &states,
+    };
+    db.close().await;
+    match ctx.format() {
+        Format::Json => output::print_json(&view)?,
+        Format::Table => {
+            let mut table =
+                ctx.style
+                    .table(&["VERSION", "NAME", "STATE", "APPLIED AT", "CHECKSUM"]);
+            for s in &states {
+                let color = match s.state {
+                    State::Applied => Color::Green,
+                    State::Pending => Color::Yellow,
+                    State::Missing | State::Changed => Color::Red,
+                };
+                let state = serde_json::to_value(s.state)?
+                    .as_str()
+                    .unwrap_or("?")
+                    .to_string();
+                table.add_row(vec![
+                    Cell::new(s.version),
+                    Cell::new(&s.name),
+                    ctx.style.paint(Cell::new(state), color),
+                    Cell::new(s.applied_at.map(|t| t.to_rfc3339()).unwrap_or_default()),
+                    Cell::new(s.checksum.get(..12).unwrap_or(&s.checksum)),
+                ]);
+            }
+            output::print_table(&table)?;
+            output::print(&format!(
+                "{}: schema version {} (this hctl knows {})\n",
+                view.backend, view.schema_version, view.latest_known
+            ))?;
+        }
+        other => return Err(unsupported("status", other)),
+    }
+    Ok(Exit::Success)
+}
+
+fn unsupported(command: &str, format: Format) -> anyhow::Error {
+    usage(format!(
+        "`hctl db {command}` supports -o table|json, not {}",
+        format.as_str()
+    ))
+}

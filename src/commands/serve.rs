@@ -1,0 +1,164 @@
+//! `hctl serve`: run the Health Companion API server until SIGTERM/Ctrl-C.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use super::Ctx;
+use crate::exit::Exit;
+use crate::output;
+use crate::server::{self, Settings};
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Database: sqlite://FILE (created when missing) or postgres://…
+    /// [default: sqlite://healthtracker.db, migrated at start]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Apply pending database migrations before serving
+    #[arg(long)]
+    pub migrate: bool,
+
+    /// Where uploaded files go: file://DIR or s3://BUCKET/PREFIX
+    #[arg(long, env = "STORAGE_URL", default_value = "file://./uploads")]
+    pub storage_url: String,
+
+    /// S3 endpoint override for s3:// storage (MinIO, moto)
+    #[arg(long, env = "S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+
+    /// Redis for rate limits shared across replicas (default: in memory)
+    #[arg(long, env = "REDIS_URL", hide_env_values = true)]
+    pub redis_url: Option<String>,
+
+    /// HS256 signing secret for access tokens, at least 32 bytes
+    /// (default outside production: an ephemeral one)
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Bearer token of the feature-flag admin API (unset: admin API disabled)
+    #[arg(long, env = "ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+
+    /// Browser origins allowed by CORS, comma separated
+    #[arg(long, env = "CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
+    /// Production mode: refuse to start without strong JWT_SECRET and ADMIN_TOKEN
+    #[arg(long, env = "HCTL_PRODUCTION", value_parser = clap::builder::FalseyValueParser::new())]
+    pub production: bool,
+
+    /// Requests per minute per client IP (0 turns the limit off)
+    #[arg(long, env = "RATE_LIMIT_IP", default_value_t = 600)]
+    pub rate_limit_ip: u32,
+
+    /// Requests per minute per signed-in user (0 turns the limit off)
+    #[arg(long, env = "RATE_LIMIT_USER", default_value_t = 300)]
+    pub rate_limit_user: u32,
+
+    /// Login attempts per account per 15 minutes
+    #[arg(long, env = "LOGIN_ATTEMPTS", default_value_t = 10)]
+    pub login_attempts: u32,
+
+    /// Purge health entries older than this many days (0 keeps them)
+    #[arg(long, env = "RETENTION_DAYS", default_value_t = 0)]
+    pub retention_days: u32,
+
+    /// Run the retention purge this often, in seconds
+    #[arg(long, env = "PURGE_INTERVAL", default_value_t = 3600)]
+    pub purge_interval: u64,
+
+    /// Rate-limit and audit by the last X-Forwarded-For hop (only behind a
+    /// proxy that appends it, e.g. the ingress)
+    #[arg(long, env = "TRUST_FORWARDED_FOR", value_parser = clap::builder::FalseyValueParser::new())]
+    pub trust_forwarded_for: bool,
+
+    /// Maximum database connections of this process
+    #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub db_max_connections: u32,
+
+    /// Seconds a request may take before it is answered 503
+    #[arg(long, env = "REQUEST_TIMEOUT", default_value_t = 15)]
+    pub request_timeout: u64,
+}
+
+impl ServeArgs {
+    fn settings(self) -> Settings {
+        let zero_config = self.database_url.is_none();
+        let empty = |v: Option<String>| v.filter(|s| !s.is_empty());
+        Settings {
+            bind: self.bind,
+            database_url: self
+                .database_url
+                .unwrap_or_else(|| "sqlite://healthtracker.db".into()),
+            storage_url: self.storage_url,
+            s3_endpoint: empty(self.s3_endpoint),
+            redis_url: empty(self.redis_url),
+            jwt_secret: empty(self.jwt_secret),
+            admin_token: empty(self.admin_token),
+            cors_origins: self
+                .cors_origins
+                .into_iter()
+                .filter(|o| !o.is_empty())
+                .collect(),
+            production: self.production,
+            // The embedded SQLite default is this process's own file: migrate it.
+            migrate: self.migrate || zero_config,
+            rate_limit_ip: self.rate_limit_ip,
+            rate_limit_user: self.rate_limit_user,
+            login_attempts: self.login_attempts,
+            retention_days: self.retention_days,
+            purge_interval: Duration::from_secs(self.purge_interval.max(1)),
+            trust_forwarded_for: self.trust_forwarded_for,
+            db_max_connections: self.db_max_connections,
+            request_timeout: Duration::from_secs(self.request_timeout.max(1)),
+            ..Settings::default()
+        }
+    }
+}
+
+pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<Exit> {
+    let settings = args.settings();
+    let listener = tokio::net::TcpListener::bind(settings.bind)
+        .await
+        .with_context(|| format!("could not listen on `{}`", settings.bind))?;
+    let addr = listener
+        .local_addr()
+        .context("could not read the listening address")?;
+    output::note(
+        &ctx.style,
+        &format!("hctl serve: listening on http://{addr}"),
+    );
+    server::launch_with_listener(settings, listener, shutdown_signal()).await?;
+    Ok(Exit::Success)
+}
+
+/// SIGTERM (Kubernetes) or Ctrl-C: stop taking connections and drain.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,177 @@
+//! Operational endpoints: `/api/healthz` (liveness and component status, 503
+//! when the database or file storage is down), `/api/readyz` (database
+//! reachable and migrations current) and `/metrics` (Prometheus text).
+
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+
+use super::AppState;
+use crate::store::migrate;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/healthz", get(healthz))
+        .route("/api/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+}
+
+/// How long a probe waits for a component.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct Checks {
+    database: &'static str,
+    storage: &'static str,
+    cache: &'static str,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct Health {
+    status: &'static str,
+    version: &'static str,
+    checks: Checks,
+}
+
+fn word(ok: bool) -> &'static str {
+    if ok { "ok" } else { "down" }
+}
+
+/// How long a component check result is reused. Probes and load balancers may
+/// call healthz thousands of times a second; the database sees one ping per
+/// second per replica, and an outage shows within this bound.
+pub const CHECK_TTL: Duration = Duration::from_secs(1);
+
+/// Component states from the last check.
+#[derive(Debug, Clone, Copy)]
+struct Snapshot {
+    database: bool,
+    storage: bool,
+    /// `ok`, `down` or `disabled` (no Redis configured).
+    cache: &'static str,
+}
+
+/// The last component check of this replica (single-flight refresh).
+#[derive(Default)]
+pub struct HealthCache {
+    last: std::sync::RwLock<Option<(Instant, Snapshot)>>,
+    refresh: tokio::sync::Mutex<()>,
+}
+
+impl HealthCache {
+    fn fresh(&self) -> Option<Snapshot> {
+        let last = self.last.read().expect("health cache lock");
+        last.filter(|(at, _)| at.elapsed() < CHECK_TTL)
+            .map(|(_, s)| s)
+    }
+}
+
+async fn probe(state: &AppState) -> Snapshot {
+    let (db, storage, cache) = tokio::join!(
+        tokio::time::timeout(PROBE_TIMEOUT, state.db.ping()),
+        tokio::time::timeout(PROBE_TIMEOUT, state.blobs.check()),
+        tokio::time::timeout(PROBE_TIMEOUT, state.limiter.ping()),
+    );
+    Snapshot {
+        database: matches!(db, Ok(Ok(()))),
+        storage: matches!(storage, Ok(true)),
+        cache: match cache {
+            Ok(None) => "disabled",
+            Ok(Some(true)) => "ok",
+            _ => "down",
+        },
+    }
+}
+
+async fn snapshot(state: &AppState) -> Snapshot {
+    if let Some(s) = state.health.fresh() {
+        return s;
+    }
+    let _refreshing = state.health.refresh.lock().await;
+    if let Some(s) = state.health.fresh() {
+        return s;
+    }
+    let s = probe(state).await;
+    *state.health.last.write().expect("health cache lock") = Some((Instant::now(), s));
+    s
+}
+
+#[utoipa::path(get, path = "/api/healthz", tag = "operations", responses((status = 200, body = Health), (status = 503, body = Health)))]
+async fn healthz(State(state): State<AppState>) -> Response {
+    let s = snapshot(&state).await;
+    let ok = s.database && s.storage;
+    let body = Health {
+        status: if ok { "ok" } else { "degraded" },
+        version: env!("CARGO_PKG_VERSION"),
+        checks: Checks {
+            database: word(s.database),
+            storage: word(s.storage),
+            cache: s.cache,
+        },
+    };
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, axum::Json(body)).into_response()
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct Ready {
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    schema_version: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/readyz", tag = "operations", responses((status = 200, body = Ready), (status = 503, body = Ready)))]
+async fn readyz(State(state): State<AppState>) -> Response {
+    let (status, reason, version) =
+        match tokio::time::timeout(PROBE_TIMEOUT, migrate::pending(&state.db)).await {
+            Ok(Ok(0)) => {
+                state
+                    .schema_ready
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                ("ready", None, migrate::schema_version(&state.db).await.ok())
+            }
+            Ok(Ok(n)) => ("not_ready", Some(format!("migrations pending ({n})")), None),
+            Ok(Err(err)) => {
+                tracing::warn!(error = %format!("{err:#}"), "readiness: database check failed");
+                ("not_ready", Some("database unavailable".to_string()), None)
+            }
+            Err(_) => ("not_ready", Some("database timed out".to_string()), None),
+        };
+    let code = if reason.is_none() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = Ready {
+        status,
+        reason,
+        schema_version: version,
+    };
+    (code, axum::Json(body)).into_response()
+}
+
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
+async fn metrics(State(state): State<AppState>) -> Response {
+    let text = state
+        .metrics
+        .render(state.db.pool_usage(), state.db.backend().as_str());
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response()
+}

@@ -1,0 +1,281 @@
+//! The Health Companion API server (`hctl serve`).
+//!
+//! [`launch_with_listener`] is the whole server as a library function: the
+//! command and the tests call it with a bound listener and a shutdown future.
+//! One module per resource exports `router()`; they are merged in [`app`],
+//! with the cross-cutting layers (request ids, security headers, CORS,
+//! metrics and access log, timeouts, body limits, rate limits) around them.
+
+pub mod audit;
+pub mod auth;
+pub mod blobs;
+pub mod entries;
+pub mod error;
+pub mod files;
+pub mod flags;
+pub mod health;
+pub mod insights;
+pub mod leaderboard;
+pub mod metrics;
+pub mod middleware;
+pub mod openapi;
+pub mod privacy;
+pub mod ratelimit;
+pub mod settings;
+pub mod summary;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderName, StatusCode};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use futures::FutureExt;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+pub use settings::Settings;
+
+use crate::store::{Db, PoolOptions, migrate};
+use error::{ApiError, error_response};
+
+/// Shared state of one server process.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+pub struct Inner {
+    pub settings: Settings,
+    pub db: Db,
+    pub keys: auth::token::Keys,
+    pub sessions: auth::SessionCache,
+    pub limiter: ratelimit::Limiter,
+    pub metrics: metrics::Metrics,
+    pub flags: flags::FlagCache,
+    pub blobs: blobs::Blobs,
+    pub health: health::HealthCache,
+    /// The schema is current (set at start or by the background re-check).
+    pub schema_ready: AtomicBool,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.inner
+    }
+}
+
+/// Run the server on `listener` until `shutdown` resolves, then stop taking
+/// connections, let in-flight requests finish and return.
+pub async fn launch_with_listener<F>(
+    mut settings: Settings,
+    listener: TcpListener,
+    shutdown: F,
+) -> Result<()>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    for warning in settings.check()?.0 {
+        tracing::warn!("{warning}");
+    }
+    let state = build_state(settings).await?;
+    let addr = listener
+        .local_addr()
+        .context("could not read the listening address")?;
+    tracing::info!(
+        address = %addr,
+        backend = state.db.backend().as_str(),
+        rate_limits = state.limiter.kind(),
+        "hctl serve listening on http://{addr}"
+    );
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let background = tokio::spawn(background(state.clone(), stop_rx));
+    let app = app(state.clone());
+    let result = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!("shutting down: draining in-flight requests");
+    })
+    .await
+    .context("the HTTP server failed");
+    let _ = stop_tx.send(true);
+    let _ = background.await;
+    state.db.close().await;
+    tracing::info!("stopped");
+    result
+}
+
+async fn build_state(settings: Settings) -> Result<AppState> {
+    let db = Db::open(
+        &settings.database_url,
+        PoolOptions {
+            max_connections: settings.db_max_connections,
+            acquire_timeout: Duration::from_secs(3),
+        },
+    )?;
+    let mut ready = false;
+    if settings.migrate {
+        let report = migrate::apply(&db, migrate::ApplyOptions::default())
+            .await
+            .context("could not apply the database migrations")?;
+        for m in &report.applied {
+            tracing::info!(version = m.version, name = %m.name, ms = m.execution_ms, "applied migration");
+        }
+        ready = true;
+    } else {
+        match migrate::pending(&db).await {
+            Ok(0) => ready = true,
+            Ok(n) => tracing::warn!(
+                "{n} migrations pending: start with --migrate or run `hctl db migrate`"
+            ),
+            Err(err) => tracing::warn!(error = %format!("{err:#}"), "could not check migrations"),
+        }
+    }
+    let limiter = match &settings.redis_url {
+        Some(url) => ratelimit::Limiter::redis(url).await?,
+        None => ratelimit::Limiter::memory(),
+    };
+    let blobs = blobs::Blobs::open(&settings.storage_url, settings.s3_endpoint.as_deref()).await?;
+    let secret = settings.jwt_secret.clone().unwrap_or_default();
+    let sessions = auth::SessionCache::new(settings.session_cache_ttl);
+    let keys = auth::token::Keys::new(secret.as_bytes(), settings.access_token_ttl);
+    Ok(AppState {
+        inner: Arc::new(Inner {
+            settings,
+            db,
+            keys,
+            sessions,
+            limiter,
+            metrics: metrics::Metrics::default(),
+            flags: flags::FlagCache::default(),
+            blobs,
+            health: health::HealthCache::default(),
+            schema_ready: AtomicBool::new(ready),
+        }),
+    })
+}
+
+/// Periodic work: re-check a pending schema, purge data past retention.
+async fn background(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let every = state.settings.purge_interval.min(Duration::from_secs(5));
+    let mut tick = tokio::time::interval(every);
+    let mut last_purge: Option<tokio::time::Instant> = None;
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => return,
+        }
+        if !state.schema_ready.load(Ordering::Relaxed)
+            && matches!(migrate::pending(&state.db).await, Ok(0))
+        {
+            tracing::info!("database schema is current, serving the API");
+            state.schema_ready.store(true, Ordering::Relaxed);
+        }
+        let due = last_purge.is_none_or(|t| t.elapsed() >= state.settings.purge_interval);
+        if due && state.schema_ready.load(Ordering::Relaxed) {
+            last_purge = Some(tokio::time::Instant::now());
+            if let Err(err) = purge(&state).await {
+                tracing::warn!(error = %err, "retention purge failed");
+            }
+        }
+    }
+}
+
+/// Delete data past the retention period, and revocations of expired tokens.
+pub async fn purge(state: &AppState) -> Result<(), ApiError> {
+    let now = chrono::Utc::now();
+    crate::on_pool!(&state.db, pool => sqlx::query("DELETE FROM revoked_tokens WHERE expires_at < $1")
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if state.settings.retention_days > 0 {
+        let cutoff = now - chrono::Duration::days(i64::from(state.settings.retention_days));
+        let n = crate::on_pool!(&state.db, pool => sqlx::query("DELETE FROM entries WHERE recorded_at < $1")
+            .bind(cutoff)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        if n > 0 {
+            tracing::info!(deleted = n, "retention purge removed old entries");
+        }
+    }
+    Ok(())
+}
+
+/// 503 on the API until the schema is current (probes stay reachable).
+async fn require_schema(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if state.schema_ready.load(Ordering::Relaxed) {
+        next.run(request).await
+    } else {
+        ApiError::Unavailable(
+            "migrations pending: run `hctl db migrate` or start the server with --migrate".into(),
+        )
+        .into_response()
+    }
+}
+
+/// A panic in a handler becomes a JSON 500, never a dropped connection.
+async fn catch_panic(request: Request, next: Next) -> Response {
+    match AssertUnwindSafe(next.run(request)).catch_unwind().await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::error!("handler panicked");
+            error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error".into(),
+            )
+        }
+    }
+}
+
+/// The whole application router.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .merge(auth::router())
+        .merge(entries::router())
+        .merge(flags::router())
+        .merge(summary::router())
+        .merge(insights::router())
+        .merge(leaderboard::router())
+        .merge(privacy::router())
+        .layer(from_fn_with_state(state.clone(), require_schema))
+        .layer(from_fn_with_state(state.clone(), ratelimit::per_ip))
+        .layer(DefaultBodyLimit::max(state.settings.body_limit_bytes))
+        .merge(
+            files::router(state.settings.upload_limit_bytes)
+                .layer(from_fn_with_state(state.clone(), require_schema))
+                .layer(from_fn_with_state(state.clone(), ratelimit::per_ip)),
+        );
+    let request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .merge(api)
+        .merge(health::router())
+        .merge(openapi::router())
+        .fallback(middleware::not_found)
+        .method_not_allowed_fallback(middleware::method_not_allowed)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(from_fn(middleware::security_headers))
+                .layer(middleware::cors(&state.settings.cors_origins))
+                .layer(from_fn_with_state(state.clone(), metrics::track))
+                .layer(from_fn(catch_panic))
+                .layer(from_fn_with_state(state.clone(), middleware::timeout)),
+        )
+        .with_state(state)
+}

@@ -1,0 +1,168 @@
+//! GDPR: `GET /api/me/export` (everything held about the caller, as JSON),
+//! `DELETE /api/me` (erase the account, its rows and its stored files) and
+//! consents (`GET/PUT /api/me/consents`).
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::AppState;
+use super::audit;
+use super::auth::{self, AuthUser, User};
+use super::entries::{ENTRY_COLUMNS, Entry};
+use super::error::{ApiError, ApiResult, Json};
+use super::files::{self, FileMeta};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/me/export", get(export))
+        .route("/api/me", axum::routing::delete(erase))
+        .route("/api/me/consents", get(consents).put(set_consents))
+}
+
+/// The consents a user can give or withdraw (all off until given).
+pub const CONSENTS: &[&str] = &["analytics", "marketing", "research"];
+
+async fn load_consents(state: &AppState, user: AuthUser) -> ApiResult<BTreeMap<String, bool>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        kind: String,
+        granted: bool,
+    }
+    let rows: Vec<Row> = crate::on_pool!(&state.db, pool => sqlx::query_as("SELECT kind, granted FROM consents WHERE user_id = $1")
+        .bind(user.id)
+        .fetch_all(pool)
+        .await)?;
+    let mut out: BTreeMap<String, bool> = CONSENTS.iter().map(|c| (c.to_string(), false)).collect();
+    for r in rows {
+        out.insert(r.kind, r.granted);
+    }
+    Ok(out)
+}
+
+#[utoipa::path(get, path = "/api/me/consents", tag = "privacy", security(("bearer" = [])), responses((status = 200, body = BTreeMap<String, bool>)))]
+async fn consents(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> ApiResult<Json<BTreeMap<String, bool>>> {
+    Ok(Json(load_consents(&state, user).await?))
+}
+
+#[utoipa::path(put, path = "/api/me/consents", tag = "privacy", security(("bearer" = [])), request_body = BTreeMap<String, bool>, responses((status = 200, body = BTreeMap<String, bool>)))]
+async fn set_consents(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Json(body): Json<BTreeMap<String, bool>>,
+) -> ApiResult<Json<BTreeMap<String, bool>>> {
+    if let Some(unknown) = body.keys().find(|k| !CONSENTS.contains(&k.as_str())) {
+        return Err(ApiError::invalid(
+            unknown.clone(),
+            format!("unknown consent, expected one of {}", CONSENTS.join(", ")),
+        ));
+    }
+    let now = Utc::now();
+    for (kind, granted) in &body {
+        let sql = "INSERT INTO consents (user_id, kind, granted, updated_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (user_id, kind) DO UPDATE SET granted = excluded.granted, updated_at = excluded.updated_at";
+        crate::on_pool!(&state.db, pool => sqlx::query(sql)
+            .bind(user.id)
+            .bind(kind)
+            .bind(*granted)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+    }
+    audit::by_user(
+        &state.db,
+        user.id,
+        "consent.update",
+        None,
+        serde_json::json!(body),
+    )
+    .await?;
+    Ok(Json(load_consents(&state, user).await?))
+}
+
+#[derive(Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct AuditRow {
+    at: DateTime<Utc>,
+    action: String,
+    ip: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct Export {
+    exported_at: DateTime<Utc>,
+    user: User,
+    entries: Vec<Entry>,
+    consents: BTreeMap<String, bool>,
+    files: Vec<FileMeta>,
+    security_events: Vec<AuditRow>,
+}
+
+#[utoipa::path(get, path = "/api/me/export", tag = "privacy", security(("bearer" = [])), responses((status = 200, body = Export)))]
+async fn export(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Export>> {
+    let profile = auth::load_user(&state, user.id).await?;
+    let sql =
+        format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE user_id = $1 ORDER BY recorded_at, id");
+    let entries: Vec<Entry> = crate::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(user.id)
+        .fetch_all(pool)
+        .await)?;
+    let files_sql = "SELECT id, name, content_type, size_bytes, created_at FROM files WHERE user_id = $1 ORDER BY created_at";
+    let files: Vec<FileMeta> = crate::on_pool!(&state.db, pool => sqlx::query_as(files_sql)
+        .bind(user.id)
+        .fetch_all(pool)
+        .await)?;
+    let actor = format!("user:{}", user.id);
+    let audit_sql =
+        "SELECT at, action, ip FROM audit_log WHERE actor = $1 OR target = $2 ORDER BY id";
+    let security_events: Vec<AuditRow> = crate::on_pool!(&state.db, pool => sqlx::query_as(audit_sql)
+        .bind(&actor)
+        .bind(&profile.email)
+        .fetch_all(pool)
+        .await)?;
+    Ok(Json(Export {
+        exported_at: Utc::now(),
+        consents: load_consents(&state, user).await?,
+        user: profile,
+        entries,
+        files,
+        security_events,
+    }))
+}
+
+/// Erase the account: stored files first (so no orphaned bytes remain), then
+/// the user row, which cascades to entries, consents, files and revocations.
+#[utoipa::path(delete, path = "/api/me", operation_id = "erase_account", tag = "privacy", security(("bearer" = [])), responses((status = 204)))]
+async fn erase(State(state): State<AppState>, user: AuthUser) -> ApiResult<StatusCode> {
+    for key in files::keys_of(&state, user.id).await? {
+        state.blobs.delete(&key).await.map_err(|e| {
+            tracing::warn!(error = %format!("{e:#}"), "could not delete a stored file");
+            ApiError::Unavailable("file storage unavailable, try again shortly".into())
+        })?;
+    }
+    crate::on_pool!(&state.db, pool => sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(user.id)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+    state.sessions.forget_user(user.id);
+    audit::by_user(
+        &state.db,
+        user.id,
+        "account.erase",
+        None,
+        serde_json::json!({}),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

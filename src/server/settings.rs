@@ -1,0 +1,206 @@
+//! What `hctl serve` runs with, resolved from flags/environment by the command
+//! and checked here: production refuses weak secrets, development gets an
+//! ephemeral JWT secret. `Debug` is written by hand so secrets never reach a log.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::exit::usage;
+
+/// A configuration error (exit 2).
+macro_rules! bail {
+    ($($arg:tt)*) => {
+        return Err(usage(format!($($arg)*)))
+    };
+}
+
+use crate::config::redact::redact_url;
+
+/// Minimum length of `JWT_SECRET` and `ADMIN_TOKEN` in production.
+pub const MIN_SECRET_BYTES: usize = 32;
+
+/// Settings of one server process.
+#[derive(Clone)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub database_url: String,
+    /// `file://DIR` or `s3://BUCKET/PREFIX` for uploaded files.
+    pub storage_url: String,
+    /// S3 endpoint override (MinIO, moto) when `storage_url` is `s3://`.
+    pub s3_endpoint: Option<String>,
+    pub redis_url: Option<String>,
+    pub jwt_secret: Option<String>,
+    pub admin_token: Option<String>,
+    /// Allowed browser origins; empty: no cross-origin access.
+    pub cors_origins: Vec<String>,
+    pub production: bool,
+    /// Apply pending migrations at start.
+    pub migrate: bool,
+    /// Requests per minute per client IP (0: off).
+    pub rate_limit_ip: u32,
+    /// Requests per minute per authenticated user (0: off).
+    pub rate_limit_user: u32,
+    /// Login attempts per account per 15 minutes.
+    pub login_attempts: u32,
+    pub access_token_ttl: Duration,
+    pub request_timeout: Duration,
+    pub body_limit_bytes: usize,
+    pub upload_limit_bytes: usize,
+    /// How long a replica may serve a stale flag value.
+    pub flag_cache_ttl: Duration,
+    /// How long a replica trusts its own "token is live" lookup (a logout on
+    /// another replica takes at most this long to reach it; 0: always look up).
+    pub session_cache_ttl: Duration,
+    /// Health entries and audit rows older than this are purged (0: keep).
+    pub retention_days: u32,
+    /// How often the retention purge runs.
+    pub purge_interval: Duration,
+    pub db_max_connections: u32,
+    /// Take the client IP from the last `X-Forwarded-For` hop (set this only
+    /// behind a proxy that appends it, like the ingress).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: "sqlite://healthtracker.db".into(),
+            storage_url: "file://./uploads".into(),
+            s3_endpoint: None,
+            redis_url: None,
+            jwt_secret: None,
+            admin_token: None,
+            cors_origins: Vec::new(),
+            production: false,
+            migrate: false,
+            rate_limit_ip: 600,
+            rate_limit_user: 300,
+            login_attempts: 10,
+            access_token_ttl: Duration::from_secs(3600),
+            request_timeout: Duration::from_secs(15),
+            body_limit_bytes: 64 * 1024,
+            upload_limit_bytes: 5 * 1024 * 1024,
+            flag_cache_ttl: Duration::from_secs(2),
+            session_cache_ttl: Duration::from_secs(2),
+            retention_days: 0,
+            purge_interval: Duration::from_secs(3600),
+            db_max_connections: 16,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let set = |s: &Option<String>| if s.is_some() { "<set>" } else { "<unset>" };
+        f.debug_struct("Settings")
+            .field("bind", &self.bind)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("storage_url", &redact_url(&self.storage_url))
+            .field("redis_url", &self.redis_url.as_deref().map(redact_url))
+            .field("jwt_secret", &set(&self.jwt_secret))
+            .field("admin_token", &set(&self.admin_token))
+            .field("cors_origins", &self.cors_origins)
+            .field("production", &self.production)
+            .field("migrate", &self.migrate)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What `check` decided, for the start-up log.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Warnings(pub Vec<String>);
+
+impl Settings {
+    /// Refuse unsafe production settings; fill in development defaults.
+    pub fn check(&mut self) -> Result<Warnings> {
+        let mut warnings = Vec::new();
+        if self.production {
+            for (name, value) in [
+                ("JWT_SECRET", &self.jwt_secret),
+                ("ADMIN_TOKEN", &self.admin_token),
+            ] {
+                match value {
+                    None => bail!("refusing to start in production: {name} is not set"),
+                    Some(v) if v.len() < MIN_SECRET_BYTES => bail!(
+                        "refusing to start in production: {name} is {} bytes, at least {MIN_SECRET_BYTES} are required",
+                        v.len()
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+        match &self.jwt_secret {
+            Some(s) if s.len() < MIN_SECRET_BYTES => bail!(
+                "JWT_SECRET is {} bytes, at least {MIN_SECRET_BYTES} are required (HS256)",
+                s.len()
+            ),
+            Some(_) => {}
+            None => {
+                self.jwt_secret = Some(random_secret());
+                warnings.push(
+                    "JWT_SECRET is not set: using an ephemeral secret, tokens will not survive a restart".into(),
+                );
+            }
+        }
+        if self.admin_token.is_none() {
+            warnings.push("ADMIN_TOKEN is not set: the feature-flag admin API is disabled".into());
+        }
+        for origin in &self.cors_origins {
+            if origin == "*" {
+                bail!("CORS_ORIGINS must list origins, `*` is not allowed");
+            }
+            let url = url::Url::parse(origin)
+                .map_err(|e| usage(format!("invalid CORS origin `{origin}`: {e}")))?;
+            if !matches!(url.scheme(), "http" | "https") {
+                bail!("invalid CORS origin `{origin}`: expected http(s)://HOST[:PORT]");
+            }
+        }
+        Ok(Warnings(warnings))
+    }
+}
+
+/// 256 random bits as hex (from the OS generator, via UUID v4).
+pub fn random_secret() -> String {
+    let (a, b) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    format!("{}{}", a.simple(), b.simple())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_refuses_weak_secrets() {
+        let mut s = Settings {
+            production: true,
+            ..Default::default()
+        };
+        assert!(
+            s.check()
+                .unwrap_err()
+                .to_string()
+                .contains("JWT_SECRET is not set")
+        );
+        s.jwt_secret = Some("short".into());
+        assert!(s.check().unwrap_err().to_string().contains("5 bytes"));
+        s.jwt_secret = Some("x".repeat(32));
+        assert!(s.check().unwrap_err().to_string().contains("ADMIN_TOKEN"));
+        s.admin_token = Some("y".repeat(32));
+        assert_eq!(s.check().unwrap(), Warnings(vec![]));
+    }
+
+    #[test]
+    fn development_gets_an_ephemeral_secret() {
+        let mut s = Settings::default();
+        let warnings = s.check().unwrap();
+        assert_eq!(s.jwt_secret.as_ref().unwrap().len(), 64);
+        assert_eq!(warnings.0.len(), 2);
+        let debug = format!("{s:?}");
+        assert!(!debug.contains(s.jwt_secret.as_ref().unwrap()), "{debug}");
+    }
+}

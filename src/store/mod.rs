@@ -1,0 +1,136 @@
+//! Storage of the Health Companion API: one [`Db`] over SQLite (the embedded
+//! default) and PostgreSQL (production), plus the migration runner.
+//!
+//! Queries are runtime-checked (`sqlx::query_as`) and written once in SQL both
+//! backends accept (`$N` parameters, `RETURNING`, `ON CONFLICT`); [`on_pool!`]
+//! runs the same code against whichever pool is open. Building needs no database.
+
+pub mod lint;
+pub mod migrate;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{PgPool, SqlitePool};
+
+use crate::config::redact::redact_url;
+
+/// Which database a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A connection pool to the application database.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Run `$body` with `$pool` bound to the open pool, whichever backend it is.
+/// The body is compiled once per backend, so it must be valid for both.
+#[macro_export]
+macro_rules! on_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::store::Db::Sqlite($pool) => $body,
+            $crate::store::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Pool sizing and timeouts.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolOptions {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        PoolOptions {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+impl Db {
+    /// Open a pool for `url` (`sqlite://FILE`, `postgres://…`). A SQLite file is
+    /// created when missing and runs in WAL mode. The pool connects lazily, so
+    /// a server can start (and report 503) while PostgreSQL is down.
+    pub fn open(url: &str, options: PoolOptions) -> Result<Db> {
+        let shown = redact_url(url);
+        if url.starts_with("sqlite:") {
+            let connect = SqliteConnectOptions::from_str(url)
+                .with_context(|| format!("invalid SQLite URL `{shown}`"))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(options.max_connections)
+                .acquire_timeout(options.acquire_timeout)
+                .connect_lazy_with(connect);
+            Ok(Db::Sqlite(pool))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let connect = PgConnectOptions::from_str(url)
+                .with_context(|| format!("invalid PostgreSQL URL `{shown}`"))?
+                .application_name("hctl-serve");
+            let pool = PgPoolOptions::new()
+                .max_connections(options.max_connections)
+                .acquire_timeout(options.acquire_timeout)
+                .connect_lazy_with(connect);
+            Ok(Db::Postgres(pool))
+        } else {
+            Err(crate::exit::usage(format!(
+                "unsupported database URL `{shown}` (expected sqlite://FILE or postgres://…)"
+            )))
+        }
+    }
+
+    /// Open and check the connection now (for commands rather than the server).
+    pub async fn connect(url: &str) -> Result<Db> {
+        let db = Db::open(url, PoolOptions::default())?;
+        db.ping()
+            .await
+            .with_context(|| format!("could not connect to `{}`", redact_url(url)))?;
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A round trip to the database.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
+    }
+
+    /// (connections open, idle, max) for the metrics.
+    pub fn pool_usage(&self) -> (u32, usize, u32) {
+        on_pool!(self, pool => (pool.size(), pool.num_idle(), pool.options().get_max_connections()))
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+}
