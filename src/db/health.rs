@@ -315,6 +315,13 @@ mod tests {
         assert_eq!(connections_outcome(85, 100).0, Status::Warn);
         assert_eq!(connections_outcome(97, 100).0, Status::Fail);
         assert_eq!(connections_outcome(1, 0).0, Status::Fail);
-        assert_eq!(schema_outcome(0).0, Status::Warn);
+    }
+
+    #[test]
+    fn schema_behind_fails_and_ahead_warns() {
+        let known = crate::store::migrate::latest_known();
+        assert_eq!(schema_outcome(0).0, Status::Fail);
+        assert_eq!(schema_outcome(known).0, Status::Pass);
+        assert_eq!(schema_outcome(known + 1).0, Status::Warn);
     }
 }

@@ -12,7 +12,7 @@ fn status(report: &Value, id: &str) -> String {
 #[tokio::test]
 async fn healthy_database_with_fresh_backup_passes() {
     let env = DbEnv::dir();
-    env.seed(5).await;
+    env.seed(hctl::store::migrate::latest_known()).await;
     env.backup();
     let run = env.run(&["db", "health", "--min-version", "99", "-o", "json"]);
     run.code(0);

@@ -320,20 +320,37 @@ impl RealServe {
             .unwrap();
         let child = sb
             .cmd(&["serve", "--bind", &addr.to_string()])
+            // Zero configuration: not the test services' servers.
+            .env_remove("DATABASE_URL")
+            .env_remove("REDIS_URL")
+            .env_remove("STORAGE_URL")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
         let deadline = std::time::Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(addr).is_err() {
+        // Ready means migrated: /api/readyz answers 200.
+        while !ready(addr) {
             assert!(
                 std::time::Instant::now() < deadline,
-                "hctl serve did not start on {addr}"
+                "hctl serve did not become ready on {addr}"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
         RealServe { child, addr }
     }
+}
+
+fn ready(addr: std::net::SocketAddr) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(addr) else {
+        return false;
+    };
+    let request = format!("GET /api/readyz HTTP/1.0\r\nHost: {addr}\r\n\r\n");
+    let mut response = String::new();
+    stream.write_all(request.as_bytes()).is_ok()
+        && stream.read_to_string(&mut response).is_ok()
+        && (response.starts_with("HTTP/1.0 200") || response.starts_with("HTTP/1.1 200"))
 }
 
 impl Drop for RealServe {
