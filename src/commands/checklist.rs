@@ -40,7 +40,8 @@ Checklists are YAML files in checklists/ (or given by path):
           owner: DevOps Engineer   # role responsible (manual items)
           tags: [local, production]
           check:                   # automated: http, headers, tls, dns, postgres,
-            kind: http             # redis, s3, prometheus, command
+            kind: http             # redis, s3, prometheus, command,
+                                   # kubernetes, manifests
             url: \"{{ env.url }}/api/healthz\"
             json: { status: ok }
           timeout: 5s              # per attempt (default 10s)
