@@ -77,12 +77,12 @@ async fn inspect(check: &PostgresCheck, deps: &Deps, conn: &mut PgConnection) ->
 
     if check.migrations_current || check.schema_version.is_some() {
         let want = check.schema_version.or(deps.latest_schema);
-        match schema_version(conn).await? {
-            None => problems.push((
+        match crate::db::pg_schema_version(conn).await? {
+            0 => problems.push((
                 Status::Fail,
-                "no migrations applied (hctl_schema_migrations missing)".into(),
+                "no migrations applied (`hctl_schema_migrations` is empty or missing)".into(),
             )),
-            Some(have) => {
+            have => {
                 facts.push(format!("schema {have}"));
                 match want {
                     Some(want) if have < want => problems.push((
@@ -152,22 +152,4 @@ async fn backup_age(
         )
     });
     Ok((fact, problem))
-}
-
-/// `max(version)` of `hctl_schema_migrations`, `None` when the table is absent.
-async fn schema_version(conn: &mut PgConnection) -> Result<Option<i64>> {
-    let exists: bool =
-        sqlx::query_scalar("SELECT to_regclass('hctl_schema_migrations') IS NOT NULL")
-            .fetch_one(&mut *conn)
-            .await
-            .context("looking for hctl_schema_migrations")?;
-    if !exists {
-        return Ok(None);
-    }
-    let version: Option<i64> =
-        sqlx::query_scalar("SELECT max(version)::bigint FROM hctl_schema_migrations")
-            .fetch_one(&mut *conn)
-            .await
-            .context("reading the schema version")?;
-    Ok(Some(version.unwrap_or(0)))
 }

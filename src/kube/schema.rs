@@ -18,9 +18,11 @@ pub fn latest_known() -> Option<i64> {
     Some(crate::store::migrate::latest_known())
 }
 
-/// The schema version of the database at `url` (PostgreSQL or SQLite).
+/// The schema version of the database at `url` (PostgreSQL or SQLite). A
+/// missing SQLite file is an empty database (0); nothing is created.
 pub async fn live_version(url: &str) -> Result<i64> {
     let shown = redact_url(url);
+    let read = |e: anyhow::Error| e.context(format!("cannot read the schema version of `{shown}`"));
     if url.starts_with("sqlite:") {
         let options = SqliteConnectOptions::from_str(url)
             .with_context(|| format!("invalid database URL `{shown}`"))?
@@ -31,38 +33,14 @@ pub async fn live_version(url: &str) -> Result<i64> {
         let mut conn = SqliteConnection::connect_with(&options)
             .await
             .with_context(|| format!("cannot open the database `{shown}`"))?;
-        let exists = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'hctl_schema_migrations'";
-        return read_version(&mut conn, exists, &shown).await;
+        return crate::db::sqlite_schema_version(&mut conn)
+            .await
+            .map_err(read);
     }
     let mut conn = PgConnection::connect(url)
         .await
         .with_context(|| format!("cannot connect to the database `{shown}`"))?;
-    let exists = "SELECT count(*) FROM pg_class WHERE oid = to_regclass('hctl_schema_migrations')";
-    read_version(&mut conn, exists, &shown).await
-}
-
-/// `max(version)` of the history table, 0 when `exists_sql` counts no table.
-async fn read_version<DB, C>(conn: &mut C, exists_sql: &'static str, shown: &str) -> Result<i64>
-where
-    DB: sqlx::Database,
-    for<'e> &'e mut C: sqlx::Executor<'e, Database = DB>,
-    for<'q> DB::Arguments: sqlx::IntoArguments<DB>,
-    i64: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
-    usize: sqlx::ColumnIndex<DB::Row>,
-{
-    let tables: i64 = sqlx::query_scalar(exists_sql)
-        .fetch_one(&mut *conn)
-        .await
-        .with_context(|| format!("cannot read the schema of `{shown}`"))?;
-    if tables == 0 {
-        return Ok(0);
-    }
-    let version: Option<i64> =
-        sqlx::query_scalar("SELECT max(version) FROM hctl_schema_migrations")
-            .fetch_one(&mut *conn)
-            .await
-            .with_context(|| format!("cannot read the schema version of `{shown}`"))?;
-    Ok(version.unwrap_or(0))
+    crate::db::pg_schema_version(&mut conn).await.map_err(read)
 }
 
 /// Why rolling back to a release expecting `target` is unsafe with the
