@@ -11,10 +11,12 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::FromRow;
-use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
 use crate::config::redact::redact_url;
+use crate::on_pool;
+use crate::store::Db;
 
 const PG_DDL: &str = "CREATE TABLE IF NOT EXISTS hctl_checklist_events (
     id BIGSERIAL PRIMARY KEY,
@@ -78,17 +80,16 @@ pub fn ticks(events: &[Event]) -> BTreeMap<String, Tick> {
     state
 }
 
-/// The event table of one database.
-pub enum Store {
-    Sqlite(SqlitePool),
-    Postgres(PgPool),
+/// The event table of one database: the environment's pool (`store::Db`).
+pub struct Store {
+    db: Db,
 }
 
 impl Store {
     /// Connect and create the table if needed.
     pub async fn open(url: &str) -> Result<Store> {
         let shown = redact_url(url);
-        let store = if url.starts_with("sqlite:") {
+        let db = if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .with_context(|| format!("invalid database url `{shown}`"))?
                 .create_if_missing(true)
@@ -102,7 +103,7 @@ impl Store {
                 .execute(&pool)
                 .await
                 .context("cannot create hctl_checklist_events")?;
-            Store::Sqlite(pool)
+            Db::Sqlite(pool)
         } else {
             // One direct attempt first: the pool would keep retrying a refused
             // connection until its acquire timeout.
@@ -124,9 +125,9 @@ impl Store {
                     .await
                     .context("cannot create hctl_checklist_events")?;
             }
-            Store::Postgres(pool)
+            Db::Postgres(pool)
         };
-        Ok(store)
+        Ok(Store { db })
     }
 
     /// Ticks of a checklist without creating anything: a missing SQLite
@@ -155,51 +156,27 @@ impl Store {
         note: Option<&str>,
     ) -> Result<()> {
         let at = Utc::now();
-        // One statement for both backends: the same SQL, each pool's own types.
-        macro_rules! insert {
-            ($pool:expr) => {
-                sqlx::query(INSERT)
-                    .bind(checklist)
-                    .bind(item)
-                    .bind(action)
-                    .bind(actor)
-                    .bind(note)
-                    .bind(at)
-                    .execute($pool)
-                    .await
-                    .map(|_| ())
-            };
-        }
-        match self {
-            Store::Sqlite(pool) => insert!(pool),
-            Store::Postgres(pool) => insert!(pool),
-        }
+        on_pool!(&self.db, pool => sqlx::query(INSERT)
+            .bind(checklist)
+            .bind(item)
+            .bind(action)
+            .bind(actor)
+            .bind(note)
+            .bind(at)
+            .execute(pool)
+            .await
+            .map(|_| ()))
         .with_context(|| format!("cannot record {action} of `{item}` in `{checklist}`"))?;
         Ok(())
     }
 
     /// Every event of a checklist, oldest first.
     pub async fn events(&self, checklist: &str) -> Result<Vec<Event>> {
-        let rows = match self {
-            Store::Sqlite(pool) => sqlx::query(SELECT)
-                .bind(checklist)
-                .fetch_all(pool)
-                .await
-                .map(|rows| {
-                    rows.iter()
-                        .map(Event::from_row)
-                        .collect::<Result<Vec<_>, _>>()
-                }),
-            Store::Postgres(pool) => sqlx::query(SELECT)
-                .bind(checklist)
-                .fetch_all(pool)
-                .await
-                .map(|rows| {
-                    rows.iter()
-                        .map(Event::from_row)
-                        .collect::<Result<Vec<_>, _>>()
-                }),
-        };
+        let rows = on_pool!(&self.db, pool => sqlx::query(SELECT)
+            .bind(checklist)
+            .fetch_all(pool)
+            .await
+            .map(|rows| rows.iter().map(Event::from_row).collect::<Result<Vec<_>, _>>()));
         let events = rows
             .and_then(|r| r)
             .with_context(|| format!("cannot read the events of `{checklist}`"))?;
