@@ -44,8 +44,12 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         tokio::select! {
-            result = hctl::commands::run(cli) => result,
+            // Polled first, so the SIGINT handler is installed before the
+            // command runs: a command that reaches a prompt without ever
+            // yielding must still turn Ctrl-C into exit 130, not die of it.
+            biased;
             _ = tokio::signal::ctrl_c() => Err(Interrupted.into()),
+            result = hctl::commands::run(cli) => result,
         }
     });
     // Do not wait for stray blocking tasks (a prompt, a child's pipe) on exit.

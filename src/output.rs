@@ -100,6 +100,12 @@ pub fn print_table(table: &Table) -> io::Result<()> {
     print(&format!("{table}\n"))
 }
 
+/// A line on stderr that explains a failure (e.g. why the gate failed):
+/// printed even with `--quiet`, since a CI log needs it to read the exit code.
+pub fn diagnostic(text: &str) {
+    let _ = writeln!(io::stderr(), "{text}");
+}
+
 /// A diagnostic line on stderr, unless `--quiet`.
 pub fn note(style: &Style, text: &str) {
     if !style.quiet {

@@ -108,6 +108,24 @@ start_s3() {
   wait_for "moto S3 server" 60 python3 -c "import urllib.request; urllib.request.urlopen('$S3_ENDPOINT/moto-api/')"
 }
 
+# The Jenkins JUnit schema (junit-10.xsd, from the xunit plugin) as pytest's
+# source distribution ships it for its own tests, and xmllint to validate
+# against it. Exports HCTL_TEST_JUNIT_XSD.
+install_junit_schema() {
+  local cache="${XDG_CACHE_HOME:-$HOME/.cache}/hctl-test/pytest-8.3.4" xsd
+  xsd="$cache/pytest-8.3.4/testing/example_scripts/junit-10.xsd"
+  command -v xmllint >/dev/null || apt_install libxml2-utils
+  if [ ! -f "$xsd" ]; then
+    log "fetching junit-10.xsd (pytest 8.3.4 sdist) with pip"
+    mkdir -p "$cache"
+    python3 -m pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
+      --dest "$cache" pytest==8.3.4 >/dev/null \
+      || die "could not download pytest's sdist for junit-10.xsd: set HCTL_TEST_JUNIT_XSD to a copy"
+    tar -xzf "$cache/pytest-8.3.4.tar.gz" -C "$cache" pytest-8.3.4/testing/example_scripts/junit-10.xsd
+  fi
+  export HCTL_TEST_JUNIT_XSD="$xsd"
+}
+
 services_start() {
   HCTL_SVC_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hctl-test.XXXXXX")
   command -v python3 >/dev/null || apt_install python3 python3-pip
@@ -117,6 +135,7 @@ services_start() {
   export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-hctltest}"
   export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-hctltest}"
   export AWS_REGION="${AWS_REGION:-us-east-1}"
+  [ -n "${HCTL_TEST_JUNIT_XSD:-}" ] || install_junit_schema
   export HCTL_TEST_SERVICES=1
 }
 

@@ -467,9 +467,5 @@ async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit> {
             "\n## Sign-off\n\n| Role | Name | Date | Signature |\n|---|---|---|---|\n| Launch Coordinator | | | |\n| Engineering Manager | | | |\n| Product Manager | | | |\n",
         )?;
     }
-    Ok(if report.passed(Severity::Critical) {
-        Exit::Success
-    } else {
-        Exit::Failed
-    })
+    Ok(ctx.gate(&report, Severity::Critical, true))
 }

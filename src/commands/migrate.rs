@@ -15,14 +15,15 @@ use crate::output::{self, Format};
 use crate::report::{Item, Report, Severity, Status};
 use crate::store::migrate::{self, ApplyOptions, MigrationState, State};
 use crate::store::{Db, lint};
+use crate::ui::confirm::Scope;
 
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
     /// Show what would be applied, change nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Check pending migrations for destructive or locking statements first;
-    /// exit 1 without applying anything when one is found
+    /// Only check the pending migrations for destructive or locking
+    /// statements and apply nothing: exit 0 when clean, 1 with findings
     #[arg(long)]
     pub lint: bool,
     /// How long to wait for another migrator's lock (PostgreSQL), in seconds
@@ -35,59 +36,36 @@ async fn open(ctx: &Ctx) -> Result<Db> {
 }
 
 pub async fn migrate(ctx: &Ctx, args: MigrateArgs) -> Result<Exit> {
-    let db = open(ctx).await?;
     if args.lint {
-        let started_at = Utc::now();
-        let started = Instant::now();
-        let states = migrate::status(&db).await?;
-        let pending: Vec<_> = migrate::embedded(db.backend())
-            .iter()
-            .filter(|m| {
-                states
-                    .iter()
-                    .any(|s| s.version == m.version && s.state == State::Pending)
-            })
-            .collect();
-        let findings = lint::lint(db.backend(), &pending);
-        if !findings.is_empty() {
-            let items = findings
-                .iter()
-                .map(|f| {
-                    let title = format!("{}: {}", f.rule, f.statement);
-                    Item::new(
-                        &f.location,
-                        title,
-                        Severity::Critical,
-                        Status::Fail,
-                        Duration::ZERO,
-                        f.why,
-                    )
-                })
-                .collect();
-            let report = Report::new(
-                "db migrate --lint",
-                Some(ctx.settings()?.env.clone()),
-                started_at,
-                started.elapsed(),
-                items,
-            );
-            super::preflight::print_report(ctx, &report)?;
-            output::note(
-                &ctx.style,
-                "nothing applied: rewrite the flagged statements or apply them by hand in a maintenance window",
-            );
-            return Ok(Exit::Failed);
-        }
+        return lint_only(ctx).await;
+    }
+    let change = ctx.change("hctl db migrate", Scope::Production, args.dry_run)?;
+    let db = open(ctx).await?;
+    let pending = migrate::to_apply(&db).await?;
+    // Applying lints first: risky statements are worth a word before they run.
+    for f in lint::lint(db.backend(), &pending) {
         output::note(
             &ctx.style,
-            &format!("lint: {} pending migrations, nothing risky", pending.len()),
+            &format!(
+                "warning: {}: {}: {} ({})",
+                f.location, f.rule, f.statement, f.why
+            ),
         );
+    }
+    if let Some(last) = pending.last() {
+        change.confirm(&format!(
+            "apply {} pending migrations (up to {:04}) to the database of `{}`",
+            pending.len(),
+            last.version,
+            ctx.settings()?.env
+        ))?;
     }
     let options = ApplyOptions {
         dry_run: args.dry_run,
         lock_timeout: Duration::from_secs(args.lock_timeout),
     };
     let report = migrate::apply(&db, options).await?;
+    db.close().await;
     match ctx.format() {
         Format::Json => output::print_json(&report)?,
         Format::Table => {
@@ -98,21 +76,91 @@ pub async fn migrate(ctx: &Ctx, args: MigrateArgs) -> Result<Exit> {
             };
             let mut text = String::new();
             for m in &report.applied {
-                text.push_str(&format!(
-                    "{verb} {:04} {} ({} ms)\n",
-                    m.version, m.name, m.execution_ms
-                ));
+                text.push_str(&format!("{verb} {:04} {}", m.version, m.name));
+                if !report.dry_run {
+                    text.push_str(&format!(" ({} ms)", m.execution_ms));
+                }
+                text.push('\n');
             }
-            if report.applied.is_empty() {
-                text.push_str("nothing to apply: ");
+            match (report.dry_run, report.applied.last()) {
+                (_, None) => text.push_str(&format!(
+                    "nothing to apply: schema version {}\n",
+                    report.schema_version
+                )),
+                (true, Some(_)) => text.push_str(&format!(
+                    "dry run: nothing applied; schema version {} (would be {} after these)\n",
+                    report.schema_version, report.target_version
+                )),
+                (false, Some(_)) => {
+                    text.push_str(&format!("schema version {}\n", report.schema_version))
+                }
             }
-            text.push_str(&format!("schema version {}\n", report.schema_version));
             output::print(&text)?;
         }
         other => return Err(unsupported("migrate", other)),
     }
-    db.close().await;
     Ok(Exit::Success)
+}
+
+/// `db migrate --lint`: a check of the pending migrations; applies nothing.
+async fn lint_only(ctx: &Ctx) -> Result<Exit> {
+    if !matches!(
+        ctx.format(),
+        Format::Table | Format::Json | Format::Junit | Format::Markdown
+    ) {
+        return Err(unsupported("migrate --lint", ctx.format()));
+    }
+    let started_at = Utc::now();
+    let started = Instant::now();
+    let db = open(ctx).await?;
+    let pending = migrate::to_apply(&db).await?;
+    db.close().await;
+    let findings = lint::lint(db.backend(), &pending);
+    let mut items: Vec<Item> = findings
+        .iter()
+        .map(|f| {
+            Item::new(
+                &f.location,
+                format!("{}: {}", f.rule, f.statement),
+                Severity::Critical,
+                Status::Fail,
+                Duration::ZERO,
+                f.why,
+            )
+        })
+        .collect();
+    if items.is_empty() {
+        items = pending
+            .iter()
+            .map(|m| {
+                Item::new(
+                    format!("migrations/{}/{}", db.backend().as_str(), m.file),
+                    "no destructive or locking statement",
+                    Severity::Critical,
+                    Status::Pass,
+                    Duration::ZERO,
+                    "",
+                )
+            })
+            .collect();
+    }
+    let report = Report::new(
+        "db migrate --lint",
+        Some(ctx.settings()?.env.clone()),
+        started_at,
+        started.elapsed(),
+        items,
+    );
+    super::preflight::print_report(ctx, &report)?;
+    output::note(
+        &ctx.style,
+        &format!(
+            "lint: {} pending migrations checked, nothing applied",
+            pending.len()
+        ),
+    );
+    // No pending migration is a clean result, not an empty gate.
+    Ok(ctx.gate(&report, Severity::Critical, true))
 }
 
 #[derive(Serialize)]

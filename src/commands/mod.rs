@@ -20,7 +20,9 @@ use anyhow::Result;
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::config::{Overrides, Settings, process_env};
 use crate::exit::Exit;
-use crate::output::{Format, Style};
+use crate::output::{self, Format, Style};
+use crate::report::{Report, Severity};
+use crate::ui::confirm::{Change, Scope};
 
 /// What every command gets: the global flags, the presentation style and the
 /// settings of the selected environment (loaded on first use, so commands that
@@ -51,6 +53,36 @@ impl Ctx {
             config: self.global.config.clone(),
             set: self.global.set.clone(),
         }
+    }
+
+    /// End a gating command: print the one line that says why the gate passed
+    /// or failed (on stderr; a failure even with `-q`, since it explains the
+    /// exit code) and return the exit code it implies.
+    pub fn gate(&self, report: &Report, threshold: Severity, allow_empty: bool) -> Exit {
+        let gate = report.gate(threshold, allow_empty);
+        if gate.passed {
+            output::note(&self.style, &gate.reason);
+            Exit::Success
+        } else {
+            output::diagnostic(&gate.reason);
+            Exit::Failed
+        }
+    }
+
+    /// Start a change made by `command` (e.g. `hctl rollout apply`): refuses
+    /// at once (exit 2) when the change needs a confirmation (production, or
+    /// destructive anywhere) and neither `--yes` nor a terminal is there; call
+    /// [`Change::confirm`] once the exact change is known.
+    pub fn change(&self, command: &str, scope: Scope, dry_run: bool) -> Result<Change> {
+        let settings = self.settings()?;
+        Change::begin(
+            command,
+            &settings.env,
+            settings.is_production(),
+            scope,
+            dry_run,
+            self.global.yes,
+        )
     }
 
     /// The settings of the selected environment.

@@ -42,6 +42,10 @@ pub struct PreflightArgs {
     /// Do not count unticked manual items as failures (they are skipped)
     #[arg(long)]
     pub skip_manual: bool,
+    /// Pass even when every selected item was skipped (by default a run that
+    /// verified nothing fails: exit 1)
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Overall time limit; checks still running then fail with a timeout (e.g. 90s, 5m)
     #[arg(long, default_value = "5m", value_name = "DURATION")]
     pub deadline: String,
@@ -117,9 +121,6 @@ pub async fn run(ctx: &Ctx, args: PreflightArgs) -> Result<Exit> {
         exclude: args.exclude,
     };
     let plan = preflight::select(&checklists, &selection)?;
-    if plan.is_empty() {
-        output::note(&ctx.style, "no items selected");
-    }
     let has_manual = plan
         .iter()
         .any(|p| matches!(p.entry.action, Action::Manual));
@@ -146,9 +147,5 @@ pub async fn run(ctx: &Ctx, args: PreflightArgs) -> Result<Exit> {
         items,
     );
     print_report(ctx, &report)?;
-    Ok(if report.passed(args.fail_on.severity()) {
-        Exit::Success
-    } else {
-        Exit::Failed
-    })
+    Ok(ctx.gate(&report, args.fail_on.severity(), args.allow_empty))
 }

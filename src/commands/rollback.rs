@@ -12,7 +12,7 @@ use crate::exit::{Exit, usage};
 use crate::kube::rollback::{self, Plan};
 use crate::kube::{Target, schema};
 use crate::output::{self, Format};
-use crate::ui::confirm::confirm;
+use crate::ui::confirm::Scope;
 
 #[derive(Debug, Args)]
 pub struct RollbackArgs {
@@ -51,6 +51,7 @@ pub async fn run(ctx: &Ctx, args: RollbackArgs) -> Result<Exit> {
         )));
     }
     let settings = ctx.settings()?;
+    let change = ctx.change("hctl rollback", Scope::Production, args.dry_run)?;
     let target = Target::connect(settings).await?;
     let mut out = RollbackOutput {
         deployment: target.deployment.clone(),
@@ -118,15 +119,10 @@ pub async fn run(ctx: &Ctx, args: RollbackArgs) -> Result<Exit> {
                 .from
                 .map(|f| format!("revision {f}"))
                 .unwrap_or_else(|| "the current revision".into());
-            if settings.is_production() && !args.dry_run {
-                confirm(
-                    &format!(
-                        "roll back deployment `{}` in `{}` from {from} to revision {}",
-                        target.deployment, settings.env, rb.to
-                    ),
-                    ctx.global.yes,
-                )?;
-            }
+            change.confirm(&format!(
+                "roll back deployment `{}` in `{}` from {from} to revision {}",
+                target.deployment, settings.env, rb.to
+            ))?;
             let generation = rollback::execute(&target, &rb, args.dry_run).await?;
             out.result = if args.dry_run {
                 "would_roll_back"

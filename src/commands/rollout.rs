@@ -17,6 +17,7 @@ use crate::kube::apply::{self, Change, Release};
 use crate::kube::wait::{self, Outcome};
 use crate::kube::{self as k8s, RESTARTED_AT, Target, health, history, manifests, schema};
 use crate::output::{self, Format};
+use crate::ui::confirm::Scope;
 use crate::ui::progress::Progress;
 
 #[derive(Debug, Subcommand)]
@@ -206,6 +207,7 @@ async fn apply_cmd(ctx: &Ctx, args: ApplyArgs) -> Result<Exit> {
             dir.display()
         )));
     }
+    let change = ctx.change("hctl rollout apply", Scope::Production, args.dry_run)?;
     let target = Target::connect(settings).await?;
     let release = Release {
         image: args.image.clone(),
@@ -238,6 +240,17 @@ async fn apply_cmd(ctx: &Ctx, args: ApplyArgs) -> Result<Exit> {
     for doc in &mut docs {
         apply::stamp(doc, &target.deployment, &release)?;
     }
+    change.confirm(&format!(
+        "apply {} manifests from `{}` to namespace `{}` of `{}`{}",
+        docs.len(),
+        dir.display(),
+        target.namespace,
+        settings.env,
+        args.image
+            .as_deref()
+            .map(|i| format!(" with image `{i}`"))
+            .unwrap_or_default()
+    ))?;
     let changes = apply::apply(&target, &docs, args.dry_run).await?;
     let generation = changes
         .iter()
@@ -390,7 +403,14 @@ async fn history_cmd(ctx: &Ctx) -> Result<Exit> {
 
 async fn restart(ctx: &Ctx, args: WaitArgs) -> Result<Exit> {
     check_format(ctx)?;
+    let change = ctx.change("hctl rollout restart", Scope::Production, false)?;
     let target = Target::connect(ctx.settings()?).await?;
+    change.confirm(&format!(
+        "restart every pod of deployment `{}` in namespace `{}` of `{}`",
+        target.deployment,
+        target.namespace,
+        ctx.settings()?.env
+    ))?;
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let patch = json!({"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: now}}}}});
     let dep = target

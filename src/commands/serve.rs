@@ -126,6 +126,10 @@ impl ServeArgs {
 
 pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<Exit> {
     let settings = args.settings();
+    // Refuse bad settings before taking the port or saying "listening": a pod
+    // that cannot serve must fail fast, not look alive. (The server checks
+    // again as it launches; the check is pure and cheap.)
+    settings.clone().check()?;
     let listener = tokio::net::TcpListener::bind(settings.bind)
         .await
         .with_context(|| format!("could not listen on `{}`", settings.bind))?;

@@ -46,16 +46,46 @@ pub enum Manual {
     Unknown(String),
 }
 
-/// Pick the items to run. An id in `--only`/`--exclude` that no checklist
-/// has is a usage error (a typo must not silently run nothing).
+/// Pick the items to run. A selector that matches nothing is a usage error
+/// naming it: an id in `--only`/`--exclude` or a `--tag` that no item of the
+/// selected checklists has, and a combination that leaves no item at all. A
+/// typo must never turn into a green gate that checked nothing.
 pub fn select(checklists: &[Checklist], sel: &Selection) -> Result<Vec<Planned>> {
+    let names = checklists
+        .iter()
+        .map(|c| format!("`{}`", c.name))
+        .collect::<Vec<_>>()
+        .join(", ");
     let known: BTreeSet<&str> = checklists
         .iter()
         .flat_map(|c| c.entries().map(|(_, e)| e.id.as_str()))
         .collect();
-    for id in sel.only.iter().chain(&sel.exclude) {
+    for (flag, id) in sel
+        .only
+        .iter()
+        .map(|id| ("--only", id))
+        .chain(sel.exclude.iter().map(|id| ("--exclude", id)))
+    {
         if !known.contains(id.as_str()) {
-            return Err(usage(format!("no item `{id}` in the selected checklists")));
+            return Err(usage(format!(
+                "{flag} {id}: no item `{id}` in the selected checklists ({names})"
+            )));
+        }
+    }
+    let tags: BTreeSet<&str> = checklists
+        .iter()
+        .flat_map(|c| {
+            c.entries()
+                .flat_map(|(_, e)| e.tags.iter().map(String::as_str))
+        })
+        .collect();
+    for tag in &sel.tags {
+        if !tags.contains(tag.as_str()) {
+            let known = tags.iter().copied().collect::<Vec<_>>().join(", ");
+            return Err(usage(format!(
+                "--tag {tag}: no item of {names} has tag `{tag}` (tags in use: {})",
+                if known.is_empty() { "none" } else { &known }
+            )));
         }
     }
     let several = checklists.len() > 1;
@@ -77,7 +107,32 @@ pub fn select(checklists: &[Checklist], sel: &Selection) -> Result<Vec<Planned>>
             }
         }
     }
+    if plan.is_empty() {
+        return Err(usage(format!(
+            "the selection {} matches no item of {names}",
+            sel.describe()
+        )));
+    }
     Ok(plan)
+}
+
+impl Selection {
+    /// The selectors as given on the command line, for messages.
+    fn describe(&self) -> String {
+        let flags: Vec<String> = [
+            ("--tag", &self.tags),
+            ("--only", &self.only),
+            ("--exclude", &self.exclude),
+        ]
+        .into_iter()
+        .flat_map(|(flag, values)| values.iter().map(move |v| format!("{flag} {v}")))
+        .collect();
+        if flags.is_empty() {
+            "(every item)".into()
+        } else {
+            format!("({})", flags.join(" "))
+        }
+    }
 }
 
 /// The overall deadline's default.

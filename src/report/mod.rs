@@ -199,6 +199,65 @@ impl Report {
         self.failures(threshold).next().is_none()
     }
 
+    /// The gate's verdict at `threshold`, with the one line that says why.
+    ///
+    /// A report in which every item was skipped verified nothing: it fails
+    /// unless `allow_empty`, so a typo in a selector or a missing setting can
+    /// never turn a CI gate green.
+    pub fn gate(&self, threshold: Severity, allow_empty: bool) -> Gate {
+        let failed: Vec<&str> = self.failures(threshold).map(|i| i.id.as_str()).collect();
+        if !failed.is_empty() {
+            let level = match threshold {
+                Severity::Critical => "critical ",
+                _ => "",
+            };
+            return Gate {
+                passed: false,
+                reason: format!(
+                    "gate: {} {level}{} failed: {}",
+                    failed.len(),
+                    plural(failed.len(), "item"),
+                    id_list(&failed)
+                ),
+            };
+        }
+        let s = &self.summary;
+        if s.total > 0 && s.skip == s.total && !allow_empty {
+            return Gate {
+                passed: false,
+                reason: format!(
+                    "gate: nothing was verified ({} of {} selected {} skipped); pass --allow-empty to accept that",
+                    s.skip,
+                    s.total,
+                    plural(s.total, "item")
+                ),
+            };
+        }
+        let below: Vec<&str> = self
+            .items
+            .iter()
+            .filter(|i| i.status.is_failure() && i.severity < threshold)
+            .map(|i| i.id.as_str())
+            .collect();
+        let reason = if below.is_empty() {
+            format!(
+                "gate: passed: {} pass, {} warn, {} skip",
+                s.pass, s.warn, s.skip
+            )
+        } else {
+            format!(
+                "gate: passed, only items below {} failed ({}); --fail-on {} to fail on them",
+                threshold.as_str(),
+                id_list(&below),
+                Severity::Warning.as_str()
+            )
+        };
+        Gate {
+            passed: true,
+            reason,
+        }
+    }
+
     /// Write the report in `format` to `out`.
     pub fn render(
         &self,
@@ -213,6 +272,36 @@ impl Report {
             Format::Markdown => markdown::render(self, out),
         }
     }
+}
+
+/// A gate's verdict: whether it passed and the line that says why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gate {
+    pub passed: bool,
+    pub reason: String,
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
+/// Ids for one line: the first five, then how many more.
+fn id_list(ids: &[&str]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = ids
+        .iter()
+        .take(SHOWN)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > SHOWN {
+        text.push_str(&format!(" and {} more", ids.len() - SHOWN));
+    }
+    text
 }
 
 pub(crate) fn millis(d: Duration) -> u64 {
@@ -318,5 +407,47 @@ pub(crate) mod tests {
         );
         assert!(only_warnings.passed(Severity::Critical));
         assert!(!only_warnings.passed(Severity::Warning));
+    }
+
+    #[test]
+    fn gate_says_why() {
+        let r = sample();
+        let gate = r.gate(Severity::Critical, false);
+        assert!(!gate.passed);
+        assert_eq!(gate.reason, "gate: 1 critical item failed: hsts");
+        let gate = r.gate(Severity::Warning, false);
+        assert_eq!(gate.reason, "gate: 2 items failed: hsts, dns");
+        let warn_only = Report::new(
+            "x",
+            None,
+            r.started_at,
+            Duration::ZERO,
+            vec![r.items[4].clone()],
+        );
+        let gate = warn_only.gate(Severity::Critical, false);
+        assert!(gate.passed);
+        assert_eq!(
+            gate.reason,
+            "gate: passed, only items below critical failed (dns); --fail-on warning to fail on them"
+        );
+    }
+
+    #[test]
+    fn a_report_of_only_skipped_items_fails_unless_allowed() {
+        let r = sample();
+        let skipped = Report::new(
+            "x",
+            None,
+            r.started_at,
+            Duration::ZERO,
+            vec![r.items[3].clone()],
+        );
+        let gate = skipped.gate(Severity::Critical, false);
+        assert!(!gate.passed);
+        assert_eq!(
+            gate.reason,
+            "gate: nothing was verified (1 of 1 selected item skipped); pass --allow-empty to accept that"
+        );
+        assert!(skipped.gate(Severity::Critical, true).passed);
     }
 }

@@ -127,7 +127,11 @@ pub struct Applied {
 pub struct ApplyReport {
     pub dry_run: bool,
     pub applied: Vec<Applied>,
+    /// The database's schema version when `apply` returned (a dry run leaves
+    /// it where it was).
     pub schema_version: i64,
+    /// The version the applied (or, in a dry run, planned) migrations reach.
+    pub target_version: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -289,29 +293,37 @@ pub async fn apply(db: &Db, options: ApplyOptions) -> Result<ApplyReport> {
             }
         }
     }
-    let schema_version = match (options.dry_run, applied.last()) {
-        (true, Some(last)) => last.version,
-        _ => schema_version(db).await?,
-    };
+    let schema_version = schema_version(db).await?;
     Ok(ApplyReport {
         dry_run: options.dry_run,
+        target_version: applied.last().map_or(schema_version, |last| last.version),
         applied,
         schema_version,
     })
 }
 
-/// The migrations still to run, after refusing on drift.
-async fn plan(db: &Db) -> Result<Vec<&'static Migration>> {
+/// The embedded migrations not yet applied to `db`, in order (drift aside).
+pub async fn to_apply(db: &Db) -> Result<Vec<&'static Migration>> {
     let states = status(db).await?;
-    check_drift(&states, db.backend())?;
-    Ok(embedded(db.backend())
+    Ok(pending_in(&states, db.backend()))
+}
+
+fn pending_in(states: &[MigrationState], backend: Backend) -> Vec<&'static Migration> {
+    embedded(backend)
         .iter()
         .filter(|m| {
             states
                 .iter()
                 .any(|s| s.version == m.version && s.state == State::Pending)
         })
-        .collect())
+        .collect()
+}
+
+/// The migrations still to run, after refusing on drift.
+async fn plan(db: &Db) -> Result<Vec<&'static Migration>> {
+    let states = status(db).await?;
+    check_drift(&states, db.backend())?;
+    Ok(pending_in(&states, db.backend()))
 }
 
 fn dry(m: &Migration) -> Applied {

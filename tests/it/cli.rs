@@ -92,3 +92,45 @@ fn closed_stdout_pipe_exits_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(stderr.is_empty(), "no noise on a closed pipe: {stderr}");
 }
+
+/// Two SQLite backups in a sandbox, so `db prune --keep 1` has one to delete
+/// and asks first.
+fn sandbox_with_two_backups() -> Sandbox {
+    let sb = Sandbox::new();
+    sb.write(
+        "hctl.yaml",
+        "environments:\n  local:\n    database_url: sqlite://app.db\n    storage: file://./backups\n",
+    );
+    sb.run(&["db", "migrate"]).code(0);
+    sb.run(&["db", "backup"]).code(0);
+    sb.run(&["db", "backup"]).code(0);
+    sb
+}
+
+fn backup_count(sb: &Sandbox) -> usize {
+    let run = sb.run(&["db", "backups", "-o", "json"]);
+    run.code(0);
+    serde_json::from_str::<serde_json::Value>(&run.stdout)
+        .unwrap()
+        .as_array()
+        .map_or(0, Vec::len)
+}
+
+#[test]
+fn ctrl_c_or_esc_at_a_prompt_exits_130_with_the_cursor_shown_and_changes_nothing() {
+    let sb = sandbox_with_two_backups();
+    for (keys, what) in [("\\x03", "Ctrl-C"), ("\\x1b", "Esc")] {
+        let run = sb.run_in_pty(&["db", "prune", "--keep", "1"], "[y/N]", keys);
+        assert_eq!(run.code, 130, "{what}: {}", run.stdout);
+        assert!(
+            run.stdout.contains("\x1b[?25h"),
+            "{what}: the cursor is shown again: {:?}",
+            run.stdout
+        );
+        assert_eq!(backup_count(&sb), 2, "{what}: nothing deleted");
+    }
+    let run = sb.run_in_pty(&["db", "prune", "--keep", "1"], "[y/N]", "n");
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stdout.contains("not confirmed"), "{}", run.stdout);
+    assert_eq!(backup_count(&sb), 2);
+}

@@ -12,6 +12,7 @@ mod generated;
 mod kube;
 mod kube_emulator;
 mod preflight;
+mod production;
 mod server;
 mod services;
 mod verify;

@@ -29,10 +29,28 @@ fn dry_run_changes_nothing_then_migrate_applies_everything() {
     assert_eq!(before["schema_version"], 0);
     assert!(states(&before).iter().all(|s| s == "pending"), "{before}");
 
-    let run = env.run(&["db", "migrate", "--dry-run", "--lint"]);
+    let run = env.run(&["db", "migrate", "--dry-run"]);
     run.code(0);
     assert!(run.stdout.contains("would apply 0001"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("dry run: nothing applied; schema version 0 (would be "),
+        "a dry run never claims a version it did not reach: {}",
+        run.stdout
+    );
     assert_eq!(status(&env)["schema_version"], 0, "dry run must not apply");
+    let run = env.run(&["db", "migrate", "--dry-run", "-o", "json"]);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["schema_version"], 0, "{doc}");
+    assert_eq!(doc["target_version"], before["latest_known"], "{doc}");
+
+    // --lint is a check: clean shipped migrations pass, and nothing is applied.
+    let run = env.run(&["db", "migrate", "--lint", "-o", "json"]);
+    run.code(0);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["summary"]["fail"], 0, "{report}");
+    assert!(report["summary"]["pass"].as_u64().unwrap() >= 1, "{report}");
+    assert_eq!(status(&env)["schema_version"], 0, "--lint must not apply");
 
     env.run(&["db", "migrate"]).code(0);
     let after = status(&env);

@@ -277,6 +277,90 @@ fn selection_flags() {
 }
 
 #[test]
+fn a_selector_that_matches_nothing_is_a_usage_error_naming_it() {
+    let sb = sandbox_with(LIST);
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--tag", "lcoal"],
+            "--tag lcoal: no item of `gate` has tag `lcoal` (tags in use: local)",
+        ),
+        (&["--tag", "local", "--tag", "nope"], "--tag nope"),
+        (&["--only", "nope"], "--only nope: no item `nope`"),
+        (&["--exclude", "nope"], "--exclude nope: no item `nope`"),
+        (
+            &["--tag", "local", "--only", "signoff"],
+            "the selection (--tag local --only signoff) matches no item of `gate`",
+        ),
+    ];
+    for (args, message) in cases {
+        let mut all = vec!["preflight"];
+        all.extend_from_slice(args);
+        sb.run(&all).code(2).assert_stderr_has(message);
+    }
+    sb.run(&["preflight", "-c", "gaet"])
+        .code(2)
+        .assert_stderr_has("gaet");
+}
+
+#[test]
+fn a_run_that_skips_every_item_verified_nothing_and_fails() {
+    let sb = sandbox_with(LIST);
+    let skip_all = ["preflight", "--only", "signoff", "--skip-manual"];
+    sb.run(&skip_all).code(1).assert_stderr_has(
+        "gate: nothing was verified (1 of 1 selected item skipped); pass --allow-empty",
+    );
+    sb.run(&[&skip_all[..], &["--allow-empty"]].concat())
+        .code(0);
+}
+
+#[test]
+fn the_gate_line_says_why_the_exit_code_is_what_it_is() {
+    let addr = fake_serve();
+    let sb = sandbox_with(LIST);
+    let url = format!("url=http://{addr}");
+    let run = ["preflight", "--skip-manual", "--set", &url];
+    sb.run(&run).code(0).assert_stderr_has(
+        "gate: passed, only items below critical failed (flaky); --fail-on warning to fail on them",
+    );
+    sb.run(&[&run[..], &["--fail-on", "warning"]].concat())
+        .code(1)
+        .assert_stderr_has("gate: 1 item failed: flaky");
+}
+
+/// The JUnit view validates against the Jenkins schema (junit-10.xsd), with
+/// every status in it: pass, fail, error, skip and retried attempts.
+#[test]
+fn junit_validates_against_the_jenkins_schema() {
+    let xsd = std::env::var("HCTL_TEST_JUNIT_XSD").unwrap_or_else(|_| {
+        panic!("HCTL_TEST_JUNIT_XSD is not set: run the tests with scripts/test, which fetches junit-10.xsd and xmllint")
+    });
+    let addr = fake_serve();
+    let closed = peers::closed_port();
+    let list = format!(
+        "{LIST}      - id: down\n        title: \"Down <&> \\\"quoted\\\"\"\n        check: {{ kind: http, url: \"http://{closed}/\" }}\n"
+    );
+    let sb = sandbox_with(&list);
+    let url = format!("url=http://{addr}");
+    let run = sb.run(&["preflight", "--skip-manual", "--set", &url, "-o", "junit"]);
+    run.code(1);
+    for status in ["<failure", "<error", "<skipped", "attempt 2"] {
+        run.assert_stdout_has(status);
+    }
+    let file = sb.write("report.xml", &run.stdout);
+    let out = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema", &xsd])
+        .arg(&file)
+        .output()
+        .expect("xmllint (Debian: libxml2-utils) must be installed; scripts/test installs it");
+    assert!(
+        out.status.success(),
+        "junit-10.xsd rejects the report:\n{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        run.stdout
+    );
+}
+
+#[test]
 fn the_run_ends_by_its_deadline_when_peers_hang() {
     let hang = peers::http(Behaviour::Hang);
     let mut list = String::from("name: slow\nsections:\n  - name: s\n    items:\n");

@@ -111,6 +111,26 @@ fn production_refuses_weak_secrets() {
     );
 }
 
+#[test]
+fn production_checks_settings_before_taking_the_port() {
+    // Hold the port: a server that binds before it checks fails with "could
+    // not listen" (exit 3) instead of naming the bad setting.
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = held.local_addr().unwrap().to_string();
+    let sandbox = Sandbox::new();
+    let run = sandbox.run_with(
+        &["serve", "--production", "--bind", &addr],
+        &[("JWT_SECRET", ""), ("ADMIN_TOKEN", "")],
+    );
+    run.code(2);
+    assert!(
+        run.stderr.contains("JWT_SECRET is not set"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("listening"), "{}", run.stderr);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flags_cli_toggles_a_flag_on_a_running_server() {
     let app = App::spawn(Backend::Sqlite).await;

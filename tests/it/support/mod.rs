@@ -40,6 +40,30 @@ impl Run {
     }
 }
 
+impl Run {
+    /// Assert stderr contains `text`, showing it when not.
+    #[track_caller]
+    pub fn assert_stderr_has(&self, text: &str) -> &Self {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    /// Assert stdout contains `text`, showing it when not.
+    #[track_caller]
+    pub fn assert_stdout_has(&self, text: &str) -> &Self {
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks {text:?}:\n{}",
+            self.stdout
+        );
+        self
+    }
+}
+
 /// A temp directory to run `hctl` in, with no inherited hctl configuration.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
@@ -80,6 +104,29 @@ impl Sandbox {
             }
         }
         cmd
+    }
+
+    /// Run `hctl ARGS` in a pseudo-terminal; when `prompt` appears in its
+    /// output, type `keys` (`\\x03` is Ctrl-C). stdout is the terminal output.
+    pub fn run_in_pty(&self, args: &[&str], prompt: &str, keys: &str) -> Run {
+        let mut cmd = Command::new("python3");
+        cmd.arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/it/support/in_pty.py"
+        ))
+        .args([prompt, keys, env!("CARGO_BIN_EXE_hctl")])
+        .args(args)
+        .current_dir(self.path())
+        .env_clear()
+        .envs(std::env::vars_os().filter(|(k, _)| {
+            let k = k.to_string_lossy();
+            !k.starts_with("HCTL_") && k != "NO_COLOR"
+        }))
+        .env("TERM", "xterm");
+        Run::from(
+            cmd.output()
+                .expect("python3 must be installed to drive a pseudo-terminal"),
+        )
     }
 
     /// Run `hctl ARGS` to completion.
