@@ -14,6 +14,7 @@ pub mod commands;
 pub mod config;
 pub mod db;
 pub mod exit;
+pub mod files;
 pub mod flags;
 pub mod kube;
 pub mod logging;

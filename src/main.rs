@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         cli.global.verbose.max(u8::from(serve)),
         cli.global.quiet,
         serve,
+        cli.global.no_color,
     );
     hctl::init_crypto();
 

@@ -71,7 +71,7 @@ pub fn from_str_multi<T: DeserializeOwned>(text: &str, path: &Path) -> Result<Ve
 
 /// Read and deserialize a YAML file; an unreadable file is a `YamlError` too.
 pub fn read<T: DeserializeOwned>(path: &Path) -> Result<T, YamlError> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::files::read_text(path, crate::files::MAX_YAML_BYTES)
         .map_err(|err| YamlError::at(path, 0, 0, format!("cannot read file: {err}")))?;
     from_str(&text, path)
 }

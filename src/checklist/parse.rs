@@ -57,13 +57,16 @@ struct RawItem {
     retry_delay: Option<Spanned<String>>,
 }
 
+/// The most retries an item may ask for: more only delays a verdict.
+pub const MAX_RETRIES: u32 = 100;
+
 fn critical() -> Severity {
     Severity::Critical
 }
 
 /// Read and validate a checklist file; templates use `lookup`.
 pub fn load(path: &Path, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Checklist, Invalid> {
-    let text = std::fs::read_to_string(path).map_err(|err| {
+    let text = crate::files::read_text(path, crate::files::MAX_YAML_BYTES).map_err(|err| {
         Invalid(vec![YamlError::at(
             path,
             0,
@@ -171,6 +174,17 @@ pub fn parse(
                         ));
                     }
                 }
+            }
+            if let Some(r) = &item.retries
+                && r.value > MAX_RETRIES
+            {
+                errors.push(at(
+                    &r.referenced,
+                    format!(
+                        "`retries: {}` is out of range: at most {MAX_RETRIES}",
+                        r.value
+                    ),
+                ));
             }
             items.push(Entry {
                 id,

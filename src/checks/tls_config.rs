@@ -17,7 +17,7 @@ pub fn roots(ca_file: Option<&Path>) -> Result<RootCertStore> {
     let mut store = RootCertStore::empty();
     match ca_file {
         Some(path) => {
-            let pem = std::fs::read(path)
+            let pem = crate::files::read_bounded(path, crate::files::MAX_PEM_BYTES)
                 .with_context(|| format!("cannot read ca_file `{}`", path.display()))?;
             let mut count = 0;
             for cert in CertificateDer::pem_slice_iter(&pem) {

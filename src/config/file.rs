@@ -66,7 +66,7 @@ pub struct LoadedFile {
 
 impl LoadedFile {
     pub fn read(path: &Path) -> Result<Self, YamlError> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::files::read_text(path, crate::files::MAX_YAML_BYTES)
             .map_err(|err| YamlError::at(path, 0, 0, format!("cannot read config file: {err}")))?;
         let data = if text.trim().is_empty() {
             ConfigFile::default()

@@ -44,7 +44,7 @@ pub fn load(dir: &Path) -> Result<Vec<Manifest>> {
     files.sort();
     let mut manifests = Vec::new();
     for path in files {
-        let text = std::fs::read_to_string(&path)
+        let text = crate::files::read_text(&path, crate::files::MAX_YAML_BYTES)
             .with_context(|| format!("cannot read `{}`", path.display()))?;
         manifests.extend(parse(&text, &path)?);
     }

@@ -134,3 +134,19 @@ fn ctrl_c_or_esc_at_a_prompt_exits_130_with_the_cursor_shown_and_changes_nothing
     assert!(run.stdout.contains("not confirmed"), "{}", run.stdout);
     assert_eq!(backup_count(&sb), 2);
 }
+
+#[test]
+fn device_files_are_refused_not_read_forever() {
+    let sb = Sandbox::new();
+    sb.run(&["--config", "/dev/zero", "config", "show"])
+        .code(2)
+        .assert_stderr_has("/dev/zero")
+        .assert_stderr_has("not a regular file");
+    sb.write(
+        "checklists/ca.yaml",
+        "name: ca\nsections:\n  - name: s\n    items:\n      - id: api\n        title: api\n        check: { kind: http, url: \"https://127.0.0.1:1/\", ca_file: /dev/zero }\n",
+    );
+    sb.run(&["preflight", "-o", "json"])
+        .code(1)
+        .assert_stdout_has("cannot read ca_file `/dev/zero`: not a regular file");
+}

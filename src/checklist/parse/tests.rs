@@ -187,3 +187,14 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn retries_out_of_range_are_located_not_wrapped() {
+    let text = GOOD.replace("retries: 2", "retries: 4294967295");
+    let errs = errors(&text);
+    assert_eq!(
+        errs,
+        ["c.yaml:14:18: `retries: 4294967295` is out of range: at most 100"],
+        "{errs:?}"
+    );
+}
