@@ -141,6 +141,7 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--skip-manual', '--skip-manual', [CompletionResultType]::ParameterName, 'Do not count unticked manual items as failures (they are skipped)')
+            [CompletionResult]::new('--allow-empty', '--allow-empty', [CompletionResultType]::ParameterName, 'Pass even when every selected item was skipped (by default a run that verified nothing fails: exit 1)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
@@ -508,7 +509,7 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be applied, change nothing')
-            [CompletionResult]::new('--lint', '--lint', [CompletionResultType]::ParameterName, 'Check pending migrations for destructive or locking statements first; exit 1 without applying anything when one is found')
+            [CompletionResult]::new('--lint', '--lint', [CompletionResultType]::ParameterName, 'Only check the pending migrations for destructive or locking statements and apply nothing: exit 0 when clean, 1 with findings')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
@@ -960,11 +961,13 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every flag with its state and rollout percentage')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every flag with its state, rollout percentage and group id')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show one flag')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a flag: --enabled and/or --rollout (fields left out keep their value)')
-            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Turn a flag on (for everyone, or for --rollout percent of users)')
-            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Turn a flag off for everyone')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a flag (off unless --enabled); fails if it exists')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change an existing flag: --enabled, --rollout, --description, --group-id (fields left out keep their value)')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Turn an existing flag on (for everyone, or for --rollout percent of users)')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Turn an existing flag off for everyone')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a flag (asks first; --yes when not on a terminal)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1008,9 +1011,35 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hctl;flags;create' {
+            [CompletionResult]::new('--rollout', '--rollout', [CompletionResultType]::ParameterName, 'Percentage of users (0-100) the flag is on for; sticky per user')
+            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'What the flag gates, for the people who will toggle it')
+            [CompletionResult]::new('--group-id', '--group-id', [CompletionResultType]::ParameterName, 'Unleash groupId hashed with the user id (default: the flag name); flags sharing one and a rollout are on for the same users, and changing it reshuffles who is in')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the server')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--enabled', '--enabled', [CompletionResultType]::ParameterName, 'Create the flag turned on (for --rollout percent of users, default 100)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hctl;flags;set' {
             [CompletionResult]::new('--enabled', '--enabled', [CompletionResultType]::ParameterName, 'Turn the flag on (true) or off (false)')
             [CompletionResult]::new('--rollout', '--rollout', [CompletionResultType]::ParameterName, 'Percentage of users (0-100) the flag is on for; sticky per user')
+            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'What the flag gates, for the people who will toggle it')
+            [CompletionResult]::new('--group-id', '--group-id', [CompletionResultType]::ParameterName, 'Unleash groupId hashed with the user id (default: the flag name); flags sharing one and a rollout are on for the same users, and changing it reshuffles who is in')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the server')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
@@ -1071,12 +1100,34 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hctl;flags;delete' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the server')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hctl;flags;help' {
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every flag with its state and rollout percentage')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every flag with its state, rollout percentage and group id')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show one flag')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a flag: --enabled and/or --rollout (fields left out keep their value)')
-            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Turn a flag on (for everyone, or for --rollout percent of users)')
-            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Turn a flag off for everyone')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a flag (off unless --enabled); fails if it exists')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change an existing flag: --enabled, --rollout, --description, --group-id (fields left out keep their value)')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Turn an existing flag on (for everyone, or for --rollout percent of users)')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Turn an existing flag off for everyone')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a flag (asks first; --yes when not on a terminal)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1086,6 +1137,9 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
         'hctl;flags;help;get' {
             break
         }
+        'hctl;flags;help;create' {
+            break
+        }
         'hctl;flags;help;set' {
             break
         }
@@ -1093,6 +1147,9 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             break
         }
         'hctl;flags;help;disable' {
+            break
+        }
+        'hctl;flags;help;delete' {
             break
         }
         'hctl;flags;help;help' {
@@ -1240,17 +1297,22 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             break
         }
         'hctl;help;flags' {
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every flag with its state and rollout percentage')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every flag with its state, rollout percentage and group id')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show one flag')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a flag: --enabled and/or --rollout (fields left out keep their value)')
-            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Turn a flag on (for everyone, or for --rollout percent of users)')
-            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Turn a flag off for everyone')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a flag (off unless --enabled); fails if it exists')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change an existing flag: --enabled, --rollout, --description, --group-id (fields left out keep their value)')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Turn an existing flag on (for everyone, or for --rollout percent of users)')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Turn an existing flag off for everyone')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a flag (asks first; --yes when not on a terminal)')
             break
         }
         'hctl;help;flags;list' {
             break
         }
         'hctl;help;flags;get' {
+            break
+        }
+        'hctl;help;flags;create' {
             break
         }
         'hctl;help;flags;set' {
@@ -1260,6 +1322,9 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             break
         }
         'hctl;help;flags;disable' {
+            break
+        }
+        'hctl;help;flags;delete' {
             break
         }
         'hctl;help;help' {

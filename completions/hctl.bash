@@ -172,6 +172,12 @@ _hctl() {
             hctl__subcmd__db__subcmd__help,verify)
                 cmd="hctl__subcmd__db__subcmd__help__subcmd__verify"
                 ;;
+            hctl__subcmd__flags,create)
+                cmd="hctl__subcmd__flags__subcmd__create"
+                ;;
+            hctl__subcmd__flags,delete)
+                cmd="hctl__subcmd__flags__subcmd__delete"
+                ;;
             hctl__subcmd__flags,disable)
                 cmd="hctl__subcmd__flags__subcmd__disable"
                 ;;
@@ -189,6 +195,12 @@ _hctl() {
                 ;;
             hctl__subcmd__flags,set)
                 cmd="hctl__subcmd__flags__subcmd__set"
+                ;;
+            hctl__subcmd__flags__subcmd__help,create)
+                cmd="hctl__subcmd__flags__subcmd__help__subcmd__create"
+                ;;
+            hctl__subcmd__flags__subcmd__help,delete)
+                cmd="hctl__subcmd__flags__subcmd__help__subcmd__delete"
                 ;;
             hctl__subcmd__flags__subcmd__help,disable)
                 cmd="hctl__subcmd__flags__subcmd__help__subcmd__disable"
@@ -294,6 +306,12 @@ _hctl() {
                 ;;
             hctl__subcmd__help__subcmd__db,verify)
                 cmd="hctl__subcmd__help__subcmd__db__subcmd__verify"
+                ;;
+            hctl__subcmd__help__subcmd__flags,create)
+                cmd="hctl__subcmd__help__subcmd__flags__subcmd__create"
+                ;;
+            hctl__subcmd__help__subcmd__flags,delete)
+                cmd="hctl__subcmd__help__subcmd__flags__subcmd__delete"
                 ;;
             hctl__subcmd__help__subcmd__flags,disable)
                 cmd="hctl__subcmd__help__subcmd__flags__subcmd__disable"
@@ -1514,12 +1532,100 @@ _hctl() {
             return 0
             ;;
         hctl__subcmd__flags)
-            opts="-o -y -q -v -h -V --env --config --set --output --yes --no-color --quiet --verbose --help --version list get set enable disable help"
+            opts="-o -y -q -v -h -V --env --config --set --output --yes --no-color --quiet --verbose --help --version list get create set enable disable delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__flags__subcmd__create)
+            opts="-o -y -q -v -h -V --enabled --rollout --description --group-id --timeout --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --rollout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json junit markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__flags__subcmd__delete)
+            opts="-o -y -q -v -h -V --timeout --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1666,8 +1772,36 @@ _hctl() {
             return 0
             ;;
         hctl__subcmd__flags__subcmd__help)
-            opts="list get set enable disable help"
+            opts="list get create set enable disable delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__flags__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__flags__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1802,7 +1936,7 @@ _hctl() {
             return 0
             ;;
         hctl__subcmd__flags__subcmd__set)
-            opts="-o -y -q -v -h -V --enabled --rollout --timeout --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            opts="-o -y -q -v -h -V --enabled --rollout --description --group-id --timeout --env --config --set --output --yes --no-color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1813,6 +1947,14 @@ _hctl() {
                     return 0
                     ;;
                 --rollout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2156,8 +2298,36 @@ _hctl() {
             return 0
             ;;
         hctl__subcmd__help__subcmd__flags)
-            opts="list get set enable disable"
+            opts="list get create set enable disable delete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__help__subcmd__flags__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hctl__subcmd__help__subcmd__flags__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2474,7 +2644,7 @@ _hctl() {
             return 0
             ;;
         hctl__subcmd__preflight)
-            opts="-c -o -y -q -v -h -V --checklist --tag --only --exclude --fail-on --concurrency --skip-manual --deadline --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            opts="-c -o -y -q -v -h -V --checklist --tag --only --exclude --fail-on --concurrency --skip-manual --allow-empty --deadline --env --config --set --output --yes --no-color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -110,6 +110,7 @@ json\t'One JSON document with stable field names'
 junit\t'JUnit XML, for CI test reporters'
 markdown\t'Markdown, for sign-off reports and pull requests'"
 complete -c hctl -n "__fish_hctl_using_subcommand preflight" -l skip-manual -d 'Do not count unticked manual items as failures (they are skipped)'
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -l allow-empty -d 'Pass even when every selected item was skipped (by default a run that verified nothing fails: exit 1)'
 complete -c hctl -n "__fish_hctl_using_subcommand preflight" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
 complete -c hctl -n "__fish_hctl_using_subcommand preflight" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
 complete -c hctl -n "__fish_hctl_using_subcommand preflight" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
@@ -350,7 +351,7 @@ json\t'One JSON document with stable field names'
 junit\t'JUnit XML, for CI test reporters'
 markdown\t'Markdown, for sign-off reports and pull requests'"
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -l dry-run -d 'Show what would be applied, change nothing'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -l lint -d 'Check pending migrations for destructive or locking statements first; exit 1 without applying anything when one is found'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -l lint -d 'Only check the pending migrations for destructive or locking statements and apply nothing: exit 0 when clean, 1 with findings'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
@@ -633,25 +634,27 @@ complete -c hctl -n "__fish_hctl_using_subcommand serve" -s q -l quiet -d 'Print
 complete -c hctl -n "__fish_hctl_using_subcommand serve" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
 complete -c hctl -n "__fish_hctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hctl -n "__fish_hctl_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get create set enable disable delete help" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get create set enable disable delete help" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get create set enable disable delete help" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get create set enable disable delete help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
 json\t'One JSON document with stable field names'
 junit\t'JUnit XML, for CI test reporters'
 markdown\t'Markdown, for sign-off reports and pull requests'"
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -s V -l version -d 'Print version'
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -f -a "list" -d 'List every flag with its state and rollout percentage'
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -f -a "get" -d 'Show one flag'
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -f -a "set" -d 'Change a flag: --enabled and/or --rollout (fields left out keep their value)'
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -f -a "enable" -d 'Turn a flag on (for everyone, or for --rollout percent of users)'
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -f -a "disable" -d 'Turn a flag off for everyone'
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get set enable disable help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get create set enable disable delete help" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get create set enable disable delete help" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get create set enable disable delete help" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get create set enable disable delete help" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get create set enable disable delete help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get create set enable disable delete help" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get create set enable disable delete help" -f -a "list" -d 'List every flag with its state, rollout percentage and group id'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get create set enable disable delete help" -f -a "get" -d 'Show one flag'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get create set enable disable delete help" -f -a "create" -d 'Create a flag (off unless --enabled); fails if it exists'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get create set enable disable delete help" -f -a "set" -d 'Change an existing flag: --enabled, --rollout, --description, --group-id (fields left out keep their value)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get create set enable disable delete help" -f -a "enable" -d 'Turn an existing flag on (for everyone, or for --rollout percent of users)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get create set enable disable delete help" -f -a "disable" -d 'Turn an existing flag off for everyone'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get create set enable disable delete help" -f -a "delete" -d 'Delete a flag (asks first; --yes when not on a terminal)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and not __fish_seen_subcommand_from list get create set enable disable delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from list" -l timeout -d 'Seconds to wait for the server' -r
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from list" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from list" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
@@ -680,9 +683,29 @@ complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcomm
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from create" -l rollout -d 'Percentage of users (0-100) the flag is on for; sticky per user' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from create" -l description -d 'What the flag gates, for the people who will toggle it' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from create" -l group-id -d 'Unleash groupId hashed with the user id (default: the flag name); flags sharing one and a rollout are on for the same users, and changing it reshuffles who is in' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from create" -l timeout -d 'Seconds to wait for the server' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from create" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from create" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from create" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from create" -l enabled -d 'Create the flag turned on (for --rollout percent of users, default 100)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from create" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from create" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -l enabled -d 'Turn the flag on (true) or off (false)' -r -f -a "true\t''
 false\t''"
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -l rollout -d 'Percentage of users (0-100) the flag is on for; sticky per user' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -l description -d 'What the flag gates, for the people who will toggle it' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -l group-id -d 'Unleash groupId hashed with the user id (default: the flag name); flags sharing one and a rollout are on for the same users, and changing it reshuffles who is in' -r
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -l timeout -d 'Seconds to wait for the server' -r
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from set" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
@@ -726,11 +749,27 @@ complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcomm
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "list" -d 'List every flag with its state and rollout percentage'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from delete" -l timeout -d 'Seconds to wait for the server' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from delete" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from delete" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from delete" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from delete" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "list" -d 'List every flag with its state, rollout percentage and group id'
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show one flag'
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a flag: --enabled and/or --rollout (fields left out keep their value)'
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Turn a flag on (for everyone, or for --rollout percent of users)'
-complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Turn a flag off for everyone'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a flag (off unless --enabled); fails if it exists'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change an existing flag: --enabled, --rollout, --description, --group-id (fields left out keep their value)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Turn an existing flag on (for everyone, or for --rollout percent of users)'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Turn an existing flag off for everyone'
+complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a flag (asks first; --yes when not on a terminal)'
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "config" -d 'Show the effective configuration or validate config and YAML files'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "preflight" -d 'Run checklists as a gate: automated checks concurrently, manual items by their ticks'
@@ -768,8 +807,10 @@ complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcomma
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "status" -d 'Say whether the Deployment\'s rollout is complete (exit 0), failed or still in progress (exit 1); --wait waits for the outcome'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "history" -d 'List the Deployment\'s revisions: change-cause, image, creation time and schema version'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "restart" -d 'Restart every pod of the Deployment with a rolling update'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "list" -d 'List every flag with its state and rollout percentage'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "list" -d 'List every flag with its state, rollout percentage and group id'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "get" -d 'Show one flag'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "set" -d 'Change a flag: --enabled and/or --rollout (fields left out keep their value)'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "enable" -d 'Turn a flag on (for everyone, or for --rollout percent of users)'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "disable" -d 'Turn a flag off for everyone'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "create" -d 'Create a flag (off unless --enabled); fails if it exists'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "set" -d 'Change an existing flag: --enabled, --rollout, --description, --group-id (fields left out keep their value)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "enable" -d 'Turn an existing flag on (for everyone, or for --rollout percent of users)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "disable" -d 'Turn an existing flag off for everyone'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "delete" -d 'Delete a flag (asks first; --yes when not on a terminal)'

@@ -126,12 +126,30 @@ install_junit_schema() {
   export HCTL_TEST_JUNIT_XSD="$xsd"
 }
 
+# The Unleash client specification (npm `@unleash/client-specification`): the
+# official flag-evaluation vectors the flag tests hold hctl's rollout to.
+# Installed once into a cache dir; exports UNLEASH_CLIENT_SPEC (its directory).
+HCTL_UNLEASH_SPEC_VERSION=6.1.0
+install_unleash_spec() {
+  local prefix="${HCTL_NPM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hctl/npm}"
+  local dir="$prefix/node_modules/@unleash/client-specification"
+  if ! grep -qs "\"version\": \"$HCTL_UNLEASH_SPEC_VERSION\"" "$dir/package.json"; then
+    command -v npm >/dev/null || apt_install nodejs npm
+    log "installing @unleash/client-specification@$HCTL_UNLEASH_SPEC_VERSION with npm into $prefix"
+    npm install --prefix "$prefix" --no-audit --no-fund --no-save --silent \
+      "@unleash/client-specification@$HCTL_UNLEASH_SPEC_VERSION" >/dev/null \
+      || die "could not install @unleash/client-specification: run npm install --prefix $prefix @unleash/client-specification@$HCTL_UNLEASH_SPEC_VERSION"
+  fi
+  export UNLEASH_CLIENT_SPEC="$dir"
+}
+
 services_start() {
   HCTL_SVC_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hctl-test.XXXXXX")
   command -v python3 >/dev/null || apt_install python3 python3-pip
   if [ -n "${DATABASE_URL:-}" ]; then log "using PostgreSQL from DATABASE_URL"; else start_postgres; fi
   if [ -n "${REDIS_URL:-}" ]; then log "using Redis from REDIS_URL"; else start_redis; fi
   if [ -n "${S3_ENDPOINT:-}" ]; then log "using S3 from S3_ENDPOINT"; else start_s3; fi
+  if [ -n "${UNLEASH_CLIENT_SPEC:-}" ]; then log "using the Unleash client specification in UNLEASH_CLIENT_SPEC"; else install_unleash_spec; fi
   export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-hctltest}"
   export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-hctltest}"
   export AWS_REGION="${AWS_REGION:-us-east-1}"

@@ -1,6 +1,9 @@
-//! `hctl flags list | get | set | enable | disable`: feature flags through the
-//! admin API of the selected environment's server (`url`, admin token from the
-//! variable named by `admin_token_env`). Changes in production ask first.
+//! `hctl flags list | get | create | set | enable | disable | delete`: feature
+//! flags through the admin API of the selected environment's server (`url`,
+//! admin token from the variable named by `admin_token_env`). Changes in
+//! production ask first; `delete` asks everywhere. `set`, `enable` and
+//! `disable` change existing flags only: creating one is `create`. A malformed
+//! name is a usage error (exit 2) before any request.
 
 use std::time::Duration;
 
@@ -11,22 +14,28 @@ use comfy_table::Cell;
 use super::Ctx;
 use crate::config::process_env;
 use crate::exit::{Exit, usage};
-use crate::flags::{Change, Client, Flag};
+use crate::flags::name::{parse_group_id, parse_name};
+use crate::flags::{Change, Client, Flag, NewFlag};
 use crate::output::{self, Format};
-use crate::ui::confirm::confirm;
+use crate::ui::confirm::Scope;
 
 #[derive(Debug, Subcommand)]
 pub enum FlagsCommand {
-    /// List every flag with its state and rollout percentage
+    /// List every flag with its state, rollout percentage and group id
     List(CommonArgs),
     /// Show one flag
     Get(NameArgs),
-    /// Change a flag: --enabled and/or --rollout (fields left out keep their value)
+    /// Create a flag (off unless --enabled); fails if it exists
+    Create(CreateArgs),
+    /// Change an existing flag: --enabled, --rollout, --description, --group-id
+    /// (fields left out keep their value)
     Set(SetArgs),
-    /// Turn a flag on (for everyone, or for --rollout percent of users)
+    /// Turn an existing flag on (for everyone, or for --rollout percent of users)
     Enable(EnableArgs),
-    /// Turn a flag off for everyone
+    /// Turn an existing flag off for everyone
     Disable(NameArgs),
+    /// Delete a flag (asks first; --yes when not on a terminal)
+    Delete(NameArgs),
 }
 
 #[derive(Debug, Args)]
@@ -38,8 +47,23 @@ pub struct CommonArgs {
 
 #[derive(Debug, Args)]
 pub struct NameArgs {
-    /// Flag name, e.g. leaderboard
+    /// Flag name, e.g. leaderboard (a-z, 0-9, `.`, `_`, `-`; at most 64)
+    #[arg(value_parser = parse_name)]
     pub name: String,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Flag name, e.g. leaderboard (a-z, 0-9, `.`, `_`, `-`; at most 64)
+    #[arg(value_parser = parse_name)]
+    pub name: String,
+    /// Create the flag turned on (for --rollout percent of users, default 100)
+    #[arg(long)]
+    pub enabled: bool,
+    #[command(flatten)]
+    pub fields: FieldArgs,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -47,20 +71,48 @@ pub struct NameArgs {
 #[derive(Debug, Args)]
 pub struct SetArgs {
     /// Flag name, e.g. leaderboard
+    #[arg(value_parser = parse_name)]
     pub name: String,
     /// Turn the flag on (true) or off (false)
     #[arg(long, value_name = "BOOL")]
     pub enabled: Option<bool>,
+    #[command(flatten)]
+    pub fields: FieldArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// The fields `create` and `set` both take.
+#[derive(Debug, Args)]
+pub struct FieldArgs {
     /// Percentage of users (0-100) the flag is on for; sticky per user
     #[arg(long, value_name = "PCT", value_parser = clap::value_parser!(u8).range(0..=100))]
     pub rollout: Option<u8>,
-    #[command(flatten)]
-    pub common: CommonArgs,
+    /// What the flag gates, for the people who will toggle it
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Unleash groupId hashed with the user id (default: the flag name); flags
+    /// sharing one and a rollout are on for the same users, and changing it
+    /// reshuffles who is in
+    #[arg(long, value_name = "ID", value_parser = parse_group_id)]
+    pub group_id: Option<String>,
+}
+
+impl FieldArgs {
+    fn change(self, enabled: Option<bool>) -> Change {
+        Change {
+            enabled,
+            rollout_percentage: self.rollout,
+            description: self.description,
+            group_id: self.group_id,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct EnableArgs {
     /// Flag name, e.g. leaderboard
+    #[arg(value_parser = parse_name)]
     pub name: String,
     /// Percentage of users (0-100) the flag is on for [default: 100]
     #[arg(long, value_name = "PCT", value_parser = clap::value_parser!(u8).range(0..=100))]
@@ -90,50 +142,117 @@ pub async fn run(ctx: &Ctx, cmd: FlagsCommand) -> Result<Exit> {
             let flag = client(args.common.timeout)?.get(&args.name).await?;
             render(ctx, &[flag], true)
         }
+        FlagsCommand::Create(args) => {
+            ctx.change("hctl flags create", Scope::Production, false)?
+                .confirm(&format!(
+                    "create feature flag `{}` in `{}`",
+                    args.name, settings.env
+                ))?;
+            let new = NewFlag {
+                name: args.name,
+                fields: args.fields.change(args.enabled.then_some(true)),
+            };
+            let flag = client(args.common.timeout)?.create(&new).await?;
+            render(ctx, &[flag], true)
+        }
         FlagsCommand::Set(args) => {
-            if args.enabled.is_none() && args.rollout.is_none() {
+            let change = args.fields.change(args.enabled);
+            if change.enabled.is_none()
+                && change.rollout_percentage.is_none()
+                && change.description.is_none()
+                && change.group_id.is_none()
+            {
                 return Err(usage(
-                    "`hctl flags set` needs --enabled BOOL and/or --rollout PCT",
+                    "`hctl flags set` needs --enabled BOOL, --rollout PCT, --description TEXT or --group-id ID",
                 ));
             }
-            let change = Change {
-                enabled: args.enabled,
-                rollout_percentage: args.rollout,
-            };
-            change_flag(ctx, client(args.common.timeout)?, &args.name, change).await
+            change_flag(ctx, "set", client(args.common.timeout)?, &args.name, change).await
         }
         FlagsCommand::Enable(args) => {
             let change = Change {
                 enabled: Some(true),
                 rollout_percentage: Some(args.rollout.unwrap_or(100)),
+                ..Change::default()
             };
-            change_flag(ctx, client(args.common.timeout)?, &args.name, change).await
+            change_flag(
+                ctx,
+                "enable",
+                client(args.common.timeout)?,
+                &args.name,
+                change,
+            )
+            .await
         }
         FlagsCommand::Disable(args) => {
             let change = Change {
                 enabled: Some(false),
-                rollout_percentage: None,
+                ..Change::default()
             };
-            change_flag(ctx, client(args.common.timeout)?, &args.name, change).await
+            change_flag(
+                ctx,
+                "disable",
+                client(args.common.timeout)?,
+                &args.name,
+                change,
+            )
+            .await
+        }
+        FlagsCommand::Delete(args) => {
+            // Destructive everywhere: users who had the flag on lose it at once.
+            ctx.change("hctl flags delete", Scope::Destructive, false)?
+                .confirm(&format!(
+                    "delete feature flag `{}` in `{}` ({})",
+                    args.name,
+                    settings.env,
+                    crate::config::redact::redact_url(&url)
+                ))?;
+            client(args.common.timeout)?.delete(&args.name).await?;
+            if ctx.format() == Format::Json {
+                output::print_json(&serde_json::json!({ "name": args.name, "deleted": true }))?;
+            } else {
+                output::note(&ctx.style, &format!("deleted feature flag `{}`", args.name));
+            }
+            Ok(Exit::Success)
         }
     }
 }
 
-async fn change_flag(ctx: &Ctx, client: Client, name: &str, change: Change) -> Result<Exit> {
+async fn change_flag(
+    ctx: &Ctx,
+    verb: &str,
+    client: Client,
+    name: &str,
+    change: Change,
+) -> Result<Exit> {
     let settings = ctx.settings()?;
-    if settings.is_production() {
-        let what = match (change.enabled, change.rollout_percentage) {
-            (Some(false), _) => "disable".to_string(),
-            (_, Some(p)) => format!("set rollout {p}% (enabled: {:?}) of", change.enabled),
-            _ => "change".to_string(),
-        };
-        confirm(
-            &format!("{what} feature flag `{name}` in `{}`", settings.env),
-            ctx.global.yes,
-        )?;
-    }
+    ctx.change(&format!("hctl flags {verb}"), Scope::Production, false)?
+        .confirm(&format!(
+            "change feature flag `{name}` in `{}`: {}",
+            settings.env,
+            describe(&change)
+        ))?;
     let flag = client.set(name, &change).await?;
     render(ctx, &[flag], true)
+}
+
+/// A change in words, for the confirmation prompt.
+fn describe(change: &Change) -> String {
+    let mut parts = Vec::new();
+    match change.enabled {
+        Some(true) => parts.push("enable it".to_string()),
+        Some(false) => parts.push("disable it".to_string()),
+        None => {}
+    }
+    if let Some(p) = change.rollout_percentage {
+        parts.push(format!("rollout {p}%"));
+    }
+    if let Some(d) = &change.description {
+        parts.push(format!("description `{d}`"));
+    }
+    if let Some(g) = &change.group_id {
+        parts.push(format!("group id `{g}`"));
+    }
+    parts.join(", ")
 }
 
 /// Table, or JSON: an array for `list`, one object for a single flag.
@@ -145,14 +264,20 @@ fn render(ctx: &Ctx, flags: &[Flag], single: bool) -> Result<Exit> {
         }
         return Ok(Exit::Success);
     }
-    let mut table = ctx
-        .style
-        .table(&["name", "enabled", "rollout", "updated", "description"]);
+    let mut table = ctx.style.table(&[
+        "name",
+        "enabled",
+        "rollout",
+        "group id",
+        "updated",
+        "description",
+    ]);
     for flag in flags {
         table.add_row(vec![
             Cell::new(&flag.name),
             Cell::new(if flag.enabled { "on" } else { "off" }),
             Cell::new(format!("{}%", flag.rollout_percentage)),
+            Cell::new(&flag.group_id),
             Cell::new(&flag.updated_at),
             Cell::new(&flag.description),
         ]);

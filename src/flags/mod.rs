@@ -1,6 +1,9 @@
 //! Client of the server's feature-flag admin API (`/api/feature-flags`), used
 //! by `hctl flags`. Every failure names the URL and says what to do: a
-//! rejected token, an unknown flag, an unreachable server.
+//! rejected token, an unknown flag (changing one never creates it), a name
+//! that is taken, an unreachable server.
+
+pub mod name;
 
 use std::time::Duration;
 
@@ -17,12 +20,25 @@ pub struct Flag {
     pub name: String,
     pub enabled: bool,
     pub rollout_percentage: i32,
+    /// Unleash's `groupId`, hashed with the user id; a server older than
+    /// groupId support leaves it out, and hashes the flag name.
+    #[serde(default)]
+    pub group_id: String,
     #[serde(default)]
     pub description: String,
     pub updated_at: String,
 }
 
-/// The change `set` sends; `None` fields keep their value.
+impl Flag {
+    fn with_default_group(mut self) -> Flag {
+        if self.group_id.is_empty() {
+            self.group_id.clone_from(&self.name);
+        }
+        self
+    }
+}
+
+/// The change `set`, `enable` and `disable` send; `None` fields keep their value.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Change {
@@ -30,6 +46,29 @@ pub struct Change {
     pub enabled: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rollout_percentage: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+}
+
+/// A flag `create` sends; `None` fields take the server's default (off;
+/// rollout 100 when enabled, else 0; no description; group id = name).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewFlag {
+    pub name: String,
+    #[serde(flatten)]
+    pub fields: Change,
+}
+
+/// What a request is about, for its error messages.
+#[derive(Clone, Copy)]
+enum Target<'a> {
+    All,
+    One(&'a str),
+    Change(&'a str),
+    Create(&'a str),
 }
 
 /// A client for one server.
@@ -68,12 +107,14 @@ impl Client {
         format!("{}{path}", self.base)
     }
 
-    async fn send<T: for<'de> Deserialize<'de>>(
+    /// Send `request`; a non-success status becomes an error that names the
+    /// URL and says what to do.
+    async fn send(
         &self,
         request: reqwest::RequestBuilder,
         url: &str,
-        flag: Option<&str>,
-    ) -> Result<T> {
+        target: Target<'_>,
+    ) -> Result<reqwest::Response> {
         let shown = redact_url(url);
         let response = request
             .bearer_auth(&self.token)
@@ -82,41 +123,77 @@ impl Client {
             .with_context(|| format!("could not reach the admin API at `{shown}`"))?;
         let status = response.status();
         if status.is_success() {
-            return response
-                .json()
-                .await
-                .with_context(|| format!("unexpected response from `{shown}`"));
+            return Ok(response);
         }
         let message = response
             .json::<ErrorBody>()
             .await
             .map(|b| b.error.message)
             .unwrap_or_default();
-        match (status, flag) {
+        match (status, target) {
             (StatusCode::UNAUTHORIZED, _) => bail!(
                 "the admin token was rejected by `{shown}` (401): check the variable named by `admin_token_env`"
             ),
             (StatusCode::FORBIDDEN, _) => bail!("`{shown}` refused the request (403): {message}"),
-            (StatusCode::NOT_FOUND, Some(name)) => {
+            (StatusCode::NOT_FOUND, Target::One(name)) => {
                 bail!("feature flag `{name}` not found at `{shown}` (404)")
             }
+            (StatusCode::NOT_FOUND, Target::Change(name)) => bail!(
+                "feature flag `{name}` not found at `{shown}` (404): changing a flag never creates one; create it with `hctl flags create {name}`"
+            ),
+            (StatusCode::CONFLICT, Target::Create(name)) => bail!(
+                "feature flag `{name}` already exists at `{shown}` (409): change it with `hctl flags set {name}`"
+            ),
             _ => bail!("`{shown}` answered {status}: {message}"),
         }
     }
 
+    async fn flag(response: reqwest::Response, url: &str) -> Result<Flag> {
+        let flag: Flag = response
+            .json()
+            .await
+            .with_context(|| format!("unexpected response from `{}`", redact_url(url)))?;
+        Ok(flag.with_default_group())
+    }
+
     pub async fn list(&self) -> Result<Vec<Flag>> {
         let url = self.url("/api/feature-flags");
-        self.send(self.http.get(&url), &url, None).await
+        let response = self.send(self.http.get(&url), &url, Target::All).await?;
+        let flags: Vec<Flag> = response
+            .json()
+            .await
+            .with_context(|| format!("unexpected response from `{}`", redact_url(&url)))?;
+        Ok(flags.into_iter().map(Flag::with_default_group).collect())
     }
 
     pub async fn get(&self, name: &str) -> Result<Flag> {
         let url = self.url(&format!("/api/feature-flags/{name}"));
-        self.send(self.http.get(&url), &url, Some(name)).await
+        let response = self
+            .send(self.http.get(&url), &url, Target::One(name))
+            .await?;
+        Client::flag(response, &url).await
     }
 
+    /// Change an existing flag; an unknown one is an error, never created.
     pub async fn set(&self, name: &str, change: &Change) -> Result<Flag> {
         let url = self.url(&format!("/api/feature-flags/{name}"));
-        self.send(self.http.put(&url).json(change), &url, Some(name))
-            .await
+        let request = self.http.put(&url).json(change);
+        let response = self.send(request, &url, Target::Change(name)).await?;
+        Client::flag(response, &url).await
+    }
+
+    /// Create a flag; one of that name existing is an error.
+    pub async fn create(&self, flag: &NewFlag) -> Result<Flag> {
+        let url = self.url("/api/feature-flags");
+        let request = self.http.post(&url).json(flag);
+        let response = self.send(request, &url, Target::Create(&flag.name)).await?;
+        Client::flag(response, &url).await
+    }
+
+    pub async fn delete(&self, name: &str) -> Result<()> {
+        let url = self.url(&format!("/api/feature-flags/{name}"));
+        self.send(self.http.delete(&url), &url, Target::One(name))
+            .await?;
+        Ok(())
     }
 }

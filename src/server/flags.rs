@@ -1,12 +1,19 @@
-//! Feature flags: the admin API (`/api/feature-flags`, bearer `ADMIN_TOKEN`
-//! compared in constant time), evaluation for the caller (`/api/me/features`)
-//! and the sticky percentage rollout, compatible with Unleash's flexible
-//! rollout: bucket = murmur3_32("{flag}:{userId}", seed 0) % 100 + 1, on when
-//! the flag is enabled, rollout > 0 and bucket <= rollout.
+//! Feature flags: the model, the sticky percentage rollout, the per-replica
+//! cache and the caller's evaluated flags (`/api/me/features`). The admin API
+//! that creates, changes and deletes flags is [`admin`].
+//!
+//! The rollout is Unleash's `flexibleRollout` with `userId` stickiness, so a
+//! flag evaluates here exactly as an Unleash SDK would evaluate it: the user's
+//! bucket is `murmur3_x86_32("{groupId}:{userId}", seed 0) % 100 + 1` (Unleash's
+//! `normalizedValue`), and the flag is on when it is enabled, the rollout is
+//! above 0 and the bucket is at most the rollout. `groupId` defaults to the flag
+//! name; flags sharing a group id and a rollout are on for the same users.
 //!
 //! State lives in the database; each replica caches it for at most
 //! `flag_cache_ttl`, so a change reaches every replica within that bound (and
 //! the replica that took the change at once).
+
+pub(super) mod admin;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -14,28 +21,19 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{FromRequestParts, State};
-use axum::http::header;
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
+use serde::Serialize;
 use tokio::sync::RwLock;
 use uuid::Uuid;
 
 use super::AppState;
-use super::audit::{self, Event};
 use super::auth::AuthUser;
-use super::error::{ApiError, ApiResult, Json, Path};
-use super::ratelimit::ClientIp;
+use super::error::{ApiResult, Json};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/feature-flags", get(list))
-        .route("/api/feature-flags/{name}", get(read).put(update))
-        .route("/api/me/features", get(my_features))
+    admin::router().route("/api/me/features", get(my_features))
 }
 
 /// One flag.
@@ -45,51 +43,40 @@ pub struct Flag {
     pub name: String,
     pub enabled: bool,
     pub rollout_percentage: i32,
+    /// Unleash's `groupId`: hashed with the user id to pick the user's bucket;
+    /// the flag name unless set.
+    pub group_id: String,
     pub description: String,
     pub updated_at: DateTime<Utc>,
 }
 
 impl Flag {
-    /// Whether the flag is on for `user` (sticky per user and flag).
+    /// Whether the flag is on for `user` (sticky per user and group id).
     pub fn is_on_for(&self, user: Uuid) -> bool {
+        self.is_on_for_user_id(&user.to_string())
+    }
+
+    /// Whether the flag is on for the Unleash context `userId` `user_id`.
+    pub fn is_on_for_user_id(&self, user_id: &str) -> bool {
         let rollout = self.rollout_percentage.clamp(0, 100) as u32;
-        self.enabled && rollout > 0 && bucket(&self.name, &user.to_string()) <= rollout
+        self.enabled && rollout > 0 && bucket(&self.group_id, user_id) <= rollout
     }
 }
 
-/// The user's bucket for a flag, 1..=100.
-pub fn bucket(flag: &str, user_id: &str) -> u32 {
-    murmur3_32(format!("{flag}:{user_id}").as_bytes(), 0) % 100 + 1
+/// The user's bucket, 1..=100: Unleash's `normalizedValue(userId, groupId)`.
+pub fn bucket(group_id: &str, user_id: &str) -> u32 {
+    murmur3_x86_32(format!("{group_id}:{user_id}").as_bytes(), 0) % 100 + 1
 }
 
-/// MurmurHash3 x86 32-bit.
-pub fn murmur3_32(data: &[u8], seed: u32) -> u32 {
-    const C1: u32 = 0xcc9e_2d51;
-    const C2: u32 = 0x1b87_3593;
-    let mut h = seed;
-    let mut chunks = data.chunks_exact(4);
-    for chunk in &mut chunks {
-        let mut k = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-        k = k.wrapping_mul(C1).rotate_left(15).wrapping_mul(C2);
-        h ^= k;
-        h = h.rotate_left(13).wrapping_mul(5).wrapping_add(0xe654_6b64);
+/// MurmurHash3 x86 32-bit, as Unleash's SDKs hash (the `murmur3` crate is
+/// the one Unleash's own Rust engine uses).
+fn murmur3_x86_32(data: &[u8], seed: u32) -> u32 {
+    let mut source = data;
+    match murmur3::murmur3_32(&mut source, seed) {
+        Ok(hash) => hash,
+        // Reading from a byte slice never fails.
+        Err(err) => unreachable!("reading a byte slice failed: {err}"),
     }
-    let tail = chunks.remainder();
-    if !tail.is_empty() {
-        let mut k = 0u32;
-        for (i, byte) in tail.iter().enumerate() {
-            k |= u32::from(*byte) << (8 * i);
-        }
-        k = k.wrapping_mul(C1).rotate_left(15).wrapping_mul(C2);
-        h ^= k;
-    }
-    h ^= data.len() as u32;
-    h ^= h >> 16;
-    h = h.wrapping_mul(0x85eb_ca6b);
-    h ^= h >> 13;
-    h = h.wrapping_mul(0xc2b2_ae35);
-    h ^= h >> 16;
-    h
 }
 
 /// The per-replica cache of all flags.
@@ -104,7 +91,9 @@ impl FlagCache {
     }
 }
 
-const FLAG_COLUMNS: &str = "name, enabled, rollout_percentage, description, updated_at";
+/// The columns of [`Flag`]. A row written by an older replica (during a
+/// rolling upgrade) has no group id: it is the flag name.
+const FLAG_COLUMNS: &str = "name, enabled, rollout_percentage, COALESCE(group_id, name) AS group_id, description, updated_at";
 
 /// Every flag, from the cache when fresh.
 pub async fn all(state: &AppState) -> ApiResult<Arc<Vec<Flag>>> {
@@ -130,62 +119,7 @@ pub async fn all(state: &AppState) -> ApiResult<Arc<Vec<Flag>>> {
     Ok(flags)
 }
 
-/// Whether `name` is on for `user`.
-pub async fn is_on(state: &AppState, name: &str, user: Uuid) -> ApiResult<bool> {
-    Ok(all(state)
-        .await?
-        .iter()
-        .any(|f| f.name == name && f.is_on_for(user)))
-}
-
-/// The admin, authenticated by `Authorization: Bearer $ADMIN_TOKEN`.
-pub struct Admin;
-
-impl FromRequestParts<AppState> for Admin {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
-        let Some(expected) = state.settings.admin_token.as_deref() else {
-            return Err(ApiError::Forbidden(
-                "the admin API is disabled: ADMIN_TOKEN is not set",
-            ));
-        };
-        let presented = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(ApiError::Unauthorized("missing admin bearer token"))?;
-        // Hash both so the comparison is constant time in the length as well.
-        let a = Sha256::digest(presented.trim().as_bytes());
-        let b = Sha256::digest(expected.as_bytes());
-        if bool::from(a.ct_eq(&b)) {
-            Ok(Admin)
-        } else {
-            Err(ApiError::Unauthorized("invalid admin token"))
-        }
-    }
-}
-
-#[utoipa::path(get, path = "/api/feature-flags", operation_id = "admin_list_flags", tag = "feature-flags", security(("admin" = [])), responses((status = 200, body = Vec<Flag>)))]
-async fn list(State(state): State<AppState>, _: Admin) -> ApiResult<Json<Vec<Flag>>> {
-    state.flags.invalidate().await;
-    Ok(Json(all(&state).await?.as_ref().clone()))
-}
-
-fn check_name(name: &str) -> ApiResult<()> {
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::invalid("name", "1 to 64 of a-z, 0-9, `_`, `-`"))
-    }
-}
-
+/// One flag, straight from the database.
 async fn load(state: &AppState, name: &str) -> ApiResult<Option<Flag>> {
     let sql = format!("SELECT {FLAG_COLUMNS} FROM feature_flags WHERE name = $1");
     Ok(
@@ -196,111 +130,24 @@ async fn load(state: &AppState, name: &str) -> ApiResult<Option<Flag>> {
     )
 }
 
-#[utoipa::path(get, path = "/api/feature-flags/{name}", operation_id = "admin_get_flag", tag = "feature-flags", security(("admin" = [])), params(("name" = String, Path)), responses((status = 200, body = Flag)))]
-async fn read(
-    State(state): State<AppState>,
-    _: Admin,
-    Path(name): Path<String>,
-) -> ApiResult<Json<Flag>> {
-    check_name(&name)?;
-    load(&state, &name)
+/// Whether `name` is on for `user`.
+pub async fn is_on(state: &AppState, name: &str, user: Uuid) -> ApiResult<bool> {
+    Ok(all(state)
         .await?
-        .map(Json)
-        .ok_or(ApiError::NotFound("feature flag"))
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct FlagBody {
-    enabled: Option<bool>,
-    rollout_percentage: Option<i64>,
-    description: Option<String>,
-}
-
-/// Create or change a flag; fields left out keep their value.
-#[utoipa::path(put, path = "/api/feature-flags/{name}", operation_id = "admin_put_flag", tag = "feature-flags", security(("admin" = [])), params(("name" = String, Path)), request_body = FlagBody, responses((status = 200, body = Flag)))]
-async fn update(
-    State(state): State<AppState>,
-    _: Admin,
-    ClientIp(client_ip): ClientIp,
-    Path(name): Path<String>,
-    Json(body): Json<FlagBody>,
-) -> ApiResult<Json<Flag>> {
-    check_name(&name)?;
-    if body.enabled.is_none() && body.rollout_percentage.is_none() && body.description.is_none() {
-        return Err(ApiError::invalid(
-            "enabled",
-            "give `enabled`, `rolloutPercentage` or `description`",
-        ));
-    }
-    if let Some(p) = body.rollout_percentage
-        && !(0..=100).contains(&p)
-    {
-        return Err(ApiError::invalid(
-            "rolloutPercentage",
-            "must be between 0 and 100",
-        ));
-    }
-    if let Some(d) = &body.description
-        && d.chars().count() > 200
-    {
-        return Err(ApiError::invalid(
-            "description",
-            "must be at most 200 characters",
-        ));
-    }
-    let before = load(&state, &name).await?;
-    let after = Flag {
-        name: name.clone(),
-        enabled: body
-            .enabled
-            .or(before.as_ref().map(|f| f.enabled))
-            .unwrap_or(false),
-        rollout_percentage: body
-            .rollout_percentage
-            .map(|p| p as i32)
-            .or(before.as_ref().map(|f| f.rollout_percentage))
-            .unwrap_or(if body.enabled == Some(true) { 100 } else { 0 }),
-        description: body
-            .description
-            .or(before.as_ref().map(|f| f.description.clone()))
-            .unwrap_or_default(),
-        updated_at: super::auth::trunc(Utc::now()),
-    };
-    let sql = "INSERT INTO feature_flags (name, enabled, rollout_percentage, description, updated_at) VALUES ($1, $2, $3, $4, $5)
-        ON CONFLICT (name) DO UPDATE SET enabled = excluded.enabled, rollout_percentage = excluded.rollout_percentage,
-        description = excluded.description, updated_at = excluded.updated_at";
-    crate::on_pool!(&state.db, pool => sqlx::query(sql)
-        .bind(&after.name)
-        .bind(after.enabled)
-        .bind(after.rollout_percentage)
-        .bind(&after.description)
-        .bind(after.updated_at)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-    state.flags.invalidate().await;
-    audit::record(
-        &state.db,
-        Event {
-            actor: "admin",
-            action: "flag.update",
-            target: &name,
-            ip: client_ip,
-            detail: serde_json::json!({ "before": before, "after": after }),
-        },
-    )
-    .await?;
-    Ok(Json(after))
+        .iter()
+        .any(|f| f.name == name && f.is_on_for(user)))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-struct Features {
+pub(super) struct Features {
     features: BTreeMap<String, bool>,
 }
 
 #[utoipa::path(get, path = "/api/me/features", tag = "feature-flags", security(("bearer" = [])), responses((status = 200, body = Features)))]
-async fn my_features(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Features>> {
+pub(super) async fn my_features(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> ApiResult<Json<Features>> {
     let features = all(&state)
         .await?
         .iter()
@@ -315,15 +162,29 @@ mod tests {
 
     #[test]
     fn murmur3_known_vectors() {
-        assert_eq!(murmur3_32(b"", 0), 0);
-        assert_eq!(murmur3_32(b"", 1), 0x514e_28b7);
-        assert_eq!(murmur3_32(b"hello", 0), 0x248b_fa47);
-        assert_eq!(murmur3_32(b"Hello, world!", 1234), 0xfaf6_cdb3);
+        assert_eq!(murmur3_x86_32(b"", 0), 0);
+        assert_eq!(murmur3_x86_32(b"", 1), 0x514e_28b7);
+        assert_eq!(murmur3_x86_32(b"hello", 0), 0x248b_fa47);
+        assert_eq!(murmur3_x86_32(b"Hello, world!", 1234), 0xfaf6_cdb3);
         assert_eq!(
-            murmur3_32(b"The quick brown fox jumps over the lazy dog", 0),
+            murmur3_x86_32(b"The quick brown fox jumps over the lazy dog", 0),
             0x2e4f_f723
         );
-        assert_eq!(murmur3_32(b"abc", 0), 0xb3dd_93fa);
+        assert_eq!(murmur3_x86_32(b"abc", 0), 0xb3dd_93fa);
+        // Four-byte blocks plus each tail length.
+        assert_eq!(murmur3_x86_32(b"abcd", 0), 0x43ed_676a);
+        assert_eq!(murmur3_x86_32(b"abcde", 0), 0xe89b_9af6);
+    }
+
+    fn flag(rollout: i32, group_id: &str) -> Flag {
+        Flag {
+            name: "leaderboard".into(),
+            enabled: true,
+            rollout_percentage: rollout,
+            group_id: group_id.into(),
+            description: String::new(),
+            updated_at: Utc::now(),
+        }
     }
 
     #[test]
@@ -332,13 +193,7 @@ mod tests {
         let b = bucket("leaderboard", &user.to_string());
         assert!((1..=100).contains(&b));
         assert_eq!(b, bucket("leaderboard", &user.to_string()));
-        let mut flag = Flag {
-            name: "leaderboard".into(),
-            enabled: true,
-            rollout_percentage: 0,
-            description: String::new(),
-            updated_at: Utc::now(),
-        };
+        let mut flag = flag(0, "leaderboard");
         let mut was_on = false;
         for pct in 0..=100 {
             flag.rollout_percentage = pct;
@@ -350,6 +205,27 @@ mod tests {
         assert!(was_on);
         flag.enabled = false;
         assert!(!flag.is_on_for(user));
+    }
+
+    #[test]
+    fn the_group_id_not_the_name_picks_the_bucket() {
+        let moved = (0..200)
+            .map(|i| format!("user-{i}"))
+            .filter(|u| {
+                flag(50, "leaderboard").is_on_for_user_id(u)
+                    != flag(50, "other").is_on_for_user_id(u)
+            })
+            .count();
+        assert!(moved > 20, "{moved} of 200 users moved with the group id");
+        let mut renamed = flag(50, "leaderboard");
+        renamed.name = "leaderboard-v2".into();
+        for i in 0..200 {
+            let u = format!("user-{i}");
+            assert_eq!(
+                renamed.is_on_for_user_id(&u),
+                flag(50, "leaderboard").is_on_for_user_id(&u)
+            );
+        }
     }
 
     #[test]

@@ -58,9 +58,11 @@ pub struct ErrorDetail {
         summary::summary,
         insights::insights,
         leaderboard::leaderboard,
-        flags::list,
-        flags::read,
-        flags::update,
+        flags::admin::list,
+        flags::admin::read,
+        flags::admin::create,
+        flags::admin::update,
+        flags::admin::remove,
         flags::my_features,
         files::upload,
         files::list,
@@ -171,6 +173,12 @@ mod tests {
         }
         assert!(doc["paths"]["/api/me"]["delete"].is_object());
         assert!(doc["paths"]["/api/entries"]["post"]["responses"]["422"].is_object());
+        let flags = &doc["paths"]["/api/feature-flags"];
+        assert!(flags["post"]["responses"]["201"].is_object(), "{flags}");
+        assert!(flags["post"]["responses"]["409"].is_object(), "{flags}");
+        let flag = &doc["paths"]["/api/feature-flags/{name}"];
+        assert!(flag["delete"]["responses"]["204"].is_object(), "{flag}");
+        assert!(flag["put"]["responses"]["404"].is_object(), "{flag}");
         assert_eq!(doc["openapi"].as_str().unwrap().chars().next(), Some('3'));
     }
 }

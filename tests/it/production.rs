@@ -41,13 +41,21 @@ const CHANGES: &[(&[&str], Option<&[&str]>)] = &[
     (&["rollout", "restart"], None),
     (&["rollback"], Some(&["rollback", "--dry-run"])),
     (&["db", "migrate"], Some(&["db", "migrate", "--dry-run"])),
+    (&["flags", "create", "new-flag"], None),
+    (&["flags", "enable", "leaderboard"], None),
+    (&["flags", "disable", "leaderboard"], None),
+    (&["flags", "set", "leaderboard", "--rollout", "5"], None),
+    (&["flags", "delete", "leaderboard"], None),
 ];
 
 #[test]
 fn production_changes_need_yes_without_a_terminal() {
     let sb = production();
     let kubeconfig = sb.path().join("kubeconfig");
-    let env = [("KUBECONFIG", kubeconfig.to_str().unwrap())];
+    let env = [
+        ("KUBECONFIG", kubeconfig.to_str().unwrap()),
+        ("HCTL_ADMIN_TOKEN", "an-admin-token-of-at-least-32-bytes!"),
+    ];
     for (args, dry) in CHANGES {
         let run = sb.run_with(args, &env);
         run.code(2);

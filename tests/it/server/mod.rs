@@ -5,6 +5,7 @@
 mod api;
 mod cli;
 mod data;
+mod flags;
 mod manifests;
 mod migrate;
 mod security;
