@@ -108,9 +108,20 @@ start_s3() {
   wait_for "moto S3 server" 60 python3 -c "import urllib.request; urllib.request.urlopen('$S3_ENDPOINT/moto-api/')"
 }
 
+# The reference tools the TLS and DNS tests compare with: openssl (s_server,
+# s_client), testssl.sh (Debian installs it as `testssl`) and dig.
+install_tls_dns_tools() {
+  local missing=()
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v testssl >/dev/null || command -v testssl.sh >/dev/null || missing+=(testssl.sh)
+  command -v dig >/dev/null || missing+=(dnsutils)
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
 services_start() {
   HCTL_SVC_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hctl-test.XXXXXX")
   command -v python3 >/dev/null || apt_install python3 python3-pip
+  install_tls_dns_tools
   if [ -n "${DATABASE_URL:-}" ]; then log "using PostgreSQL from DATABASE_URL"; else start_postgres; fi
   if [ -n "${REDIS_URL:-}" ]; then log "using Redis from REDIS_URL"; else start_redis; fi
   if [ -n "${S3_ENDPOINT:-}" ]; then log "using S3 from S3_ENDPOINT"; else start_s3; fi
