@@ -228,7 +228,7 @@ async fn inspect(check: &TlsCheck) -> Result<Outcome> {
     let verifier = tls_config::verifier_for(check.ca_file.as_deref())?;
     if let Err(err) =
         verifier.verify_server_cert(leaf_der, &seen.chain[1..], &name, &[], UnixTime::now())
-        && !(signature_error(&err) && !weak.is_empty())
+        && (!signature_error(&err) || weak.is_empty())
     {
         problems.push((Status::Fail, explain(&err, &name_text, &parsed)));
     }
