@@ -91,6 +91,16 @@ start_redis() {
   wait_for Redis 20 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
 }
 
+# The reference tools the TLS and DNS tests compare with: openssl (s_server,
+# s_client), testssl.sh (Debian installs it as `testssl`) and dig.
+install_tls_dns_tools() {
+  local missing=()
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v testssl >/dev/null || command -v testssl.sh >/dev/null || missing+=(testssl.sh)
+  command -v dig >/dev/null || missing+=(dnsutils)
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
 start_s3() {
   local port
   if ! command -v moto_server >/dev/null; then
@@ -106,16 +116,6 @@ start_s3() {
   HCTL_SVC_PIDS+=($!)
   export S3_ENDPOINT="http://127.0.0.1:$port"
   wait_for "moto S3 server" 60 python3 -c "import urllib.request; urllib.request.urlopen('$S3_ENDPOINT/moto-api/')"
-}
-
-# The reference tools the TLS and DNS tests compare with: openssl (s_server,
-# s_client), testssl.sh (Debian installs it as `testssl`) and dig.
-install_tls_dns_tools() {
-  local missing=()
-  command -v openssl >/dev/null || missing+=(openssl)
-  command -v testssl >/dev/null || command -v testssl.sh >/dev/null || missing+=(testssl.sh)
-  command -v dig >/dev/null || missing+=(dnsutils)
-  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 }
 
 services_start() {
