@@ -3344,7 +3344,7 @@ _hctl() {
             return 0
             ;;
         hctl__subcmd__verify__subcmd__tls)
-            opts="-o -y -q -v -h -V --servername --min-days --warn-days --ca-file --tls13-only --timeout --retries --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            opts="-o -y -q -v -h -V --servername --min-days --warn-days --ca-file --min-protocol --tls13-only --timeout --retries --env --config --set --output --yes --no-color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3363,6 +3363,10 @@ _hctl() {
                     return 0
                     ;;
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-protocol)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -283,6 +283,7 @@ complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcom
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l min-days -d 'Fail when the certificate expires in fewer days' -r
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l warn-days -d 'Warn when the certificate expires in fewer days' -r
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l ca-file -d 'Trust only the certificates in this PEM file (default: system roots)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l min-protocol -d 'Oldest protocol the server may still accept: 1.0, 1.1, 1.2 or 1.3 (SSL 3.0, TLS 1.0 and 1.1 are probed with hand-written hellos)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l timeout -d 'Time limit per attempt' -r
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l retries -d 'Extra attempts after a failure' -r
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
@@ -292,7 +293,7 @@ complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcom
 json\t'One JSON document with stable field names'
 junit\t'JUnit XML, for CI test reporters'
 markdown\t'Markdown, for sign-off reports and pull requests'"
-complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l tls13-only -d 'Require TLS 1.3 and refuse servers that still accept 1.2'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l tls13-only -d 'Same as --min-protocol 1.3: refuse servers that still accept 1.2'
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -s q -l quiet -d 'Print only data and errors: no progress, no notes'

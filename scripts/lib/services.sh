@@ -91,6 +91,16 @@ start_redis() {
   wait_for Redis 20 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
 }
 
+# The reference tools the TLS and DNS tests compare with: openssl (s_server,
+# s_client), testssl.sh (Debian installs it as `testssl`) and dig.
+install_tls_dns_tools() {
+  local missing=()
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v testssl >/dev/null || command -v testssl.sh >/dev/null || missing+=(testssl.sh)
+  command -v dig >/dev/null || missing+=(dnsutils)
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
 start_s3() {
   local port
   if ! command -v moto_server >/dev/null; then
@@ -146,6 +156,7 @@ install_unleash_spec() {
 services_start() {
   HCTL_SVC_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hctl-test.XXXXXX")
   command -v python3 >/dev/null || apt_install python3 python3-pip
+  install_tls_dns_tools
   if [ -n "${DATABASE_URL:-}" ]; then log "using PostgreSQL from DATABASE_URL"; else start_postgres; fi
   if [ -n "${REDIS_URL:-}" ]; then log "using Redis from REDIS_URL"; else start_redis; fi
   if [ -n "${S3_ENDPOINT:-}" ]; then log "using S3 from S3_ENDPOINT"; else start_s3; fi

@@ -1,8 +1,12 @@
 //! The `dns` kind: look a name up (A, AAAA, CNAME, TXT, CAA, MX) with
 //! hickory-resolver, through the system resolver or a given nameserver, and
-//! compare the records with `equals` (exact set) or `contains` (each present).
+//! compare the records with `equals` (the same set) or `contains` (each
+//! present): addresses by value, names without case, TXT case-sensitively.
+//! NXDOMAIN and NODATA are answers (no records); a timeout, SERVFAIL or
+//! REFUSED is an error (the name could not be checked).
 
-use std::net::{IpAddr, SocketAddr};
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -138,7 +142,7 @@ pub async fn lookup(name: &str, kind: RecordKind, nameserver: Option<&str>) -> R
 }
 
 /// Record data as people write it: no trailing dot, lowercase names, TXT
-/// strings joined.
+/// strings joined and kept as they are.
 fn render(data: &RData) -> String {
     match data {
         RData::TXT(txt) => txt
@@ -151,7 +155,60 @@ fn render(data: &RData) -> String {
 }
 
 fn normalize(text: &str) -> String {
-    text.trim().trim_end_matches('.').to_ascii_lowercase()
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches('.')
+        .to_ascii_lowercase()
+}
+
+/// A record value in the form two equal values share: addresses by value
+/// (`2001:0db8::1` is `2001:db8:0:0:0:0:0:1`), names without case or the
+/// trailing dot, TXT exactly as written (TXT data is case-sensitive: an SPF
+/// or verification token differs when its case does).
+pub fn parse_value(kind: RecordKind, text: &str) -> Result<String> {
+    Ok(match kind {
+        RecordKind::A => text
+            .trim()
+            .parse::<Ipv4Addr>()
+            .with_context(|| format!("`{text}` is not an IPv4 address"))?
+            .to_string(),
+        RecordKind::Aaaa => text
+            .trim()
+            .parse::<Ipv6Addr>()
+            .with_context(|| format!("`{text}` is not an IPv6 address"))?
+            .to_string(),
+        RecordKind::Txt => text.to_string(),
+        RecordKind::Cname | RecordKind::Caa | RecordKind::Mx => normalize(text),
+    })
+}
+
+/// Check that `text` is a DNS name (`bad..name`, a label over 63 bytes or a
+/// space is not) and return it without the trailing dot.
+pub fn parse_name(text: &str) -> Result<String> {
+    let name = text.strip_suffix('.').unwrap_or(text);
+    let bad = |why: &str| anyhow::anyhow!("invalid DNS name `{text}`: {why}");
+    if name.is_empty() {
+        return Err(bad("empty"));
+    }
+    if name.len() > 253 {
+        return Err(bad("longer than 253 characters"));
+    }
+    for label in name.split('.') {
+        if label.is_empty() {
+            return Err(bad("empty label"));
+        }
+        if label.len() > 63 {
+            return Err(bad("label longer than 63 characters"));
+        }
+        if let Some(c) = label
+            .chars()
+            .find(|c| c.is_ascii() && !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
+            return Err(bad(&format!("`{c}` is not allowed")));
+        }
+    }
+    Ok(name.to_string())
 }
 
 /// `name` may be a URL (`{{ env.url }}`): its host is looked up.
@@ -164,8 +221,12 @@ fn host(name: &str) -> String {
 }
 
 pub async fn run(check: &DnsCheck) -> Outcome {
+    let name = match parse_name(&host(&check.name)) {
+        Ok(name) => name,
+        Err(err) => return Outcome::error(format!("{err:#}")),
+    };
     let check = &DnsCheck {
-        name: host(&check.name),
+        name,
         ..check.clone()
     };
     match lookup(&check.name, check.record_type, check.nameserver.as_deref()).await {
@@ -174,7 +235,9 @@ pub async fn run(check: &DnsCheck) -> Outcome {
     }
 }
 
-/// Compare records with the expectations.
+/// Compare records with the expectations, as sets of [`parse_value`] forms:
+/// `equals` is the same set (a value repeated in the expectation does not
+/// hide an extra record), `contains` a subset.
 pub fn judge(check: &DnsCheck, records: &[String]) -> Outcome {
     let kind = check.record_type.as_str();
     let shown = if records.is_empty() {
@@ -182,26 +245,46 @@ pub fn judge(check: &DnsCheck, records: &[String]) -> Outcome {
     } else {
         records.join(", ")
     };
-    let have = |want: &str| {
-        records
+    let canon = |values: &[String]| -> Result<BTreeSet<String>> {
+        values
             .iter()
-            .any(|r| normalize(r) == normalize(want) || r == want)
+            .map(|v| parse_value(check.record_type, v))
+            .collect()
     };
-    if let Some(expected) = &check.equals {
-        let missing: Vec<_> = expected.iter().filter(|w| !have(w)).collect();
-        let extra = records.len() > expected.len();
-        if !missing.is_empty() || extra || records.is_empty() != expected.is_empty() {
-            return Outcome::fail(format!(
-                "{kind} {} is {shown}, expected exactly {}",
-                check.name,
-                expected.join(", ")
-            ));
+    let have = match canon(records) {
+        Ok(have) => have,
+        Err(err) => return Outcome::error(format!("{kind} {}: {err:#}", check.name)),
+    };
+    let (want_equal, want_contained) = match (
+        check.equals.as_deref().map(canon).transpose(),
+        canon(&check.contains),
+    ) {
+        (Ok(e), Ok(c)) => (e, c),
+        (Err(err), _) | (_, Err(err)) => {
+            return Outcome::error(format!("expected {kind} value: {err:#}"));
         }
+    };
+    if let Some(expected) = &want_equal
+        && *expected != have
+    {
+        let missing: Vec<_> = expected.difference(&have).map(String::as_str).collect();
+        let extra: Vec<_> = have.difference(expected).map(String::as_str).collect();
+        let mut why = Vec::new();
+        if !missing.is_empty() {
+            why.push(format!("missing {}", missing.join(", ")));
+        }
+        if !extra.is_empty() {
+            why.push(format!("unexpected {}", extra.join(", ")));
+        }
+        return Outcome::fail(format!(
+            "{kind} {} is {shown}, expected exactly {} ({})",
+            check.name,
+            check.equals.as_deref().unwrap_or_default().join(", "),
+            why.join("; ")
+        ));
     }
-    let missing: Vec<_> = check
-        .contains
-        .iter()
-        .filter(|w| !have(w))
+    let missing: Vec<_> = want_contained
+        .difference(&have)
         .map(String::as_str)
         .collect();
     if !missing.is_empty() {
@@ -211,7 +294,7 @@ pub fn judge(check: &DnsCheck, records: &[String]) -> Outcome {
             missing.join(", ")
         ));
     }
-    if records.is_empty() && check.equals.as_ref().is_none_or(|e| !e.is_empty()) {
+    if records.is_empty() && want_equal.as_ref().is_none_or(|e| !e.is_empty()) {
         return Outcome::fail(format!("no {kind} records for {}", check.name));
     }
     Outcome::pass(format!("{kind} {} = {shown}", check.name))
@@ -256,8 +339,63 @@ mod tests {
     fn names_are_normalized() {
         let recs = vec!["mail.example.test".to_string()];
         assert_eq!(
-            judge(&check(Some(&["Mail.Example.Test."]), &[]), &recs).status,
+            judge(
+                &typed(RecordKind::Cname, Some(&["Mail.Example.Test."]), &[]),
+                &recs
+            )
+            .status,
             Status::Pass
+        );
+    }
+
+    fn typed(kind: RecordKind, equals: Option<&[&str]>, contains: &[&str]) -> DnsCheck {
+        DnsCheck {
+            record_type: kind,
+            ..check(equals, contains)
+        }
+    }
+
+    #[test]
+    fn equals_compares_sets() {
+        let recs = vec!["10.0.0.1".to_string(), "10.0.0.2".to_string()];
+        let o = judge(&check(Some(&["10.0.0.1", "10.0.0.1"]), &[]), &recs);
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        assert!(o.detail.contains("unexpected 10.0.0.2"), "{o:?}");
+        let dup = vec!["10.0.0.1".to_string(), "10.0.0.1".to_string()];
+        assert_eq!(
+            judge(&check(Some(&["10.0.0.1"]), &[]), &dup).status,
+            Status::Pass
+        );
+    }
+
+    #[test]
+    fn addresses_compare_by_value() {
+        let recs = vec!["2001:db8::1".to_string()];
+        for long in ["2001:0db8::1", "2001:db8:0:0:0:0:0:1", "2001:DB8::0001"] {
+            let o = judge(&typed(RecordKind::Aaaa, Some(&[long]), &[]), &recs);
+            assert_eq!(o.status, Status::Pass, "{long}: {o:?}");
+        }
+        let o = judge(&typed(RecordKind::Aaaa, None, &["not-an-ip"]), &recs);
+        assert_eq!(o.status, Status::Error, "{o:?}");
+    }
+
+    #[test]
+    fn txt_is_case_sensitive() {
+        let recs = vec!["v=spf1 -all".to_string()];
+        let o = judge(&typed(RecordKind::Txt, None, &["V=SPF1 -ALL"]), &recs);
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        let o = judge(&typed(RecordKind::Txt, Some(&["v=spf1 -all"]), &[]), &recs);
+        assert_eq!(o.status, Status::Pass, "{o:?}");
+    }
+
+    #[test]
+    fn names_are_validated() {
+        assert!(parse_name("bad..name").is_err());
+        assert!(parse_name("a b.test").is_err());
+        assert!(parse_name(&"a".repeat(64)).is_err());
+        assert_eq!(
+            parse_name("_dmarc.Example.test.").unwrap(),
+            "_dmarc.Example.test"
         );
     }
 

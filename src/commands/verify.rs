@@ -17,7 +17,7 @@ use crate::checks::tls::{MinProtocol, TlsCheck};
 use crate::checks::{CheckSpec, duration};
 use crate::exit::{Exit, usage};
 use crate::preflight::{Manual, Planned, run_item};
-use crate::report::{Report, Severity};
+use crate::report::{Report, Severity, Status};
 
 #[derive(Debug, Subcommand)]
 pub enum VerifyCommand {
@@ -66,8 +66,12 @@ pub struct TlsArgs {
     /// Trust only the certificates in this PEM file (default: system roots)
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
-    /// Require TLS 1.3 and refuse servers that still accept 1.2
-    #[arg(long)]
+    /// Oldest protocol the server may still accept: 1.0, 1.1, 1.2 or 1.3
+    /// (SSL 3.0, TLS 1.0 and 1.1 are probed with hand-written hellos)
+    #[arg(long, default_value = "1.2", value_name = "VERSION")]
+    pub min_protocol: String,
+    /// Same as --min-protocol 1.3: refuse servers that still accept 1.2
+    #[arg(long, conflicts_with = "min_protocol")]
     pub tls13_only: bool,
     #[command(flatten)]
     pub common: CommonArgs,
@@ -101,6 +105,11 @@ pub async fn run(ctx: &Ctx, cmd: VerifyCommand) -> Result<Exit> {
     let (title, id, spec, common) = match cmd {
         VerifyCommand::Dns(a) => {
             let record_type: RecordKind = a.record_type.parse().map_err(usage)?;
+            crate::checks::dns::parse_name(&a.name).map_err(|e| usage(format!("{e:#}")))?;
+            for value in &a.expect {
+                crate::checks::dns::parse_value(record_type, value)
+                    .map_err(|e| usage(format!("--expect: {e:#}")))?;
+            }
             if let Some(ns) = &a.nameserver {
                 crate::checks::dns::parse_nameserver(ns)
                     .map_err(|e| usage(format!("--nameserver: {e:#}")))?;
@@ -122,6 +131,21 @@ pub async fn run(ctx: &Ctx, cmd: VerifyCommand) -> Result<Exit> {
         }
         VerifyCommand::Tls(a) => {
             let (host, port) = split_host_port(&a.target)?;
+            let min_protocol = if a.tls13_only {
+                MinProtocol::Tls13
+            } else {
+                a.min_protocol
+                    .parse()
+                    .map_err(|e| usage(format!("--min-protocol: {e}")))?
+            };
+            for name in [Some(host.as_str()), a.servername.as_deref()]
+                .into_iter()
+                .flatten()
+            {
+                rustls::pki_types::ServerName::try_from(name).map_err(|_| {
+                    usage(format!("`{name}` is not a valid host name or IP address"))
+                })?;
+            }
             let spec = CheckSpec::Tls(TlsCheck {
                 host,
                 port,
@@ -129,11 +153,12 @@ pub async fn run(ctx: &Ctx, cmd: VerifyCommand) -> Result<Exit> {
                 ca_file: a.ca_file,
                 warn_days: a.warn_days.max(a.min_days),
                 fail_days: a.min_days,
-                min_protocol: a.tls13_only.then_some(MinProtocol::Tls13),
+                min_protocol,
             });
             ("verify tls", a.target, spec, a.common)
         }
         VerifyCommand::Headers(a) => {
+            http_url(&a.url)?;
             let spec = CheckSpec::Headers(HeadersCheck {
                 url: a.url.clone(),
                 min_score: a.min_score,
@@ -173,6 +198,20 @@ pub async fn run(ctx: &Ctx, cmd: VerifyCommand) -> Result<Exit> {
     bar.finish_and_clear();
     let report = Report::new(title, None, started_at, started.elapsed(), vec![item]);
     print_report(ctx, &report)?;
+    verdict(title, &report)
+}
+
+/// Exit 0 passed (warnings included), 1 checked and failed; a target that
+/// could not be checked at all (refused, unreachable, timeout, SERVFAIL) is
+/// the operation failing: exit 3, with the target and the cause.
+fn verdict(title: &str, report: &Report) -> Result<Exit> {
+    if let Some(item) = report.items.iter().find(|i| i.status == Status::Error) {
+        anyhow::bail!(
+            "{title} `{}` could not be checked: {}",
+            item.id,
+            item.detail
+        );
+    }
     Ok(if report.passed(Severity::Warning) {
         Exit::Success
     } else {
@@ -180,9 +219,32 @@ pub async fn run(ctx: &Ctx, cmd: VerifyCommand) -> Result<Exit> {
     })
 }
 
-/// `host`, `host:port`, `[v6]:port`.
+/// An `http://` or `https://` URL with a host, or a usage error.
+fn http_url(text: &str) -> Result<()> {
+    match url::Url::parse(text) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Ok(()),
+        Ok(_) => Err(usage(format!(
+            "`{text}`: expected an http:// or https:// URL"
+        ))),
+        Err(e) => Err(usage(format!("`{text}`: invalid URL: {e}"))),
+    }
+}
+
+/// `host`, `host:port`, `[v6]:port` (port 1 to 65535).
 fn split_host_port(target: &str) -> Result<(String, u16)> {
-    let bad = || usage(format!("`{target}`: expected HOST or HOST:PORT"));
+    let (host, port) = split_host_port_any(target)?;
+    if port == 0 {
+        return Err(usage(format!("`{target}`: port must be 1 to 65535")));
+    }
+    Ok((host, port))
+}
+
+fn split_host_port_any(target: &str) -> Result<(String, u16)> {
+    let bad = || {
+        usage(format!(
+            "`{target}`: expected HOST or HOST:PORT (port 1 to 65535)"
+        ))
+    };
     if let Some(rest) = target.strip_prefix('[') {
         let (host, port) = rest.split_once(']').ok_or_else(bad)?;
         let port = match port.strip_prefix(':') {

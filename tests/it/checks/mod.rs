@@ -4,6 +4,7 @@
 //! (unreachable, hanging, slow, huge and non-UTF-8) that must end as one-line
 //! failed items, never a hang.
 
+pub mod openssl;
 pub mod peers;
 
 mod dns;

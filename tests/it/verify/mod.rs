@@ -5,8 +5,11 @@ use std::net::Ipv4Addr;
 use hickory_resolver::proto::rr::RData;
 use hickory_resolver::proto::rr::rdata::A;
 
+use crate::checks::openssl;
 use crate::checks::peers::{self, Ca};
 use crate::support::Sandbox;
+
+mod exit_codes;
 
 #[test]
 fn verify_tls_with_ca_file_servername_and_expiry() {
@@ -118,4 +121,84 @@ fn verify_headers_scores_a_url() {
         "{}",
         run.stdout
     );
+}
+
+#[test]
+fn verify_tls_fails_legacy_protocols_and_shows_what_it_saw() {
+    let sb = Sandbox::new();
+    let pki = openssl::Pki::new();
+    let ca_file = pki.ca_file();
+    let ca_file = ca_file.to_str().unwrap();
+    let leaf = pki.leaf("leaf", openssl::LeafSpec::default());
+    let legacy = openssl::serve(&leaf, false, &[]);
+    let modern = openssl::serve(&leaf, false, &["-no_tls1", "-no_tls1_1"]);
+    let args = |port: u16, extra: &[&'static str]| {
+        let mut a = vec![
+            "verify".to_string(),
+            "tls".into(),
+            format!("127.0.0.1:{port}"),
+            "--servername".into(),
+            "api.healthtracker.test".into(),
+            "--ca-file".into(),
+            ca_file.into(),
+        ];
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let run = |a: Vec<String>| sb.run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let r = run(args(legacy.port, &[]));
+    r.code(1);
+    assert!(
+        r.stdout.contains("accepts TLS 1.0, TLS 1.1"),
+        "{}",
+        r.stdout
+    );
+    run(args(legacy.port, &["--min-protocol", "1.0"])).code(0);
+    run(args(legacy.port, &["--min-protocol", "1.5"])).code(2);
+    let r = run(args(modern.port, &[]));
+    r.code(0);
+    let r = run(args(modern.port, &["-o", "json"]));
+    r.code(0);
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let detail = json["items"][0]["detail"].as_str().unwrap();
+    for part in [
+        "TLS 1.3 TLS13_",
+        "subject CN=localhost",
+        "issuer CN=hctl openssl root",
+        "SANs localhost, api.healthtracker.test",
+        "expires in ",
+    ] {
+        assert!(detail.contains(part), "{part} in {detail}");
+    }
+    let r = run(args(modern.port, &["--min-days", "1", "--warn-days", "1"]));
+    r.code(0);
+    for part in ["TLS 1.3", "subject", "issuer", "SANs", "expires in"] {
+        assert!(r.stdout.contains(part), "{part} in {}", r.stdout);
+    }
+}
+
+#[test]
+fn verify_tls_fails_a_chain_missing_its_intermediate() {
+    let sb = Sandbox::new();
+    let pki = openssl::Pki::new();
+    let leaf = pki.leaf(
+        "leaf",
+        openssl::LeafSpec {
+            via_intermediate: true,
+            ..Default::default()
+        },
+    );
+    let missing = openssl::serve(&leaf, false, &["-no_tls1", "-no_tls1_1"]);
+    let ca_file = pki.ca_file();
+    let r = sb.run(&[
+        "verify",
+        "tls",
+        &format!("127.0.0.1:{}", missing.port),
+        "--servername",
+        "localhost",
+        "--ca-file",
+        ca_file.to_str().unwrap(),
+    ]);
+    r.code(1);
+    assert!(r.stdout.contains("missing intermediate"), "{}", r.stdout);
 }
