@@ -198,13 +198,13 @@ pub async fn run(ctx: &Ctx, cmd: VerifyCommand) -> Result<Exit> {
     bar.finish_and_clear();
     let report = Report::new(title, None, started_at, started.elapsed(), vec![item]);
     print_report(ctx, &report)?;
-    verdict(title, &report)
+    verdict(ctx, title, &report)
 }
 
 /// Exit 0 passed (warnings included), 1 checked and failed; a target that
 /// could not be checked at all (refused, unreachable, timeout, SERVFAIL) is
 /// the operation failing: exit 3, with the target and the cause.
-fn verdict(title: &str, report: &Report) -> Result<Exit> {
+fn verdict(ctx: &Ctx, title: &str, report: &Report) -> Result<Exit> {
     if let Some(item) = report.items.iter().find(|i| i.status == Status::Error) {
         anyhow::bail!(
             "{title} `{}` could not be checked: {}",
@@ -212,11 +212,7 @@ fn verdict(title: &str, report: &Report) -> Result<Exit> {
             item.detail
         );
     }
-    Ok(if report.passed(Severity::Warning) {
-        Exit::Success
-    } else {
-        Exit::Failed
-    })
+    Ok(ctx.gate(report, Severity::Warning, true))
 }
 
 /// An `http://` or `https://` URL with a host, or a usage error.
