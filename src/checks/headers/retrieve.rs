@@ -24,6 +24,9 @@ const ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;
 const CORS_ORIGIN: &str = "https://http-observatory.security.mozilla.org";
 const REDIRECT_STATUS: [u16; 5] = [301, 302, 303, 307, 308];
 const MAX_REDIRECTS: usize = 10;
+/// Connection attempts give up sooner than the Observatory (9 s) so that a
+/// port that drops packets still leaves time within the default 10 s timeout.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The Observatory's per-request timeout.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(9);
 const HTML_TYPES: [&str; 2] = ["text/html", "application/xhtml+xml"];
@@ -203,7 +206,7 @@ fn client(tls: &TlsOptions, verify: bool) -> Result<reqwest::Client> {
     )?;
     reqwest::Client::builder()
         .tls_backend_preconfigured(config)
-        .connect_timeout(REQUEST_TIMEOUT)
+        .connect_timeout(CONNECT_TIMEOUT)
         .timeout(REQUEST_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(USER_AGENT)
