@@ -375,7 +375,7 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('dns', 'dns', [CompletionResultType]::ParameterValue, 'Look up DNS records and compare them with expected values')
             [CompletionResult]::new('tls', 'tls', [CompletionResultType]::ParameterValue, 'Handshake, chain, hostname, expiry and protocol of a TLS endpoint')
-            [CompletionResult]::new('headers', 'headers', [CompletionResultType]::ParameterValue, 'Security headers of a URL, with an Observatory-compatible score')
+            [CompletionResult]::new('headers', 'headers', [CompletionResultType]::ParameterValue, 'The MDN HTTP Observatory''s tests, score and grade for a site')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -433,7 +433,7 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             break
         }
         'hctl;verify;headers' {
-            [CompletionResult]::new('--min-score', '--min-score', [CompletionResultType]::ParameterName, 'Also fail when the score is below this')
+            [CompletionResult]::new('--min-score', '--min-score', [CompletionResultType]::ParameterName, 'Also fail when the Observatory''s score is below this')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust only the certificates in this PEM file')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit per attempt')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Extra attempts after a failure')
@@ -458,7 +458,7 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
         'hctl;verify;help' {
             [CompletionResult]::new('dns', 'dns', [CompletionResultType]::ParameterValue, 'Look up DNS records and compare them with expected values')
             [CompletionResult]::new('tls', 'tls', [CompletionResultType]::ParameterValue, 'Handshake, chain, hostname, expiry and protocol of a TLS endpoint')
-            [CompletionResult]::new('headers', 'headers', [CompletionResultType]::ParameterValue, 'Security headers of a URL, with an Observatory-compatible score')
+            [CompletionResult]::new('headers', 'headers', [CompletionResultType]::ParameterValue, 'The MDN HTTP Observatory''s tests, score and grade for a site')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1219,7 +1219,7 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
         'hctl;help;verify' {
             [CompletionResult]::new('dns', 'dns', [CompletionResultType]::ParameterValue, 'Look up DNS records and compare them with expected values')
             [CompletionResult]::new('tls', 'tls', [CompletionResultType]::ParameterValue, 'Handshake, chain, hostname, expiry and protocol of a TLS endpoint')
-            [CompletionResult]::new('headers', 'headers', [CompletionResultType]::ParameterValue, 'Security headers of a URL, with an Observatory-compatible score')
+            [CompletionResult]::new('headers', 'headers', [CompletionResultType]::ParameterValue, 'The MDN HTTP Observatory''s tests, score and grade for a site')
             break
         }
         'hctl;help;verify;dns' {

@@ -258,7 +258,7 @@ complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_su
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -s V -l version -d 'Print version'
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -f -a "dns" -d 'Look up DNS records and compare them with expected values'
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -f -a "tls" -d 'Handshake, chain, hostname, expiry and protocol of a TLS endpoint'
-complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -f -a "headers" -d 'Security headers of a URL, with an Observatory-compatible score'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -f -a "headers" -d 'The MDN HTTP Observatory\'s tests, score and grade for a site'
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and not __fish_seen_subcommand_from dns tls headers help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from dns" -s t -l type -d 'Record type: A, AAAA, CNAME, TXT, CAA, MX' -r
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from dns" -l expect -d 'A value that must be among the records (repeatable)' -r
@@ -300,7 +300,7 @@ complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcom
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from tls" -s V -l version -d 'Print version'
-complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -l min-score -d 'Also fail when the score is below this' -r
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -l min-score -d 'Also fail when the Observatory\'s score is below this' -r
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -l ca-file -d 'Trust only the certificates in this PEM file' -r -F
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -l timeout -d 'Time limit per attempt' -r
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -l retries -d 'Extra attempts after a failure' -r
@@ -319,7 +319,7 @@ complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcom
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from headers" -s V -l version -d 'Print version'
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from help" -f -a "dns" -d 'Look up DNS records and compare them with expected values'
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from help" -f -a "tls" -d 'Handshake, chain, hostname, expiry and protocol of a TLS endpoint'
-complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from help" -f -a "headers" -d 'Security headers of a URL, with an Observatory-compatible score'
+complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from help" -f -a "headers" -d 'The MDN HTTP Observatory\'s tests, score and grade for a site'
 complete -c hctl -n "__fish_hctl_using_subcommand verify; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
@@ -795,7 +795,7 @@ complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcomma
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from checklist" -f -a "report" -d 'Sign-off report: automated results and manual ticks with names and times'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from verify" -f -a "dns" -d 'Look up DNS records and compare them with expected values'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from verify" -f -a "tls" -d 'Handshake, chain, hostname, expiry and protocol of a TLS endpoint'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from verify" -f -a "headers" -d 'Security headers of a URL, with an Observatory-compatible score'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from verify" -f -a "headers" -d 'The MDN HTTP Observatory\'s tests, score and grade for a site'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply the embedded migrations (one transaction each, under an advisory lock on PostgreSQL so concurrent migrators apply each one once)'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show every migration\'s state: applied, pending, missing or changed'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Back up the environment\'s database into its backup storage (`storage` setting); the manifest is written last, so a failed backup never counts'

@@ -153,6 +153,26 @@ install_unleash_spec() {
   export UNLEASH_CLIENT_SPEC="$dir"
 }
 
+# The MDN HTTP Observatory's own scanner (npm), the reference the `headers`
+# kind is compared with. Installed once into a cache dir; its postinstall
+# downloads (HSTS preload and TLD lists) need the open internet, so scripts are
+# skipped and the preload list is left empty. Exports HCTL_OBSERVATORY.
+OBSERVATORY_VERSION=1.4.8
+install_observatory() {
+  local dir="${HCTL_OBSERVATORY_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/hctl/observatory-$OBSERVATORY_VERSION}"
+  local pkg="$dir/node_modules/@mdn/mdn-http-observatory"
+  if [ ! -f "$pkg/src/scan.js" ]; then
+    command -v npm >/dev/null || apt_install nodejs npm
+    log "installing @mdn/mdn-http-observatory@$OBSERVATORY_VERSION into $dir"
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-audit --no-fund --ignore-scripts --loglevel=error \
+      "@mdn/mdn-http-observatory@$OBSERVATORY_VERSION" >/dev/null \
+      || die "could not install @mdn/mdn-http-observatory: run npm install --prefix $dir --ignore-scripts @mdn/mdn-http-observatory@$OBSERVATORY_VERSION"
+  fi
+  [ -f "$pkg/conf/hsts-preload.json" ] || echo '{}' >"$pkg/conf/hsts-preload.json"
+  export HCTL_OBSERVATORY="$pkg"
+}
+
 services_start() {
   HCTL_SVC_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hctl-test.XXXXXX")
   command -v python3 >/dev/null || apt_install python3 python3-pip
@@ -161,6 +181,7 @@ services_start() {
   if [ -n "${REDIS_URL:-}" ]; then log "using Redis from REDIS_URL"; else start_redis; fi
   if [ -n "${S3_ENDPOINT:-}" ]; then log "using S3 from S3_ENDPOINT"; else start_s3; fi
   if [ -n "${UNLEASH_CLIENT_SPEC:-}" ]; then log "using the Unleash client specification in UNLEASH_CLIENT_SPEC"; else install_unleash_spec; fi
+  if [ -n "${HCTL_OBSERVATORY:-}" ]; then log "using the Observatory from HCTL_OBSERVATORY"; else install_observatory; fi
   export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-hctltest}"
   export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-hctltest}"
   export AWS_REGION="${AWS_REGION:-us-east-1}"

@@ -96,6 +96,8 @@ pub struct Deps {
 pub struct Outcome {
     pub status: Status,
     pub detail: String,
+    /// The `headers` kind's per-test verdict, reported as the item's `observatory`.
+    pub observatory: Option<Box<headers::Observatory>>,
 }
 
 impl Outcome {
@@ -103,18 +105,21 @@ impl Outcome {
         Outcome {
             status: Status::Pass,
             detail: detail.into(),
+            observatory: None,
         }
     }
     pub fn warn(detail: impl Into<String>) -> Self {
         Outcome {
             status: Status::Warn,
             detail: detail.into(),
+            observatory: None,
         }
     }
     pub fn fail(detail: impl Into<String>) -> Self {
         Outcome {
             status: Status::Fail,
             detail: detail.into(),
+            observatory: None,
         }
     }
     /// Could not check at all (unreachable, protocol error).
@@ -122,6 +127,7 @@ impl Outcome {
         Outcome {
             status: Status::Error,
             detail: detail.into(),
+            observatory: None,
         }
     }
 
@@ -144,7 +150,11 @@ impl Outcome {
             .map(|(_, d)| d)
             .collect::<Vec<_>>()
             .join("; ");
-        Outcome { status, detail }
+        Outcome {
+            status,
+            detail,
+            observatory: None,
+        }
     }
 }
 

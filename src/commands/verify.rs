@@ -12,10 +12,11 @@ use super::Ctx;
 use super::preflight::{deps, print_report};
 use crate::checklist::{Action, DEFAULT_RETRY_DELAY, Entry};
 use crate::checks::dns::{DnsCheck, RecordKind};
-use crate::checks::headers::HeadersCheck;
+use crate::checks::headers::{HeadersCheck, Observatory};
 use crate::checks::tls::{MinProtocol, TlsCheck};
 use crate::checks::{CheckSpec, duration};
 use crate::exit::{Exit, usage};
+use crate::output::{self, Format};
 use crate::preflight::{Manual, Planned, run_item};
 use crate::report::{Report, Severity, Status};
 
@@ -25,7 +26,7 @@ pub enum VerifyCommand {
     Dns(DnsArgs),
     /// Handshake, chain, hostname, expiry and protocol of a TLS endpoint
     Tls(TlsArgs),
-    /// Security headers of a URL, with an Observatory-compatible score
+    /// The MDN HTTP Observatory's tests, score and grade for a site
     Headers(HeadersArgs),
 }
 
@@ -79,9 +80,10 @@ pub struct TlsArgs {
 
 #[derive(Debug, Args)]
 pub struct HeadersArgs {
-    /// URL to fetch, e.g. https://healthtracker.com/
+    /// Page to scan, e.g. https://healthtracker.com/ (its host is also probed
+    /// over the other scheme, as the Observatory does)
     pub url: String,
-    /// Also fail when the score is below this
+    /// Also fail when the Observatory's score is below this
     #[arg(long, value_name = "N")]
     pub min_score: Option<i32>,
     /// Trust only the certificates in this PEM file
@@ -196,8 +198,14 @@ pub async fn run(ctx: &Ctx, cmd: VerifyCommand) -> Result<Exit> {
     let bar = spinner.spinner(format!("{title} {}", planned.entry.id));
     let item = run_item(&planned, &deps(settings), &Manual::Skip, deadline).await;
     bar.finish_and_clear();
+    let observatory = item.observatory.clone();
     let report = Report::new(title, None, started_at, started.elapsed(), vec![item]);
     print_report(ctx, &report)?;
+    if let Some(observatory) = observatory
+        && ctx.format() == Format::Table
+    {
+        print_observatory(ctx, &observatory)?;
+    }
     verdict(ctx, title, &report)
 }
 
@@ -224,6 +232,24 @@ fn http_url(text: &str) -> Result<()> {
         ))),
         Err(e) => Err(usage(format!("`{text}`: invalid URL: {e}"))),
     }
+}
+
+/// The Observatory's tests under the report, one row each.
+fn print_observatory(ctx: &Ctx, observatory: &Observatory) -> Result<()> {
+    let mut table = ctx.style.table(&["test", "result", "pass", "score"]);
+    for t in &observatory.tests {
+        table.add_row(vec![
+            t.name.clone(),
+            t.result.clone(),
+            if t.pass { "yes" } else { "no" }.to_string(),
+            format!("{:+}", t.score_modifier),
+        ]);
+    }
+    output::print(&format!(
+        "{table}\nscore {} ({})\n",
+        observatory.score, observatory.grade
+    ))?;
+    Ok(())
 }
 
 /// `host`, `host:port`, `[v6]:port` (port 1 to 65535).

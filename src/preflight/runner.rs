@@ -94,6 +94,7 @@ pub async fn run_item(planned: &Planned, deps: &Deps, manual: &Manual, deadline:
     let started = Instant::now();
     let tries = entry.retries + 1;
     let mut attempts = Vec::new();
+    let mut observatory = None;
     for n in 1..=tries {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
@@ -119,6 +120,7 @@ pub async fn run_item(planned: &Planned, deps: &Deps, manual: &Manual, deadline:
             duration_ms: millis(attempt_started.elapsed()),
             detail: outcome.detail.replace('\n', " "),
         });
+        observatory = outcome.observatory;
         if !outcome.status.is_failure() || n == tries {
             break;
         }
@@ -138,6 +140,7 @@ pub async fn run_item(planned: &Planned, deps: &Deps, manual: &Manual, deadline:
     };
     let mut result = item(planned, last.status, started.elapsed(), detail);
     result.attempts = attempts;
+    result.observatory = observatory;
     result
 }
 

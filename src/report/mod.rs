@@ -95,6 +95,9 @@ pub struct Item {
     /// Every attempt, in order; the last one decided `status`.
     #[serde(default)]
     pub attempts: Vec<Attempt>,
+    /// `headers` items: the MDN HTTP Observatory's score, grade and tests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observatory: Option<Box<crate::checks::headers::Observatory>>,
 }
 
 impl Item {
@@ -122,6 +125,7 @@ impl Item {
                 detail: detail.clone(),
             }],
             detail,
+            observatory: None,
         }
     }
 

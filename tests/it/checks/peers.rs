@@ -138,13 +138,26 @@ fn tcp() -> (std::net::TcpListener, SocketAddr) {
 /// A plain HTTP peer; returns its address.
 pub fn http(b: Behaviour) -> SocketAddr {
     let (listener, addr) = tcp();
+    serve_http(listener, b);
+    addr
+}
+
+/// A listener on a chosen address (e.g. port 80 of a loopback address, where
+/// a scanner that only knows host names will look); fails when taken.
+pub fn listen_at(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    let l = std::net::TcpListener::bind(addr)?;
+    l.set_nonblocking(true)?;
+    Ok(l)
+}
+
+/// Serve plain HTTP on `listener`.
+pub fn serve_http(listener: std::net::TcpListener, b: Behaviour) {
     rt().spawn(async move {
         let listener = TcpListener::from_std(listener).expect("listener");
         while let Ok((s, _)) = listener.accept().await {
             tokio::spawn(serve_conn(s, b.clone()));
         }
     });
-    addr
 }
 
 /// A TLS peer serving `cert` (TLS 1.2 and 1.3).
@@ -158,6 +171,18 @@ pub fn https_with(
     b: Behaviour,
     versions: &[&'static rustls::SupportedProtocolVersion],
 ) -> SocketAddr {
+    let (listener, addr) = tcp();
+    serve_tls(listener, cert, b, versions);
+    addr
+}
+
+/// Serve TLS (the given versions) with `cert` on `listener`.
+pub fn serve_tls(
+    listener: std::net::TcpListener,
+    cert: &Cert,
+    b: Behaviour,
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) {
     hctl::init_crypto();
     let config = rustls::ServerConfig::builder_with_protocol_versions(versions)
         .with_no_client_auth()
@@ -167,7 +192,6 @@ pub fn https_with(
         )
         .expect("server config");
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let (listener, addr) = tcp();
     rt().spawn(async move {
         let listener = TcpListener::from_std(listener).expect("listener");
         while let Ok((s, _)) = listener.accept().await {
@@ -179,7 +203,6 @@ pub fn https_with(
             });
         }
     });
-    addr
 }
 
 /// A server certificate with its chain and key.
