@@ -1358,7 +1358,7 @@ _hctl() {
             return 0
             ;;
         hctl__subcmd__db__subcmd__prune)
-            opts="-o -y -q -v -h -V --keep --keep-days --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            opts="-o -y -q -v -h -V --keep --keep-days --keep-safety-days --dry-run --env --config --set --output --yes --no-color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1369,6 +1369,10 @@ _hctl() {
                     return 0
                     ;;
                 --keep-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keep-safety-days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1400,7 +1404,7 @@ _hctl() {
             return 0
             ;;
         hctl__subcmd__db__subcmd__restore)
-            opts="-o -y -q -v -h -V --backup-id --into --force --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            opts="-o -y -q -v -h -V --backup-id --into --force --no-safety-backup --env --config --set --output --yes --no-color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
