@@ -294,11 +294,12 @@ pub async fn record_verified(storage: &Storage, id: &str, record: &VerifyRecord)
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use chrono::{DateTime, Utc};
 
-    fn entry(id: &str, kind: Kind, ok: Option<bool>) -> Entry {
-        let at = manifest::id_time(id).unwrap();
+    /// A backup started at `at`, last verified `ok` (or never).
+    pub(crate) fn entry_at(id: &str, at: DateTime<Utc>, kind: Kind, ok: Option<bool>) -> Entry {
         Entry {
             manifest: Manifest {
                 id: id.into(),
@@ -321,6 +322,10 @@ mod tests {
                 restore_ms: None,
             }),
         }
+    }
+
+    fn entry(id: &str, kind: Kind, ok: Option<bool>) -> Entry {
+        entry_at(id, manifest::id_time(id).unwrap(), kind, ok)
     }
 
     fn storage() -> Storage {

@@ -255,32 +255,10 @@ pub async fn delete(storage: &Storage, backups: &[Manifest]) -> Result<()> {
 mod tests {
     use super::*;
     use crate::db::catalog::Unreadable;
-    use crate::db::manifest::VerifyRecord;
+    use crate::db::catalog::tests::entry_at;
 
     fn entry(id: &str, hours_ago: i64, now: DateTime<Utc>, kind: Kind, ok: Option<bool>) -> Entry {
-        let at = now - chrono::Duration::hours(hours_ago);
-        Entry {
-            manifest: Manifest {
-                id: id.into(),
-                backend: "postgres".into(),
-                started_at: at,
-                finished_at: at,
-                server_version: "15".into(),
-                schema_version: 1,
-                size_bytes: 1,
-                sha256: String::new(),
-                tables: vec![],
-                note: None,
-                dump_key: manifest::key(id, DUMP),
-                kind,
-            },
-            verified: ok.map(|ok| VerifyRecord {
-                verified_at: at,
-                ok,
-                deep: false,
-                restore_ms: None,
-            }),
-        }
+        entry_at(id, now - chrono::Duration::hours(hours_ago), kind, ok)
     }
 
     fn rules(keep: usize, keep_days: Option<u32>) -> Rules {

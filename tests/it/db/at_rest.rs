@@ -55,6 +55,15 @@ async fn head(bucket: &str, key: &str) -> aws_sdk_s3::operation::head_object::He
         .unwrap_or_else(|e| panic!("head {key}: {e:?}"))
 }
 
+async fn assert_aes256(bucket: &str, key: &str) {
+    let out = head(bucket, key).await;
+    assert_eq!(
+        out.server_side_encryption(),
+        Some(&ServerSideEncryption::Aes256),
+        "{key}"
+    );
+}
+
 #[tokio::test]
 async fn sse_applies_to_single_and_multipart_uploads() {
     hctl::init_crypto();
@@ -65,12 +74,7 @@ async fn sse_applies_to_single_and_multipart_uploads() {
     aes.put("b/dump", &mut &big[..]).await.unwrap();
     aes.put_bytes("b/manifest.json", b"{}").await.unwrap();
     for key in ["p/b/dump", "p/b/manifest.json"] {
-        let out = head(&bucket.name, key).await;
-        assert_eq!(
-            out.server_side_encryption(),
-            Some(&ServerSideEncryption::Aes256),
-            "{key}"
-        );
+        assert_aes256(&bucket.name, key).await;
     }
     let kms = sse_store(
         &bucket,
@@ -149,12 +153,7 @@ async fn backups_with_s3_sse_are_encrypted_and_the_s3_kind_checks_it() {
     run.code(0);
     let encrypted = json(&run.stdout)["id"].as_str().unwrap().to_string();
     for name in ["dump", "manifest.json"] {
-        let out = head(&bucket.name, &format!("backups/hctl/{encrypted}/{name}")).await;
-        assert_eq!(
-            out.server_side_encryption(),
-            Some(&ServerSideEncryption::Aes256),
-            "{name}"
-        );
+        assert_aes256(&bucket.name, &format!("backups/hctl/{encrypted}/{name}")).await;
     }
     // ...and once the old plain one is pruned, every object is.
     env.run(&["db", "prune", "--keep", "1", "--yes"]).code(0);

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::{ConnectOptions, Connection};
 
-use super::{DbEnv, ids, item, json};
+use super::{DbEnv, ids, item};
 
 #[tokio::test]
 async fn restore_refuses_while_another_postgres_session_is_connected() {
@@ -169,25 +169,13 @@ async fn restore_takes_a_safety_backup_that_undoes_it() {
         .await;
     let precious = "SELECT count(*) FROM users WHERE email = 'precious@example.com'";
 
-    let run = env.run(&[
-        "db",
-        "restore",
-        "--backup-id",
-        "latest",
-        "--yes",
-        "-o",
-        "json",
-    ]);
-    run.code(0);
-    let report = json(&run.stdout);
+    let (report, stderr) = env.restore(&["--backup-id", "latest"]);
     let safety = report["safety_backup_id"].as_str().unwrap().to_string();
     assert_eq!(report["backup_id"], regular.as_str());
     assert_eq!(item(&report, "safety-backup")["status"], "pass");
     assert!(
-        run.stderr
-            .contains(&format!("hctl db restore --backup-id {safety}")),
-        "{}",
-        run.stderr
+        stderr.contains(&format!("hctl db restore --backup-id {safety}")),
+        "{stderr}"
     );
     assert_eq!(env.scalar(precious).await, 0);
 
@@ -201,18 +189,7 @@ async fn restore_takes_a_safety_backup_that_undoes_it() {
     assert!(row.contains("safety"), "{}", run.stdout);
 
     // `latest` is still the regular backup, not the state just overwritten.
-    let run = env.run(&[
-        "db",
-        "restore",
-        "--backup-id",
-        "latest",
-        "--yes",
-        "--no-safety-backup",
-        "-o",
-        "json",
-    ]);
-    run.code(0);
-    let report = json(&run.stdout);
+    let (report, _) = env.restore(&["--backup-id", "latest", "--no-safety-backup"]);
     assert_eq!(report["backup_id"], regular.as_str());
     assert_eq!(report["safety_backup_id"], serde_json::Value::Null);
     assert_eq!(item(&report, "safety-backup")["status"], "skip");

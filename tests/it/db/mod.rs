@@ -100,6 +100,16 @@ impl DbEnv {
         serde_json::from_str::<Vec<Value>>(&run.stdout).expect("backups json")
     }
 
+    /// `hctl db restore --yes -o json ARGS`, which must succeed: its report
+    /// and its stderr.
+    pub fn restore(&self, args: &[&str]) -> (Value, String) {
+        let mut all = vec!["db", "restore", "--yes", "-o", "json"];
+        all.extend_from_slice(args);
+        let run = self.run(&all);
+        run.code(0);
+        (json(&run.stdout), run.stderr.clone())
+    }
+
     /// Take a backup and return its id.
     pub fn backup(&self) -> String {
         let run = self.run(&["db", "backup", "-o", "json"]);

@@ -17,6 +17,16 @@ fn corrupt(env: &DbEnv, id: &str) {
     std::fs::write(&path, bytes).unwrap();
 }
 
+/// One backup, corrupted and found out by `verify`.
+async fn only_failed() -> (DbEnv, String) {
+    let env = DbEnv::dir();
+    env.seed(1).await;
+    let only = env.backup();
+    corrupt(&env, &only);
+    env.run(&["db", "verify", "--backup-id", &only]).code(1);
+    (env, only)
+}
+
 /// Two backups, the newest corrupted and found out by `verify latest`.
 async fn good_then_failed() -> (DbEnv, String, String) {
     let env = DbEnv::dir();
@@ -129,11 +139,7 @@ async fn dry_run_lists_what_goes_what_stays_and_why() {
 
 #[tokio::test]
 async fn prune_refuses_to_leave_no_backup_that_is_not_known_bad() {
-    let env = DbEnv::dir();
-    env.seed(1).await;
-    let only = env.backup();
-    corrupt(&env, &only);
-    env.run(&["db", "verify", "--backup-id", &only]).code(1);
+    let (env, only) = only_failed().await;
     for dry in [false, true] {
         let mut args = vec!["db", "prune", "--keep", "1", "--yes"];
         if dry {
@@ -166,18 +172,9 @@ async fn latest_passes_over_a_failed_backup_and_says_so() {
     assert!(detail.contains(&bad) && detail.contains(&good), "{detail}");
 
     // restore: the intact backup comes back, and stderr says which was skipped.
-    let run = env.run(&[
-        "db",
-        "restore",
-        "--backup-id",
-        "latest",
-        "--yes",
-        "-o",
-        "json",
-    ]);
-    run.code(0);
-    assert_eq!(json(&run.stdout)["backup_id"], good.as_str());
-    assert!(run.stderr.contains(&bad), "{}", run.stderr);
+    let (report, stderr) = env.restore(&["--backup-id", "latest"]);
+    assert_eq!(report["backup_id"], good.as_str());
+    assert!(stderr.contains(&bad), "{stderr}");
     assert_eq!(env.scalar("SELECT count(*) FROM readings").await, 5000);
 
     // The backup-age checks measure the same `latest`.
@@ -204,11 +201,7 @@ async fn latest_passes_over_a_failed_backup_and_says_so() {
 
 #[tokio::test]
 async fn latest_refuses_when_every_backup_is_known_bad() {
-    let env = DbEnv::dir();
-    env.seed(1).await;
-    let only = env.backup();
-    corrupt(&env, &only);
-    env.run(&["db", "verify", "--backup-id", "latest"]).code(1);
+    let (env, only) = only_failed().await;
     let run = env.run(&["db", "restore", "--backup-id", "latest", "--yes"]);
     run.code(2);
     assert!(
