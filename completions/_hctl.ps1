@@ -495,9 +495,9 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every migration''s state: applied, pending, missing or changed')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Back up the environment''s database into its backup storage (`storage` setting); the manifest is written last, so a failed backup never counts')
             [CompletionResult]::new('backups', 'backups', [CompletionResultType]::ParameterValue, 'List the backups in the environment''s storage, newest first')
-            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup over the environment''s database (or into --into URL), after checking its SHA-256; asks first unless --yes')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup over the environment''s database (or into --into URL), after checking its SHA-256 and taking a safety backup of the target; refuses while others use the target; asks first unless --yes')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup: object present, size and SHA-256 match, archive readable; --deep also restores it into a scratch database and compares every table')
-            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete old backups, keeping the newest --keep N (and those younger than --keep-days); asks first unless --yes')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete old backups, keeping the newest --keep N that are not known-bad (and those younger than --keep-days); --dry-run shows what goes and why; asks first unless --yes')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check the database: reachable, version, schema, connections, replication, latest backup age; exit 1 when unhealthy')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -583,14 +583,15 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             break
         }
         'hctl;db;restore' {
-            [CompletionResult]::new('--backup-id', '--backup-id', [CompletionResultType]::ParameterName, 'Backup to restore: `latest` or an id from `hctl db backups`')
+            [CompletionResult]::new('--backup-id', '--backup-id', [CompletionResultType]::ParameterName, 'Backup to restore: `latest` (the newest regular backup whose last verification did not fail) or an id from `hctl db backups`')
             [CompletionResult]::new('--into', '--into', [CompletionResultType]::ParameterName, 'Restore into this database URL instead (created when it does not exist)')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Restore even when the target''s schema version is newer than the backup''s')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Restore even when the target''s schema version is newer than the backup''s, or while other sessions or processes are using the target')
+            [CompletionResult]::new('--no-safety-backup', '--no-safety-backup', [CompletionResultType]::ParameterName, 'Do not back the target up first (then the restore cannot be undone)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
@@ -605,7 +606,7 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             break
         }
         'hctl;db;verify' {
-            [CompletionResult]::new('--backup-id', '--backup-id', [CompletionResultType]::ParameterName, 'Backup to check: `latest` or an id; without it, compare the live database with the backup it was restored from')
+            [CompletionResult]::new('--backup-id', '--backup-id', [CompletionResultType]::ParameterName, 'Backup to check: `latest` (the newest regular backup whose last verification did not fail) or an id; without it, compare the live database with the backup it was restored from')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
@@ -626,13 +627,15 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             break
         }
         'hctl;db;prune' {
-            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep this many newest backups (at least 1: prune never deletes them all)')
-            [CompletionResult]::new('--keep-days', '--keep-days', [CompletionResultType]::ParameterName, 'Also keep every backup younger than this many days')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep this many newest backups that are not known-bad (at least 1); backups whose last verification failed never count')
+            [CompletionResult]::new('--keep-days', '--keep-days', [CompletionResultType]::ParameterName, 'Also keep every backup younger than this many days (known-bad ones excepted)')
+            [CompletionResult]::new('--keep-safety-days', '--keep-safety-days', [CompletionResultType]::ParameterName, 'Keep safety backups (taken by `hctl db restore`) younger than this many days')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be deleted, what stays and why; delete nothing')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
@@ -672,9 +675,9 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every migration''s state: applied, pending, missing or changed')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Back up the environment''s database into its backup storage (`storage` setting); the manifest is written last, so a failed backup never counts')
             [CompletionResult]::new('backups', 'backups', [CompletionResultType]::ParameterValue, 'List the backups in the environment''s storage, newest first')
-            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup over the environment''s database (or into --into URL), after checking its SHA-256; asks first unless --yes')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup over the environment''s database (or into --into URL), after checking its SHA-256 and taking a safety backup of the target; refuses while others use the target; asks first unless --yes')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup: object present, size and SHA-256 match, archive readable; --deep also restores it into a scratch database and compares every table')
-            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete old backups, keeping the newest --keep N (and those younger than --keep-days); asks first unless --yes')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete old backups, keeping the newest --keep N that are not known-bad (and those younger than --keep-days); --dry-run shows what goes and why; asks first unless --yes')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check the database: reachable, version, schema, connections, replication, latest backup age; exit 1 when unhealthy')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1236,9 +1239,9 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every migration''s state: applied, pending, missing or changed')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Back up the environment''s database into its backup storage (`storage` setting); the manifest is written last, so a failed backup never counts')
             [CompletionResult]::new('backups', 'backups', [CompletionResultType]::ParameterValue, 'List the backups in the environment''s storage, newest first')
-            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup over the environment''s database (or into --into URL), after checking its SHA-256; asks first unless --yes')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup over the environment''s database (or into --into URL), after checking its SHA-256 and taking a safety backup of the target; refuses while others use the target; asks first unless --yes')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup: object present, size and SHA-256 match, archive readable; --deep also restores it into a scratch database and compares every table')
-            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete old backups, keeping the newest --keep N (and those younger than --keep-days); asks first unless --yes')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete old backups, keeping the newest --keep N that are not known-bad (and those younger than --keep-days); --dry-run shows what goes and why; asks first unless --yes')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check the database: reachable, version, schema, connections, replication, latest backup age; exit 1 when unhealthy')
             break
         }

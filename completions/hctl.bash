@@ -1376,7 +1376,7 @@ _hctl() {
             return 0
             ;;
         hctl__subcmd__db__subcmd__prune)
-            opts="-o -y -q -v -h -V --keep --keep-days --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            opts="-o -y -q -v -h -V --keep --keep-days --keep-safety-days --dry-run --env --config --set --output --yes --no-color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1387,6 +1387,10 @@ _hctl() {
                     return 0
                     ;;
                 --keep-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keep-safety-days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1418,7 +1422,7 @@ _hctl() {
             return 0
             ;;
         hctl__subcmd__db__subcmd__restore)
-            opts="-o -y -q -v -h -V --backup-id --into --force --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            opts="-o -y -q -v -h -V --backup-id --into --force --no-safety-backup --env --config --set --output --yes --no-color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

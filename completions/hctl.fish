@@ -338,9 +338,9 @@ complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcom
 complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "status" -d 'Show every migration\'s state: applied, pending, missing or changed'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "backup" -d 'Back up the environment\'s database into its backup storage (`storage` setting); the manifest is written last, so a failed backup never counts'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "backups" -d 'List the backups in the environment\'s storage, newest first'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "restore" -d 'Restore a backup over the environment\'s database (or into --into URL), after checking its SHA-256; asks first unless --yes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "restore" -d 'Restore a backup over the environment\'s database (or into --into URL), after checking its SHA-256 and taking a safety backup of the target; refuses while others use the target; asks first unless --yes'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "verify" -d 'Check a backup: object present, size and SHA-256 match, archive readable; --deep also restores it into a scratch database and compares every table'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "prune" -d 'Delete old backups, keeping the newest --keep N (and those younger than --keep-days); asks first unless --yes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "prune" -d 'Delete old backups, keeping the newest --keep N that are not known-bad (and those younger than --keep-days); --dry-run shows what goes and why; asks first unless --yes'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "health" -d 'Check the database: reachable, version, schema, connections, replication, latest backup age; exit 1 when unhealthy'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and not __fish_seen_subcommand_from migrate status backup backups restore verify prune health help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -l lock-timeout -d 'How long to wait for another migrator\'s lock (PostgreSQL), in seconds' -r
@@ -399,7 +399,7 @@ complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backups" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backups" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from backups" -s V -l version -d 'Print version'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l backup-id -d 'Backup to restore: `latest` or an id from `hctl db backups`' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l backup-id -d 'Backup to restore: `latest` (the newest regular backup whose last verification did not fail) or an id from `hctl db backups`' -r
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l into -d 'Restore into this database URL instead (created when it does not exist)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
@@ -408,14 +408,15 @@ complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand
 json\t'One JSON document with stable field names'
 junit\t'JUnit XML, for CI test reporters'
 markdown\t'Markdown, for sign-off reports and pull requests'"
-complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l force -d 'Restore even when the target\'s schema version is newer than the backup\'s'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l force -d 'Restore even when the target\'s schema version is newer than the backup\'s, or while other sessions or processes are using the target'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l no-safety-backup -d 'Do not back the target up first (then the restore cannot be undone)'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from restore" -s V -l version -d 'Print version'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -l backup-id -d 'Backup to check: `latest` or an id; without it, compare the live database with the backup it was restored from' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -l backup-id -d 'Backup to check: `latest` (the newest regular backup whose last verification did not fail) or an id; without it, compare the live database with the backup it was restored from' -r
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
@@ -430,8 +431,9 @@ complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -l keep -d 'Keep this many newest backups (at least 1: prune never deletes them all)' -r
-complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -l keep-days -d 'Also keep every backup younger than this many days' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -l keep -d 'Keep this many newest backups that are not known-bad (at least 1); backups whose last verification failed never count' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -l keep-days -d 'Also keep every backup younger than this many days (known-bad ones excepted)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -l keep-safety-days -d 'Keep safety backups (taken by `hctl db restore`) younger than this many days' -r
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
@@ -439,6 +441,7 @@ complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand
 json\t'One JSON document with stable field names'
 junit\t'JUnit XML, for CI test reporters'
 markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -l dry-run -d 'Show what would be deleted, what stays and why; delete nothing'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from prune" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
@@ -464,9 +467,9 @@ complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show every migration\'s state: applied, pending, missing or changed'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "backup" -d 'Back up the environment\'s database into its backup storage (`storage` setting); the manifest is written last, so a failed backup never counts'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "backups" -d 'List the backups in the environment\'s storage, newest first'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Restore a backup over the environment\'s database (or into --into URL), after checking its SHA-256; asks first unless --yes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Restore a backup over the environment\'s database (or into --into URL), after checking its SHA-256 and taking a safety backup of the target; refuses while others use the target; asks first unless --yes'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check a backup: object present, size and SHA-256 match, archive readable; --deep also restores it into a scratch database and compares every table'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Delete old backups, keeping the newest --keep N (and those younger than --keep-days); asks first unless --yes'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Delete old backups, keeping the newest --keep N that are not known-bad (and those younger than --keep-days); --dry-run shows what goes and why; asks first unless --yes'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "health" -d 'Check the database: reachable, version, schema, connections, replication, latest backup age; exit 1 when unhealthy'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand completions" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
@@ -800,9 +803,9 @@ complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcomma
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show every migration\'s state: applied, pending, missing or changed'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Back up the environment\'s database into its backup storage (`storage` setting); the manifest is written last, so a failed backup never counts'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backups" -d 'List the backups in the environment\'s storage, newest first'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "restore" -d 'Restore a backup over the environment\'s database (or into --into URL), after checking its SHA-256; asks first unless --yes'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "restore" -d 'Restore a backup over the environment\'s database (or into --into URL), after checking its SHA-256 and taking a safety backup of the target; refuses while others use the target; asks first unless --yes'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "verify" -d 'Check a backup: object present, size and SHA-256 match, archive readable; --deep also restores it into a scratch database and compares every table'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "prune" -d 'Delete old backups, keeping the newest --keep N (and those younger than --keep-days); asks first unless --yes'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "prune" -d 'Delete old backups, keeping the newest --keep N that are not known-bad (and those younger than --keep-days); --dry-run shows what goes and why; asks first unless --yes'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "health" -d 'Check the database: reachable, version, schema, connections, replication, latest backup age; exit 1 when unhealthy'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "apply" -d 'Server-side apply every manifest of the directory (field manager `hctl`), recording the change-cause and the schema version the release expects'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "status" -d 'Say whether the Deployment\'s rollout is complete (exit 0), failed or still in progress (exit 1); --wait waits for the outcome'

@@ -1,8 +1,8 @@
 //! The `postgres` kind: reachable, server version ≥ N, migrations current
-//! (`hctl_schema_migrations`, see contracts), and connection headroom
-//! (connections in use vs `max_connections`). Each expectation is one
-//! optional field and one finding, so a new one (e.g. backup age) is a field
-//! and a function.
+//! (`hctl_schema_migrations`, see contracts), connection headroom
+//! (connections in use vs `max_connections`) and the age of `latest` backup
+//! (the newest that is not known-bad). Each expectation is one optional field
+//! and one finding, so a new one is a field and a function.
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
@@ -30,8 +30,9 @@ pub struct PostgresCheck {
     /// Fail when more than this percentage of `max_connections` is in use.
     #[serde(default)]
     pub max_connections_pct: Option<f64>,
-    /// Fail when the newest complete backup in `storage` (default: the
-    /// environment's) finished longer ago than this many hours, or there is none.
+    /// Fail when `latest` in `storage` (default: the environment's) — the newest
+    /// regular backup that is not known-bad — finished longer ago than this many
+    /// hours, or there is none.
     #[serde(default)]
     pub max_backup_age_hours: Option<f64>,
     /// Backup storage for `max_backup_age_hours` (`file://DIR` or `s3://BUCKET/PREFIX`).
@@ -135,19 +136,33 @@ async fn backup_age(
         Some(url) => Storage::open(url, &deps.s3)?,
         None => Storage::from_settings(&deps.settings)?,
     };
-    let backups = crate::db::catalog::list(&storage).await?;
-    let Some(latest) = backups.first() else {
+    let catalog = crate::db::catalog::scan(&storage).await?;
+    if catalog.backups.is_empty() && catalog.unreadable.is_empty() {
         let problem = format!("no backup in {}: run `hctl db backup`", storage.describe());
         return Ok(("no backup".into(), Some((Status::Fail, problem))));
+    }
+    // `latest` skips known-bad backups and refuses over an unreadable newer one.
+    let latest = match catalog.latest(&storage) {
+        Ok(latest) => latest,
+        Err(err) => {
+            return Ok((
+                "no usable backup".into(),
+                Some((Status::Fail, format!("{err:#}"))),
+            ));
+        }
     };
-    let age = (chrono::Utc::now() - latest.finished_at).num_seconds() as f64 / 3600.0;
-    let fact = format!("latest backup {} ({age:.1}h old)", latest.id);
+    let manifest = &latest.entry.manifest;
+    let age = (chrono::Utc::now() - manifest.finished_at).num_seconds() as f64 / 3600.0;
+    let mut fact = format!("latest backup {} ({age:.1}h old)", manifest.id);
+    if let Some(passed_over) = latest.passed_over() {
+        fact.push_str(&format!("; {passed_over}"));
+    }
     let problem = (age > hours).then(|| {
         (
             Status::Fail,
             format!(
                 "latest backup {} is {age:.1}h old, more than {hours}h",
-                latest.id
+                manifest.id
             ),
         )
     });

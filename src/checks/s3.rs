@@ -1,5 +1,7 @@
 //! The `s3` kind: the bucket is reachable with the configured credentials,
-//! and optionally has versioning enabled, lifecycle rules and replication.
+//! and optionally has versioning enabled, lifecycle rules, replication, and
+//! encryption at rest (a default encryption rule on the bucket, or else every
+//! object under the URL's prefix stored with server-side encryption).
 
 use serde::Deserialize;
 
@@ -20,7 +22,15 @@ pub struct S3Check {
     /// A replication configuration must exist.
     #[serde(default)]
     pub replication: bool,
+    /// Objects must be encrypted at rest: the bucket has default encryption,
+    /// or else every object under the prefix (`s3://BUCKET/PREFIX`) reports
+    /// server-side encryption.
+    #[serde(default)]
+    pub encryption: bool,
 }
+
+/// Objects looked at, at most, when the bucket has no default encryption.
+const MAX_OBJECTS: usize = 1000;
 
 /// An SDK error as one line: the service's code and message when it sent one.
 fn sdk_error<E, R>(err: &aws_sdk_s3::error::SdkError<E, R>) -> String
@@ -48,15 +58,15 @@ where
 
 pub async fn run(check: &S3Check, deps: &Deps) -> Outcome {
     let client = crate::s3::client(&deps.s3);
-    let bucket = match check.bucket.strip_prefix("s3://") {
-        Some(rest) => rest.split('/').next().unwrap_or(rest),
+    let (bucket, prefix) = match check.bucket.strip_prefix("s3://") {
+        Some(rest) => rest.split_once('/').unwrap_or((rest, "")),
         None if check.bucket.contains("://") => {
             return Outcome::error(format!(
                 "`{}` is not an s3:// URL or a bucket name",
                 check.bucket
             ));
         }
-        None => check.bucket.as_str(),
+        None => (check.bucket.as_str(), ""),
     };
     if let Err(err) = client.head_bucket().bucket(bucket).send().await {
         return Outcome::error(format!(
@@ -116,5 +126,106 @@ pub async fn run(check: &S3Check, deps: &Deps) -> Outcome {
             Err(err) => problems.push((Status::Error, format!("replication: {}", sdk_error(&err)))),
         }
     }
-    Outcome::from_findings(format!("bucket `{bucket}` reachable"), problems)
+    let mut ok = format!("bucket `{bucket}` reachable");
+    if check.encryption {
+        match encryption(&client, bucket, prefix).await {
+            Ok(Ok(fact)) => ok.push_str(&format!(", {fact}")),
+            Ok(Err(problem)) => problems.push((Status::Fail, problem)),
+            Err(problem) => problems.push((Status::Error, problem)),
+        }
+    }
+    Outcome::from_findings(ok, problems)
+}
+
+/// `Ok(Ok(fact))` when encrypted at rest, `Ok(Err(problem))` when not,
+/// `Err(problem)` when S3 would not say.
+async fn encryption(
+    client: &aws_sdk_s3::Client,
+    bucket: &str,
+    prefix: &str,
+) -> Result<Result<String, String>, String> {
+    match client.get_bucket_encryption().bucket(bucket).send().await {
+        Ok(out) => {
+            let rules = out
+                .server_side_encryption_configuration()
+                .map(|c| c.rules())
+                .unwrap_or_default();
+            let defaults: Vec<String> = rules
+                .iter()
+                .filter_map(|r| r.apply_server_side_encryption_by_default())
+                .map(|d| match d.kms_master_key_id() {
+                    Some(key) => format!("{} (key `{key}`)", d.sse_algorithm().as_str()),
+                    None => d.sse_algorithm().as_str().to_string(),
+                })
+                .collect();
+            if !defaults.is_empty() {
+                return Ok(Ok(format!("default encryption {}", defaults.join(", "))));
+            }
+        }
+        Err(err) if code(&err) == Some("ServerSideEncryptionConfigurationNotFoundError") => {}
+        Err(err) => return Err(format!("encryption: {}", sdk_error(&err))),
+    }
+    // No default rule: what matters is whether the objects themselves are.
+    let mut keys = Vec::new();
+    let mut token = None;
+    loop {
+        let page = client
+            .list_objects_v2()
+            .bucket(bucket)
+            .prefix(prefix)
+            .set_continuation_token(token.take())
+            .send()
+            .await
+            .map_err(|e| format!("encryption: listing objects: {}", sdk_error(&e)))?;
+        keys.extend(
+            page.contents()
+                .iter()
+                .filter_map(|o| o.key().map(str::to_string)),
+        );
+        match page.next_continuation_token() {
+            Some(next) if keys.len() < MAX_OBJECTS && page.is_truncated() == Some(true) => {
+                token = Some(next.to_string())
+            }
+            _ => break,
+        }
+    }
+    keys.truncate(MAX_OBJECTS);
+    let place = if prefix.is_empty() {
+        format!("bucket `{bucket}`")
+    } else {
+        format!("`s3://{bucket}/{prefix}`")
+    };
+    if keys.is_empty() {
+        return Ok(Err(format!(
+            "no default encryption on bucket `{bucket}` and no objects in {place} to check"
+        )));
+    }
+    let mut plain = Vec::new();
+    for key in &keys {
+        let head = client
+            .head_object()
+            .bucket(bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(|e| format!("encryption: `{key}`: {}", sdk_error(&e)))?;
+        if head.server_side_encryption().is_none() {
+            plain.push(format!("`{key}`"));
+        }
+    }
+    if plain.is_empty() {
+        return Ok(Ok(format!(
+            "no default encryption, but all {} object(s) in {place} are encrypted",
+            keys.len()
+        )));
+    }
+    let shown = plain.len().min(5);
+    Ok(Err(format!(
+        "no default encryption on bucket `{bucket}` and {} of {} object(s) in {place} are not encrypted: {}{} \
+         (set `s3.sse` for new backups, and default encryption on the bucket)",
+        plain.len(),
+        keys.len(),
+        plain[..shown].join(", "),
+        if plain.len() > shown { ", …" } else { "" }
+    )))
 }

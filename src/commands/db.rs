@@ -10,13 +10,15 @@ use comfy_table::Cell;
 use serde::Serialize;
 
 use super::Ctx;
-use crate::db::manifest::{Manifest, VerifyRecord};
+use crate::db::catalog::Resolved;
+use crate::db::manifest::{Kind, Manifest, VerifyRecord};
 use crate::db::{self, Target, catalog, health, human_age, human_bytes, prune, restore, verify};
 use crate::exit::{Exit, usage};
 use crate::output::{self, Format};
-use crate::report::{Item, Report, Severity};
+use crate::report::{Item, Report, Severity, Status};
 use crate::storage::Storage;
-use crate::ui::{confirm::confirm, progress::Progress};
+use crate::ui::confirm::{Scope, confirm};
+use crate::ui::progress::Progress;
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
@@ -31,13 +33,15 @@ pub enum DbCommand {
     /// List the backups in the environment's storage, newest first
     Backups,
     /// Restore a backup over the environment's database (or into --into URL),
-    /// after checking its SHA-256; asks first unless --yes
+    /// after checking its SHA-256 and taking a safety backup of the target;
+    /// refuses while others use the target; asks first unless --yes
     Restore(RestoreArgs),
     /// Check a backup: object present, size and SHA-256 match, archive readable;
     /// --deep also restores it into a scratch database and compares every table
     Verify(VerifyArgs),
-    /// Delete old backups, keeping the newest --keep N (and those younger than
-    /// --keep-days); asks first unless --yes
+    /// Delete old backups, keeping the newest --keep N that are not known-bad
+    /// (and those younger than --keep-days); --dry-run shows what goes and why;
+    /// asks first unless --yes
     Prune(PruneArgs),
     /// Check the database: reachable, version, schema, connections, replication,
     /// latest backup age; exit 1 when unhealthy
@@ -53,20 +57,26 @@ pub struct BackupArgs {
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
-    /// Backup to restore: `latest` or an id from `hctl db backups`
+    /// Backup to restore: `latest` (the newest regular backup whose last
+    /// verification did not fail) or an id from `hctl db backups`
     #[arg(long, value_name = "latest|ID")]
     pub backup_id: String,
     /// Restore into this database URL instead (created when it does not exist)
     #[arg(long, value_name = "URL")]
     pub into: Option<String>,
-    /// Restore even when the target's schema version is newer than the backup's
+    /// Restore even when the target's schema version is newer than the backup's,
+    /// or while other sessions or processes are using the target
     #[arg(long)]
     pub force: bool,
+    /// Do not back the target up first (then the restore cannot be undone)
+    #[arg(long)]
+    pub no_safety_backup: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Backup to check: `latest` or an id; without it, compare the live
+    /// Backup to check: `latest` (the newest regular backup whose last
+    /// verification did not fail) or an id; without it, compare the live
     /// database with the backup it was restored from
     #[arg(long, value_name = "latest|ID")]
     pub backup_id: Option<String>,
@@ -78,12 +88,19 @@ pub struct VerifyArgs {
 
 #[derive(Debug, Args)]
 pub struct PruneArgs {
-    /// Keep this many newest backups (at least 1: prune never deletes them all)
+    /// Keep this many newest backups that are not known-bad (at least 1);
+    /// backups whose last verification failed never count
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub keep: u16,
-    /// Also keep every backup younger than this many days
+    /// Also keep every backup younger than this many days (known-bad ones excepted)
     #[arg(long, value_name = "D")]
     pub keep_days: Option<u32>,
+    /// Keep safety backups (taken by `hctl db restore`) younger than this many days
+    #[arg(long, value_name = "D", default_value_t = 7)]
+    pub keep_safety_days: u32,
+    /// Show what would be deleted, what stays and why; delete nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -127,19 +144,30 @@ fn table_or_json(ctx: &Ctx, command: &str) -> Result<()> {
     }
 }
 
-/// Render a report; exit 1 when a critical item failed.
+/// Render a report; exit 1 when a critical item failed. `extra` fields are
+/// added to the JSON document beside the report's own.
 fn render(
     ctx: &Ctx,
     title: &str,
-    started_at: DateTime<Utc>,
-    started: Instant,
+    (started_at, started): (DateTime<Utc>, Instant),
     items: Vec<Item>,
+    extra: &[(&str, serde_json::Value)],
 ) -> Result<Exit> {
     let environment = ctx.settings().ok().map(|s| s.env.clone());
     let report = Report::new(title, environment, started_at, started.elapsed(), items);
-    let mut out = Vec::new();
-    report.render(ctx.format(), &ctx.style, &mut out)?;
-    output::print(&String::from_utf8_lossy(&out))?;
+    if ctx.format() == Format::Json && !extra.is_empty() {
+        let mut value = serde_json::to_value(&report)?;
+        if let Some(fields) = value.as_object_mut() {
+            for (key, extra) in extra {
+                fields.insert((*key).to_string(), extra.clone());
+            }
+        }
+        output::print_json(&value)?;
+    } else {
+        let mut out = Vec::new();
+        report.render(ctx.format(), &ctx.style, &mut out)?;
+        output::print(&String::from_utf8_lossy(&out))?;
+    }
     Ok(if report.passed(Severity::Critical) {
         Exit::Success
     } else {
@@ -152,7 +180,7 @@ async fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Exit> {
     let (target, storage) = (target(ctx)?, storage(ctx)?);
     let progress = Progress::new(&ctx.style);
     let bar = progress.bytes(None, format!("backing up {}", target.describe()));
-    let manifest = db::backup::run(&target, &storage, args.note, bar.clone()).await;
+    let manifest = db::backup::run(&target, &storage, args.note, Kind::Regular, bar.clone()).await;
     bar.finish_and_clear();
     let manifest = manifest?;
     if ctx.format() == Format::Json {
@@ -189,9 +217,9 @@ struct Listed {
 async fn backups(ctx: &Ctx) -> Result<Exit> {
     table_or_json(ctx, "backups")?;
     let storage = storage(ctx)?;
-    let (complete, incomplete) = catalog::scan(&storage).await?;
-    if !incomplete.is_empty() {
-        let ids: Vec<_> = incomplete.iter().map(|i| i.id.as_str()).collect();
+    let catalog = catalog::scan(&storage).await?;
+    if !catalog.incomplete.is_empty() {
+        let ids: Vec<_> = catalog.incomplete.iter().map(|i| i.id.as_str()).collect();
         output::note(
             &ctx.style,
             &format!(
@@ -201,11 +229,23 @@ async fn backups(ctx: &Ctx) -> Result<Exit> {
             ),
         );
     }
-    let mut listed = Vec::new();
-    for manifest in complete {
-        let verified = catalog::verified(&storage, &manifest.id).await;
-        listed.push(Listed { manifest, verified });
+    for broken in &catalog.unreadable {
+        output::note(
+            &ctx.style,
+            &format!(
+                "warning: backup `{}` has an unreadable manifest, not listed: {}",
+                broken.id, broken.error
+            ),
+        );
     }
+    let listed: Vec<Listed> = catalog
+        .backups
+        .into_iter()
+        .map(|e| Listed {
+            manifest: e.manifest,
+            verified: e.verified,
+        })
+        .collect();
     if ctx.format() == Format::Json {
         output::print_json(&listed)?;
         return Ok(Exit::Success);
@@ -217,11 +257,12 @@ async fn backups(ctx: &Ctx) -> Result<Exit> {
     let now = Utc::now();
     let mut table = ctx
         .style
-        .table(&["ID", "TIME", "SIZE", "AGE", "NOTE", "VERIFIED"]);
+        .table(&["ID", "KIND", "TIME", "SIZE", "AGE", "NOTE", "VERIFIED"]);
     for entry in &listed {
         let m = &entry.manifest;
         table.add_row(vec![
             Cell::new(&m.id),
+            Cell::new(m.kind.as_str()),
             Cell::new(m.started_at.format("%Y-%m-%d %H:%M:%S UTC")),
             Cell::new(human_bytes(m.size_bytes)),
             Cell::new(human_age(now - m.finished_at)),
@@ -244,24 +285,66 @@ fn verified_text(record: Option<&VerifyRecord>) -> String {
     }
 }
 
+/// A warning item when `latest` passed over newer known-bad backups.
+fn passed_over(resolved: &Resolved) -> Option<Item> {
+    resolved.passed_over.as_ref().map(|text| {
+        Item::new(
+            "latest",
+            "`latest` is the newest backup that is not known-bad",
+            Severity::Warning,
+            Status::Warn,
+            Duration::ZERO,
+            text.clone(),
+        )
+    })
+}
+
 async fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
-    let (started_at, started) = (Utc::now(), Instant::now());
+    let started = (Utc::now(), Instant::now());
+    if args.into.is_none() {
+        // Over the environment's own database: refuse before downloading
+        // anything when nobody can confirm. (`--into` a database that does not
+        // exist yet needs no confirmation; that is known after `prepare`.)
+        ctx.change("hctl db restore", Scope::Destructive, false)?;
+    }
     let storage = storage(ctx)?;
     let target = match &args.into {
         Some(url) => Target::parse(url)?,
         None => target(ctx)?,
     };
-    let manifest = catalog::resolve(&storage, &args.backup_id).await?;
-    let plan = restore::prepare(manifest, target, args.force).await?;
+    let resolved = catalog::resolve(&storage, &args.backup_id).await?;
+    if let Some(text) = &resolved.passed_over {
+        output::note(&ctx.style, &format!("warning: {text}"));
+    }
+    let plan = restore::prepare(resolved.manifest.clone(), target, args.force).await?;
+    if !plan.users.is_empty() {
+        let mut text = format!(
+            "warning: restoring anyway (--force) while {} is in use by: {}",
+            plan.target.describe(),
+            plan.users.join("; ")
+        );
+        if let Target::Sqlite(_) = plan.target {
+            text.push_str(
+                "; they keep the replaced file open and what they write after the swap is lost: restart them",
+            );
+        }
+        output::note(&ctx.style, &text);
+    }
+    let safety = !plan.create && !args.no_safety_backup;
     if !plan.create {
         let env = &ctx.settings()?.env;
         confirm(
             &format!(
-                "restore backup `{}` over {} (environment `{env}`, schema version {} → {})",
+                "restore backup `{}` over {} (environment `{env}`, schema version {} → {}, {})",
                 plan.manifest.id,
                 plan.target.describe(),
                 plan.target_schema,
-                plan.manifest.schema_version
+                plan.manifest.schema_version,
+                if safety {
+                    "after a safety backup"
+                } else {
+                    "WITHOUT a safety backup"
+                }
             ),
             ctx.global.yes,
         )?;
@@ -271,105 +354,196 @@ async fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
         Some(plan.manifest.size_bytes),
         "downloading and checking the backup",
     );
-    let items = restore::execute(&plan, &storage, bar.clone()).await;
+    let checked = restore::check(&plan, &storage, bar.clone()).await;
     bar.finish_and_clear();
-    render(ctx, "db restore", started_at, started, items?)
+    let mut checked = checked?;
+    let mut safety_id = None;
+    if checked.fetched.is_some() && !plan.create {
+        let item = if safety {
+            let bar = progress.bytes(None, format!("safety backup of {}", plan.target.describe()));
+            let taken = restore::safety_backup(&plan, &storage, bar.clone()).await;
+            bar.finish_and_clear();
+            let taken = taken?;
+            let undo = format!(
+                "safety backup `{}` of {} taken: undo this restore with `hctl db restore --backup-id {}`",
+                taken.id,
+                plan.target.describe(),
+                taken.id
+            );
+            output::note(&ctx.style, &undo);
+            safety_id = Some(taken.id);
+            Item::new(
+                "safety-backup",
+                "target backed up before the restore",
+                Severity::Critical,
+                Status::Pass,
+                Duration::ZERO,
+                undo,
+            )
+        } else {
+            Item::new(
+                "safety-backup",
+                "target backed up before the restore",
+                Severity::Critical,
+                Status::Skip,
+                Duration::ZERO,
+                "--no-safety-backup: this restore cannot be undone",
+            )
+        };
+        checked.items.push(item);
+    }
+    if let Some(item) = passed_over(&resolved) {
+        checked.items.insert(0, item);
+    }
+    let items = restore::apply(&plan, checked).await?;
+    render(
+        ctx,
+        "db restore",
+        started,
+        items,
+        &[
+            ("backup_id", serde_json::json!(plan.manifest.id)),
+            ("safety_backup_id", serde_json::json!(safety_id)),
+        ],
+    )
 }
 
 async fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
-    let (started_at, started) = (Utc::now(), Instant::now());
+    let started = (Utc::now(), Instant::now());
     let storage = storage(ctx)?;
     let Some(wanted) = args.backup_id else {
         if args.deep {
             return Err(usage("--deep needs --backup-id latest|ID"));
         }
         let items = verify::live(&target(ctx)?, &storage).await?;
-        return render(ctx, "db verify (live database)", started_at, started, items);
+        return render(ctx, "db verify (live database)", started, items, &[]);
     };
-    let manifest = catalog::resolve(&storage, &wanted).await?;
+    let resolved = catalog::resolve(&storage, &wanted).await?;
+    let manifest = &resolved.manifest;
     let deep_on = if args.deep { Some(target(ctx)?) } else { None };
     let progress = Progress::new(&ctx.style);
     let bar = progress.bytes(
         Some(manifest.size_bytes),
         format!("checking `{}`", manifest.id),
     );
-    let items = verify::backup(&storage, &manifest, deep_on.as_ref(), bar.clone()).await;
+    let items = verify::backup(&storage, manifest, deep_on.as_ref(), bar.clone()).await;
     bar.finish_and_clear();
+    let mut items = items?;
+    if let Some(item) = passed_over(&resolved) {
+        items.insert(0, item);
+    }
     render(
         ctx,
         &format!("db verify {}", manifest.id),
-        started_at,
         started,
-        items?,
+        items,
+        &[("backup_id", serde_json::json!(manifest.id))],
     )
 }
 
+/// `hctl db prune -o json` (fields are a contract). With `--dry-run`,
+/// `deleted` and `incomplete_deleted` list what would be deleted.
 #[derive(Serialize)]
 struct Pruned {
+    dry_run: bool,
     kept: Vec<String>,
     deleted: Vec<String>,
     /// Backups that never got a manifest, older than a day.
     incomplete_deleted: Vec<String>,
+    /// Every backup with its action and the reason for it, newest first.
+    backups: Vec<prune::Decision>,
 }
 
 async fn prune(ctx: &Ctx, args: PruneArgs) -> Result<Exit> {
     table_or_json(ctx, "prune")?;
+    let change = ctx.change("hctl db prune", Scope::Destructive, args.dry_run)?;
     let storage = storage(ctx)?;
-    let (all, incomplete) = catalog::scan(&storage).await?;
-    let now = Utc::now();
-    let (kept, deleted) = prune::select(all, usize::from(args.keep), args.keep_days, now);
-    let stale = prune::stale(incomplete, now);
-    if !deleted.is_empty() || !stale.is_empty() {
-        confirm(
-            &format!(
-                "delete {} backup(s) and {} day-old incomplete backup(s) from {}, keeping {}",
-                deleted.len(),
-                stale.len(),
-                storage.describe(),
-                kept.len()
-            ),
-            ctx.global.yes,
-        )?;
-        prune::delete(&storage, &deleted).await?;
-        prune::delete_incomplete(&storage, &stale).await?;
-    }
-    let result = Pruned {
-        kept: kept.iter().map(|m| m.id.clone()).collect(),
-        deleted: deleted.iter().map(|m| m.id.clone()).collect(),
-        incomplete_deleted: stale.iter().map(|i| i.id.clone()).collect(),
+    let catalog = catalog::scan(&storage).await?;
+    let rules = prune::Rules {
+        keep: usize::from(args.keep),
+        keep_days: args.keep_days,
+        keep_safety_days: args.keep_safety_days,
     };
-    if ctx.format() == Format::Json {
-        output::print_json(&result)?;
-    } else if deleted.is_empty() && stale.is_empty() {
+    let plan = prune::plan(catalog, &rules, Utc::now(), &storage.describe());
+    if let Some(refusal) = &plan.refusal {
+        if args.dry_run {
+            show_prune(ctx, &plan, true)?;
+        }
+        return Err(usage(refusal.clone()));
+    }
+    let deleting = !plan.delete.is_empty() || !plan.delete_incomplete.is_empty();
+    if deleting && !args.dry_run {
+        change.confirm(&format!(
+            "delete {} backup(s) and {} day-old incomplete backup(s) from {}, keeping {}",
+            plan.delete.len(),
+            plan.delete_incomplete.len(),
+            storage.describe(),
+            plan.ids(prune::Action::Keep, true).len()
+        ))?;
+        prune::delete(&storage, &plan.delete).await?;
+        prune::delete_incomplete(&storage, &plan.delete_incomplete).await?;
+    }
+    show_prune(ctx, &plan, args.dry_run)?;
+    if !deleting {
         output::note(
             &ctx.style,
-            &format!("nothing to prune: {} backup(s) kept", kept.len()),
+            &format!(
+                "nothing to prune: {} backup(s) kept",
+                plan.ids(prune::Action::Keep, true).len()
+            ),
         );
-    } else {
-        let mut table = ctx.style.table(&["ID", "SIZE", "ACTION"]);
-        for (list, action) in [(&kept, "kept"), (&deleted, "deleted")] {
-            for m in list {
-                table.add_row(vec![
-                    Cell::new(&m.id),
-                    Cell::new(human_bytes(m.size_bytes)),
-                    Cell::new(action),
-                ]);
-            }
-        }
-        for entry in &stale {
-            table.add_row(vec![
-                Cell::new(&entry.id),
-                Cell::new(human_bytes(entry.size)),
-                Cell::new("deleted (incomplete)"),
-            ]);
-        }
-        output::print_table(&table)?;
+    } else if args.dry_run {
+        output::note(&ctx.style, "dry run: nothing was deleted");
     }
     Ok(Exit::Success)
 }
 
+fn show_prune(ctx: &Ctx, plan: &prune::Plan, dry_run: bool) -> Result<()> {
+    use prune::Action;
+    if ctx.format() == Format::Json {
+        output::print_json(&Pruned {
+            dry_run,
+            kept: plan.ids(Action::Keep, true),
+            deleted: plan.ids(Action::Delete, true),
+            incomplete_deleted: plan.ids(Action::Delete, false),
+            backups: plan.decisions.clone(),
+        })?;
+        return Ok(());
+    }
+    if plan.decisions.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let mut table = ctx
+        .style
+        .table(&["ID", "KIND", "AGE", "SIZE", "VERIFIED", "ACTION", "WHY"]);
+    for d in &plan.decisions {
+        let action = match (d.action, dry_run) {
+            (Action::Keep, true) => "keep",
+            (Action::Keep, false) => "kept",
+            (Action::Delete, true) => "would delete",
+            (Action::Delete, false) => "deleted",
+        };
+        table.add_row(vec![
+            Cell::new(&d.id),
+            Cell::new(d.kind),
+            Cell::new(d.started_at.map(|t| human_age(now - t)).unwrap_or_default()),
+            Cell::new(human_bytes(d.size_bytes)),
+            Cell::new(match d.verified {
+                "failed" => "FAILED",
+                "ok" => "yes",
+                _ => "no",
+            }),
+            Cell::new(action),
+            Cell::new(&d.reason),
+        ]);
+    }
+    output::print_table(&table)?;
+    Ok(())
+}
+
 async fn health(ctx: &Ctx, args: HealthArgs) -> Result<Exit> {
-    let (started_at, started) = (Utc::now(), Instant::now());
+    let started = (Utc::now(), Instant::now());
     let target = target(ctx)?;
     let limits = health::Limits {
         min_version: args.min_version,
@@ -377,5 +551,5 @@ async fn health(ctx: &Ctx, args: HealthArgs) -> Result<Exit> {
     };
     let storage = storage(ctx)?;
     let items = health::check(&target, &storage, &limits).await;
-    render(ctx, "db health", started_at, started, items)
+    render(ctx, "db health", started, items, &[])
 }

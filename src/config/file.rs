@@ -38,6 +38,8 @@ struct S3File {
     endpoint: Text,
     region: Text,
     force_path_style: Option<Spanned<bool>>,
+    sse: Text,
+    sse_kms_key_id: Text,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -114,6 +116,8 @@ impl EnvFile {
             if let Some(b) = &s3.force_path_style {
                 out.push(("s3.force_path_style", spanned(&b.value.to_string(), b)));
             }
+            text(&mut out, "s3.sse", &s3.sse);
+            text(&mut out, "s3.sse_kms_key_id", &s3.sse_kms_key_id);
         }
         if let Some(kube) = &self.kube {
             text(&mut out, "kube.context", &kube.context);

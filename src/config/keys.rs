@@ -26,6 +26,8 @@ pub enum Kind {
     Bool,
     /// A URL with one of these schemes.
     Url(&'static [&'static str]),
+    /// Exactly one of these words.
+    OneOf(&'static [&'static str]),
 }
 
 const HTTP: &[&str] = &["http", "https"];
@@ -72,6 +74,18 @@ pub const KEYS: &[Key] = &[
         default: Some("false"),
         kind: Kind::Bool,
         help: "path-style S3 addressing (needed by MinIO)",
+    },
+    Key {
+        name: "s3.sse",
+        default: None,
+        kind: Kind::OneOf(&["AES256", "aws:kms"]),
+        help: "server-side encryption of uploaded backups: AES256 or aws:kms",
+    },
+    Key {
+        name: "s3.sse_kms_key_id",
+        default: None,
+        kind: Kind::Text,
+        help: "KMS key for `s3.sse: aws:kms` (default: the account's aws/s3 key)",
     },
     Key {
         name: "kube.context",

@@ -307,6 +307,10 @@ pub(crate) fn problem(key: &Key, text: &str) -> Option<String> {
             )),
             Err(err) => Some(format!("not a URL: {err}")),
         },
+        Kind::OneOf(words) => (!words.contains(&text)).then(|| {
+            let quoted: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+            format!("expected {}", quoted.join(" or "))
+        }),
     }
 }
 

@@ -14,7 +14,7 @@ use chrono::Utc;
 use indicatif::ProgressBar;
 use sqlx::Row;
 
-use super::manifest::{self, DUMP, MANIFEST, Manifest};
+use super::manifest::{self, DUMP, Kind, MANIFEST, Manifest};
 use super::transfer::{Hashing, TempFile};
 use super::{Target, connect_pg, connect_sqlite, pgtools, stats};
 use crate::storage::Storage;
@@ -24,6 +24,7 @@ pub async fn run(
     target: &Target,
     storage: &Storage,
     note: Option<String>,
+    kind: Kind,
     bar: ProgressBar,
 ) -> Result<Manifest> {
     let started_at = Utc::now();
@@ -53,6 +54,7 @@ pub async fn run(
         tables: dumped.tables,
         note,
         dump_key: dump_key.clone(),
+        kind,
     };
     let json = serde_json::to_vec_pretty(&manifest).context("could not encode the manifest")?;
     if let Err(err) = storage
@@ -147,7 +149,9 @@ async fn sqlite(
     key: &str,
     bar: ProgressBar,
 ) -> Result<Dumped> {
-    let snapshot = TempFile::new("sqlite-snapshot");
+    // Created empty and private first: VACUUM INTO fills an empty file, and
+    // the snapshot holds everything the database does.
+    let (snapshot, _) = TempFile::create("sqlite-snapshot").await?;
     {
         let mut conn = connect_sqlite(path, true).await?;
         let target = snapshot.path.to_string_lossy().replace('\'', "''");

@@ -1,6 +1,7 @@
 //! `hctl db health`: is the environment's database fit to serve? Reachable,
 //! server version vs the minimum, schema version, connections used vs max,
-//! replication state, and the age of the latest backup — one report item each.
+//! replication state, and the age of the latest backup (the newest that is not
+//! known-bad, see `catalog`) — one report item each.
 
 use std::time::{Duration, Instant};
 
@@ -270,23 +271,32 @@ async fn sqlite(path: &std::path::Path) -> Vec<Item> {
     items
 }
 
+/// Age of `latest`: the newest regular backup that is not known-bad (a newer
+/// failed one is named; a newer unreadable manifest is an error).
 async fn backup_age(storage: &Storage, max: Duration) -> Item {
     let check = async {
-        let backups = catalog::list(storage).await?;
-        let Some(latest) = backups.first() else {
+        let catalog = catalog::scan(storage).await?;
+        if catalog.backups.is_empty() && catalog.unreadable.is_empty() {
             return Ok((
                 Status::Fail,
                 format!("no backups in {}: run `hctl db backup`", storage.describe()),
             ));
+        }
+        let latest = match catalog.latest(storage) {
+            Ok(latest) => latest,
+            Err(err) => return Ok((Status::Fail, format!("{err:#}"))),
         };
-        let age = Utc::now().signed_duration_since(latest.finished_at);
+        let age = Utc::now().signed_duration_since(latest.entry.manifest.finished_at);
         let limit = chrono::Duration::from_std(max).unwrap_or(chrono::Duration::MAX);
-        let detail = format!(
+        let mut detail = format!(
             "latest backup `{}` is {} old (limit {})",
-            latest.id,
+            latest.entry.manifest.id,
             human_age(age),
             human_age(limit)
         );
+        if let Some(passed_over) = latest.passed_over() {
+            detail.push_str(&format!("; {passed_over}"));
+        }
         Ok((
             if age <= limit {
                 Status::Pass

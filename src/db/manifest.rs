@@ -22,6 +22,28 @@ pub struct TableStat {
     pub checksum: String,
 }
 
+/// Why a backup was taken.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// `hctl db backup`: part of the regular series, what `latest` means.
+    #[default]
+    Regular,
+    /// Taken by `hctl db restore` of the target just before overwriting it, so
+    /// the restore can be undone. Never `latest`: it may hold the very damage
+    /// the restore repairs (and, with `--into`, another database).
+    Safety,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Regular => "regular",
+            Kind::Safety => "safety",
+        }
+    }
+}
+
 /// What one backup holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -39,6 +61,9 @@ pub struct Manifest {
     pub note: Option<String>,
     /// Key of the dump object, relative to the storage root.
     pub dump_key: String,
+    /// `regular` or `safety` (absent in manifests older than the field: regular).
+    #[serde(default)]
+    pub kind: Kind,
 }
 
 /// The last `hctl db verify` of a backup.
@@ -129,6 +154,7 @@ mod tests {
             }],
             note: None,
             dump_key: key("20261124T100000Z-abcdef", DUMP),
+            kind: Kind::Safety,
         };
         let json = serde_json::to_value(&m).unwrap();
         for field in [
@@ -143,11 +169,18 @@ mod tests {
             "tables",
             "note",
             "dump_key",
+            "kind",
         ] {
             assert!(json.get(field).is_some(), "missing {field}");
         }
         assert_eq!(json["started_at"], "2026-11-24T10:00:00Z");
-        let back: Manifest = serde_json::from_value(json).unwrap();
+        assert_eq!(json["kind"], "safety");
+        let back: Manifest = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(back, m);
+        // Manifests written before `kind` existed are regular backups.
+        let mut old = json;
+        old.as_object_mut().unwrap().remove("kind");
+        let back: Manifest = serde_json::from_value(old).unwrap();
+        assert_eq!(back.kind, Kind::Regular);
     }
 }

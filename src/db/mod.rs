@@ -7,6 +7,7 @@
 pub mod backup;
 pub mod catalog;
 pub mod health;
+pub mod inuse;
 pub mod manifest;
 pub mod pgtools;
 pub mod prune;

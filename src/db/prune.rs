@@ -1,41 +1,231 @@
-//! `hctl db prune`: which backups to delete, and deleting them safely (the
+//! `hctl db prune`: which backups go, which stay and why (one [`Plan`], shown
+//! by `--dry-run` and carried out otherwise), and deleting them safely (the
 //! manifest goes first, so a half-deleted backup is simply no longer listed).
+//!
+//! Retention never keeps a known-bad backup in place of a good one: a backup
+//! whose last verification failed never counts toward `--keep` or
+//! `--keep-days` (it is deleted); safety backups taken by `hctl db restore` do
+//! not count toward `--keep` either (they stay for `--keep-safety-days`); and a
+//! prune that would delete backups while leaving no regular backup that is not
+//! known-bad is refused.
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 
-use super::catalog::Incomplete;
-use super::manifest::{self, DUMP, MANIFEST, Manifest, VERIFIED};
+use super::catalog::{Catalog, Entry, Incomplete};
+use super::manifest::{self, DUMP, Kind, MANIFEST, Manifest, VERIFIED};
 use crate::storage::Storage;
 
-/// Split `backups` (newest first) into (kept, deleted): the newest `keep` are
-/// kept, and with `keep_days` so is every backup younger than that.
-pub fn select(
-    backups: Vec<Manifest>,
-    keep: usize,
-    keep_days: Option<u32>,
-    now: DateTime<Utc>,
-) -> (Vec<Manifest>, Vec<Manifest>) {
-    let cutoff = keep_days.map(|d| now - chrono::Duration::days(i64::from(d)));
-    let (mut kept, mut deleted) = (Vec::new(), Vec::new());
-    for (i, backup) in backups.into_iter().enumerate() {
-        if i < keep || cutoff.is_some_and(|c| backup.started_at >= c) {
-            kept.push(backup);
-        } else {
-            deleted.push(backup);
-        }
-    }
-    (kept, deleted)
+/// What prune keeps.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// The newest this many regular backups that are not known-bad.
+    pub keep: usize,
+    /// Also regular backups (not known-bad) younger than this many days.
+    pub keep_days: Option<u32>,
+    /// Safety backups younger than this many days.
+    pub keep_safety_days: u32,
 }
 
-/// Incomplete backups (no manifest) old enough that no backup can still be
-/// writing them: started more than a day ago.
-pub fn stale(incomplete: Vec<Incomplete>, now: DateTime<Utc>) -> Vec<Incomplete> {
-    let cutoff = now - chrono::Duration::days(1);
-    incomplete
-        .into_iter()
-        .filter(|i| manifest::id_time(&i.id).is_some_and(|t| t < cutoff))
-        .collect()
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Keep,
+    Delete,
+}
+
+/// One backup (complete or not) and what prune does with it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    pub id: String,
+    /// `regular`, `safety`, `incomplete` (no manifest) or `unreadable` (broken manifest).
+    pub kind: &'static str,
+    pub started_at: Option<DateTime<Utc>>,
+    pub size_bytes: u64,
+    /// Last verification: `ok`, `failed` or `none`.
+    pub verified: &'static str,
+    pub action: Action,
+    pub reason: String,
+}
+
+/// Everything prune would do.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Every backup, newest first.
+    pub decisions: Vec<Decision>,
+    pub delete: Vec<Manifest>,
+    pub delete_incomplete: Vec<Incomplete>,
+    /// Why prune must not run, when it must not.
+    pub refusal: Option<String>,
+}
+
+impl Plan {
+    pub fn ids(&self, action: Action, complete: bool) -> Vec<String> {
+        self.decisions
+            .iter()
+            .filter(|d| d.action == action)
+            .filter(|d| matches!(d.kind, "regular" | "safety") == complete)
+            .map(|d| d.id.clone())
+            .collect()
+    }
+}
+
+fn days(n: u32) -> String {
+    if n == 1 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// Decide every backup of `catalog`; `place` names the storage in the refusal.
+pub fn plan(catalog: Catalog, rules: &Rules, now: DateTime<Utc>, place: &str) -> Plan {
+    let cutoff = rules
+        .keep_days
+        .map(|d| now - chrono::Duration::days(i64::from(d)));
+    let safety_cutoff = now - chrono::Duration::days(i64::from(rules.keep_safety_days));
+    let mut decisions = Vec::new();
+    let mut delete = Vec::new();
+    let mut good_kept = 0usize;
+    for entry in catalog.backups {
+        let (action, reason) = decide(&entry, rules, cutoff, safety_cutoff, &mut good_kept);
+        decisions.push(Decision {
+            id: entry.manifest.id.clone(),
+            kind: entry.manifest.kind.as_str(),
+            started_at: Some(entry.manifest.started_at),
+            size_bytes: entry.manifest.size_bytes,
+            verified: match &entry.verified {
+                None => "none",
+                Some(v) if v.ok => "ok",
+                Some(_) => "failed",
+            },
+            action,
+            reason,
+        });
+        if action == Action::Delete {
+            delete.push(entry.manifest);
+        }
+    }
+    for broken in catalog.unreadable {
+        decisions.push(Decision {
+            started_at: manifest::id_time(&broken.id),
+            id: broken.id,
+            kind: "unreadable",
+            size_bytes: 0,
+            verified: "none",
+            action: Action::Keep,
+            reason: format!("manifest cannot be read, left alone: {}", broken.error),
+        });
+    }
+    let stale_cutoff = now - chrono::Duration::days(1);
+    let mut delete_incomplete = Vec::new();
+    for entry in catalog.incomplete {
+        let started_at = manifest::id_time(&entry.id);
+        let stale = started_at.is_some_and(|t| t < stale_cutoff);
+        decisions.push(Decision {
+            id: entry.id.clone(),
+            kind: "incomplete",
+            started_at,
+            size_bytes: entry.size,
+            verified: "none",
+            action: if stale { Action::Delete } else { Action::Keep },
+            reason: if stale {
+                "no manifest (failed or interrupted), started more than a day ago".into()
+            } else {
+                "no manifest yet: may still be running".into()
+            },
+        });
+        if stale {
+            delete_incomplete.push(entry);
+        }
+    }
+    // Newest first, by start time (ids have one-second resolution).
+    decisions.sort_by(|a, b| (b.started_at, &b.id).cmp(&(a.started_at, &a.id)));
+    let refusal = (!delete.is_empty() && good_kept == 0).then(|| {
+        let bad: Vec<String> = decisions
+            .iter()
+            .filter(|d| d.verified == "failed")
+            .map(|d| format!("`{}`", d.id))
+            .collect();
+        format!(
+            "refusing to prune {place}: it would keep no regular backup that is not known-bad \
+             (failed verification: {}); take a new backup with `hctl db backup` (and check it with \
+             `hctl db verify --backup-id latest`) first",
+            if bad.is_empty() {
+                "none".to_string()
+            } else {
+                bad.join(", ")
+            }
+        )
+    });
+    Plan {
+        decisions,
+        delete,
+        delete_incomplete,
+        refusal,
+    }
+}
+
+fn decide(
+    entry: &Entry,
+    rules: &Rules,
+    cutoff: Option<DateTime<Utc>>,
+    safety_cutoff: DateTime<Utc>,
+    good_kept: &mut usize,
+) -> (Action, String) {
+    let started = entry.manifest.started_at;
+    if entry.known_bad() {
+        return (
+            Action::Delete,
+            "its last verification failed: never counts toward --keep or --keep-days".into(),
+        );
+    }
+    if entry.manifest.kind == Kind::Safety {
+        let limit = days(rules.keep_safety_days);
+        return if started >= safety_cutoff {
+            (
+                Action::Keep,
+                format!(
+                    "safety backup (undoes a restore) younger than {limit} (--keep-safety-days)"
+                ),
+            )
+        } else {
+            (
+                Action::Delete,
+                format!("safety backup older than {limit} (--keep-safety-days)"),
+            )
+        };
+    }
+    if *good_kept < rules.keep {
+        *good_kept += 1;
+        let reason = if rules.keep == 1 {
+            "the newest backup that is not known-bad (--keep 1)".to_string()
+        } else {
+            format!(
+                "one of the newest {} backups that are not known-bad (--keep)",
+                rules.keep
+            )
+        };
+        return (Action::Keep, reason);
+    }
+    if let (Some(cutoff), Some(d)) = (cutoff, rules.keep_days)
+        && started >= cutoff
+    {
+        *good_kept += 1;
+        return (
+            Action::Keep,
+            format!("younger than {} (--keep-days)", days(d)),
+        );
+    }
+    let mut reason = format!(
+        "older than the newest {} backups that are not known-bad",
+        rules.keep
+    );
+    if let Some(d) = rules.keep_days {
+        reason.push_str(&format!(" and than {}", days(d)));
+    }
+    (Action::Delete, reason)
 }
 
 /// Delete the objects of incomplete backups.
@@ -64,22 +254,36 @@ pub async fn delete(storage: &Storage, backups: &[Manifest]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::catalog::Unreadable;
+    use crate::db::catalog::tests::entry_at;
 
-    fn backup(id: &str, hours_ago: i64, now: DateTime<Utc>) -> Manifest {
-        let at = now - chrono::Duration::hours(hours_ago);
-        Manifest {
-            id: id.into(),
-            backend: "postgres".into(),
-            started_at: at,
-            finished_at: at,
-            server_version: "15".into(),
-            schema_version: 1,
-            size_bytes: 1,
-            sha256: String::new(),
-            tables: vec![],
-            note: None,
-            dump_key: manifest::key(id, DUMP),
+    fn entry(id: &str, hours_ago: i64, now: DateTime<Utc>, kind: Kind, ok: Option<bool>) -> Entry {
+        entry_at(id, now - chrono::Duration::hours(hours_ago), kind, ok)
+    }
+
+    fn rules(keep: usize, keep_days: Option<u32>) -> Rules {
+        Rules {
+            keep,
+            keep_days,
+            keep_safety_days: 7,
         }
+    }
+
+    fn run(backups: Vec<Entry>, rules: &Rules, now: DateTime<Utc>) -> (String, String) {
+        let plan = plan(
+            Catalog {
+                backups,
+                ..Catalog::default()
+            },
+            rules,
+            now,
+            "here",
+        );
+        assert!(plan.refusal.is_none(), "{:?}", plan.refusal);
+        (
+            plan.ids(Action::Keep, true).join(","),
+            plan.ids(Action::Delete, true).join(","),
+        )
     }
 
     #[test]
@@ -87,49 +291,125 @@ mod tests {
         let now = Utc::now();
         let all = || {
             vec![
-                backup("d", 1, now),
-                backup("c", 30, now),
-                backup("b", 80, now),
-                backup("a", 200, now),
+                entry("d", 1, now, Kind::Regular, None),
+                entry("c", 30, now, Kind::Regular, Some(true)),
+                entry("b", 80, now, Kind::Regular, None),
+                entry("a", 200, now, Kind::Regular, None),
             ]
         };
-        let ids = |v: Vec<Manifest>| {
-            v.into_iter()
-                .map(|m| m.id)
-                .collect::<Vec<String>>()
-                .join(",")
-        };
-        let (kept, deleted) = select(all(), 2, None, now);
         assert_eq!(
-            (ids(kept), ids(deleted)),
-            ("d,c".to_string(), "b,a".to_string())
+            run(all(), &rules(2, None), now),
+            ("d,c".into(), "b,a".into())
         );
-        let (kept, deleted) = select(all(), 1, Some(4), now);
         assert_eq!(
-            (ids(kept), ids(deleted)),
-            ("d,c,b".to_string(), "a".to_string())
+            run(all(), &rules(1, Some(4)), now),
+            ("d,c,b".into(), "a".into())
         );
-        let (kept, deleted) = select(all(), 0, None, now);
-        assert_eq!((kept.len(), deleted.len()), (0, 4));
     }
 
     #[test]
-    fn only_day_old_incomplete_backups_are_stale() {
+    fn known_bad_backups_never_count_toward_keep_or_keep_days() {
+        let now = Utc::now();
+        let backups = vec![
+            entry("d", 1, now, Kind::Regular, Some(false)),
+            entry("c", 2, now, Kind::Regular, None),
+            entry("b", 3, now, Kind::Regular, Some(false)),
+            entry("a", 4, now, Kind::Regular, None),
+        ];
+        assert_eq!(
+            run(backups.clone(), &rules(1, None), now),
+            ("c".into(), "d,b,a".into())
+        );
+        assert_eq!(
+            run(backups, &rules(1, Some(30)), now),
+            ("c,a".into(), "d,b".into())
+        );
+    }
+
+    #[test]
+    fn safety_backups_do_not_count_and_expire_on_their_own() {
+        let now = Utc::now();
+        let backups = vec![
+            entry("d", 1, now, Kind::Safety, None),
+            entry("c", 2, now, Kind::Regular, None),
+            entry("b", 300, now, Kind::Safety, None),
+            entry("a", 400, now, Kind::Regular, None),
+        ];
+        assert_eq!(
+            run(backups, &rules(1, None), now),
+            ("d,c".into(), "b,a".into())
+        );
+    }
+
+    #[test]
+    fn refuses_to_leave_no_backup_that_is_not_known_bad() {
+        let now = Utc::now();
+        let catalog = Catalog {
+            backups: vec![
+                entry("b", 1, now, Kind::Regular, Some(false)),
+                entry("a", 2, now, Kind::Safety, None),
+            ],
+            ..Catalog::default()
+        };
+        let plan = plan(catalog, &rules(3, None), now, "directory `x`");
+        let refusal = plan.refusal.expect("refused");
+        assert!(
+            refusal.contains("`b`") && refusal.contains("hctl db backup"),
+            "{refusal}"
+        );
+        // Nothing to delete: nothing to refuse.
+        let plan = plan_of(vec![entry("a", 1, now, Kind::Regular, None)], now);
+        assert!(plan.refusal.is_none());
+    }
+
+    fn plan_of(backups: Vec<Entry>, now: DateTime<Utc>) -> Plan {
+        plan(
+            Catalog {
+                backups,
+                ..Catalog::default()
+            },
+            &rules(1, None),
+            now,
+            "here",
+        )
+    }
+
+    #[test]
+    fn incomplete_and_unreadable_backups_are_explained() {
         let now = DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z")
             .unwrap()
             .to_utc();
-        let entry = |id: &str| Incomplete {
+        let incomplete = |id: &str| Incomplete {
             id: id.into(),
             keys: vec![manifest::key(id, DUMP)],
             size: 1,
         };
-        let stale = stale(
-            vec![
-                entry("20261123T090000Z-aaaaaa"),
-                entry("20261124T090000Z-bbbbbb"),
+        let catalog = Catalog {
+            backups: vec![],
+            incomplete: vec![
+                incomplete("20261123T090000Z-aaaaaa"),
+                incomplete("20261124T090000Z-bbbbbb"),
             ],
-            now,
+            unreadable: vec![Unreadable {
+                id: "20261124T093000Z-cccccc".into(),
+                error: "not json".into(),
+            }],
+        };
+        let plan = plan(catalog, &rules(1, None), now, "here");
+        assert_eq!(
+            plan.delete_incomplete,
+            [incomplete("20261123T090000Z-aaaaaa")]
         );
-        assert_eq!(stale, [entry("20261123T090000Z-aaaaaa")]);
+        let actions: Vec<(&str, Action)> =
+            plan.decisions.iter().map(|d| (d.kind, d.action)).collect();
+        assert_eq!(
+            actions,
+            [
+                ("unreadable", Action::Keep),
+                ("incomplete", Action::Keep),
+                ("incomplete", Action::Delete)
+            ]
+        );
+        assert!(plan.refusal.is_none());
     }
 }

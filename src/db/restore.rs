@@ -1,7 +1,9 @@
 //! `hctl db restore`: put a backup back. Order matters for safety: the target's
-//! schema version is checked first (read only), the dump is downloaded and its
-//! size and SHA-256 checked against the manifest BEFORE the target is touched,
-//! then PostgreSQL restores in one transaction stopping at the first error (so a
+//! schema version and its other users are checked first (read only: a target
+//! in use is refused unless `--force`), the dump is downloaded and its size and
+//! SHA-256 checked against the manifest BEFORE the target is touched, then a
+//! safety backup of the target is taken (so the restore can be undone), then
+//! PostgreSQL restores in one transaction stopping at the first error (so a
 //! failure leaves the target as it was), and the result is compared with the
 //! manifest table by table. The restored database remembers its backup id, so
 //! `hctl db verify` can later compare it with that backup.
@@ -13,9 +15,10 @@ use chrono::Utc;
 use indicatif::ProgressBar;
 use sqlx::Row;
 
-use super::manifest::Manifest;
+use super::manifest::{Kind, Manifest};
+use super::transfer::Fetched;
 use super::verify::{self, Integrity};
-use super::{Target, connect_pg, stats};
+use super::{Target, connect_pg, inuse, stats};
 use crate::exit::usage;
 use crate::report::{Item, Severity, Status};
 use crate::storage::Storage;
@@ -29,10 +32,12 @@ pub struct Plan {
     pub target_schema: i64,
     /// The target PostgreSQL database does not exist and will be created.
     pub create: bool,
+    /// Other sessions or processes using the target (allowed only with `force`).
+    pub users: Vec<String>,
 }
 
-/// Check the target (read only) and refuse a restore over a newer schema
-/// unless `force`.
+/// Check the target (read only) and refuse a restore over a newer schema, or
+/// over a database others are using, unless `force`.
 pub async fn prepare(manifest: Manifest, target: Target, force: bool) -> Result<Plan> {
     if manifest.backend != target.backend() {
         return Err(usage(format!(
@@ -42,18 +47,42 @@ pub async fn prepare(manifest: Manifest, target: Target, force: bool) -> Result<
             target.describe()
         )));
     }
-    let (target_schema, create) = match &target {
+    let (target_schema, create, users) = match &target {
         Target::Postgres(url) => match connect_pg(url).await {
-            Ok(mut conn) => (super::pg_schema_version(&mut conn).await?, false),
-            Err(err) if missing_database(&err) => (0, true),
+            Ok(mut conn) => {
+                let schema = super::pg_schema_version(&mut conn).await?;
+                (schema, false, inuse::postgres(&mut conn).await?)
+            }
+            Err(err) if missing_database(&err) => (0, true, Vec::new()),
             Err(err) => return Err(err),
         },
         Target::Sqlite(path) if path.exists() => {
-            let mut conn = super::connect_sqlite(path, true).await?;
-            (super::sqlite_schema_version(&mut conn).await?, false)
+            let schema = {
+                let mut conn = super::connect_sqlite(path, true).await?;
+                super::sqlite_schema_version(&mut conn).await?
+            };
+            let probe = path.clone();
+            let users = tokio::task::spawn_blocking(move || inuse::sqlite(&probe))
+                .await
+                .context("the in-use probe stopped")??;
+            (schema, false, users)
         }
-        Target::Sqlite(_) => (0, true),
+        Target::Sqlite(_) => (0, true, Vec::new()),
     };
+    if !users.is_empty() && !force {
+        return Err(usage(format!(
+            "refusing to restore backup `{}` over {}: it is in use by {} other {}: {}; \
+             stop them first (e.g. scale the Deployment to 0) or pass --force",
+            manifest.id,
+            target.describe(),
+            users.len(),
+            match &target {
+                Target::Postgres(_) => "session(s)",
+                Target::Sqlite(_) => "process(es)",
+            },
+            users.join("; ")
+        )));
+    }
     if target_schema > manifest.schema_version && !force {
         return Err(usage(format!(
             "refusing to restore backup `{}` (schema version {}) over {} which has schema version {target_schema}: \
@@ -68,6 +97,7 @@ pub async fn prepare(manifest: Manifest, target: Target, force: bool) -> Result<
         target,
         target_schema,
         create,
+        users,
     })
 }
 
@@ -81,10 +111,35 @@ fn missing_database(err: &anyhow::Error) -> bool {
     })
 }
 
-/// Run a prepared restore. Integrity failures come back as failed items with
-/// the target untouched; a failed restore is an error (target unchanged).
-pub async fn execute(plan: &Plan, storage: &Storage, bar: ProgressBar) -> Result<Vec<Item>> {
-    let Integrity { mut items, fetched } = verify::integrity(storage, &plan.manifest, bar).await?;
+/// Download the backup and check it against its manifest; nothing outside a
+/// private temp file is touched.
+pub async fn check(plan: &Plan, storage: &Storage, bar: ProgressBar) -> Result<Integrity> {
+    verify::integrity(storage, &plan.manifest, bar).await
+}
+
+/// Back the target up (a `safety` backup) before it is overwritten, so the
+/// restore can be undone with `hctl db restore --backup-id <its id>`.
+pub async fn safety_backup(plan: &Plan, storage: &Storage, bar: ProgressBar) -> Result<Manifest> {
+    let note = format!(
+        "safety backup of {} before restoring `{}`",
+        plan.target.describe(),
+        plan.manifest.id
+    );
+    super::backup::run(&plan.target, storage, Some(note), Kind::Safety, bar)
+        .await
+        .with_context(|| {
+            format!(
+                "could not take a safety backup of {}; nothing was restored \
+                 (pass --no-safety-backup to restore without one)",
+                plan.target.describe()
+            )
+        })
+}
+
+/// Restore a checked backup. When the check failed, a refused item comes back
+/// with the target untouched; a failed restore is an error (target unchanged).
+pub async fn apply(plan: &Plan, checked: Integrity) -> Result<Vec<Item>> {
+    let Integrity { mut items, fetched } = checked;
     let Some(fetched) = fetched else {
         items.push(Item::new(
             "restore",
@@ -100,28 +155,7 @@ pub async fn execute(plan: &Plan, storage: &Storage, bar: ProgressBar) -> Result
         return Ok(items);
     };
     let start = Instant::now();
-    let tables = match &plan.target {
-        Target::Postgres(url) => {
-            if plan.create {
-                create_database(url).await?;
-            }
-            verify::pg_restore(url, fetched.path(), true)
-                .await
-                .with_context(|| {
-                    format!(
-                        "restore into {} failed; it was rolled back",
-                        plan.target.describe()
-                    )
-                })?;
-            let mut conn = connect_pg(url).await?;
-            mark(&mut conn, &plan.manifest.id).await?;
-            stats::pg(&mut conn).await?
-        }
-        Target::Sqlite(path) => {
-            replace_sqlite(fetched.path(), path).await?;
-            super::backup::sqlite_facts(path).await?.2
-        }
-    };
+    let tables = write(plan, &fetched).await?;
     items.push(Item::new(
         "restore",
         "backup restored",
@@ -140,6 +174,31 @@ pub async fn execute(plan: &Plan, storage: &Storage, bar: ProgressBar) -> Result
         "the backup",
     ));
     Ok(items)
+}
+
+async fn write(plan: &Plan, fetched: &Fetched) -> Result<Vec<super::manifest::TableStat>> {
+    match &plan.target {
+        Target::Postgres(url) => {
+            if plan.create {
+                create_database(url).await?;
+            }
+            verify::pg_restore(url, fetched.path(), true)
+                .await
+                .with_context(|| {
+                    format!(
+                        "restore into {} failed; it was rolled back",
+                        plan.target.describe()
+                    )
+                })?;
+            let mut conn = connect_pg(url).await?;
+            mark(&mut conn, &plan.manifest.id).await?;
+            stats::pg(&mut conn).await
+        }
+        Target::Sqlite(path) => {
+            replace_sqlite(fetched.path(), path).await?;
+            Ok(super::backup::sqlite_facts(path).await?.2)
+        }
+    }
 }
 
 /// `url` with its database name replaced.
@@ -224,6 +283,10 @@ async fn replace_sqlite(snapshot: &std::path::Path, target: &std::path::Path) ->
     tokio::fs::copy(snapshot, &tmp)
         .await
         .with_context(|| format!("could not write `{}`", tmp.display()))?;
+    // The copy has the private temp file's mode; keep the target's own.
+    if let Ok(meta) = tokio::fs::metadata(target).await {
+        let _ = tokio::fs::set_permissions(&tmp, meta.permissions()).await;
+    }
     if let Err(err) = tokio::fs::rename(&tmp, target).await {
         let _ = tokio::fs::remove_file(&tmp).await;
         return Err(err).with_context(|| format!("could not replace `{}`", target.display()));

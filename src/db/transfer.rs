@@ -1,6 +1,6 @@
 //! Moving dump bytes with their SHA-256 computed on the way: a hashing reader
 //! for uploads, and a download into a private temp file that is checked
-//! against the manifest before anyone uses it.
+//! against the manifest before anyone uses it (0600: only its owner reads it).
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -76,11 +76,26 @@ pub struct TempFile {
 }
 
 impl TempFile {
+    /// A fresh name in `$TMPDIR`; nothing is created.
     pub fn new(label: &str) -> Self {
         let name = format!("hctl-{label}-{}", uuid::Uuid::new_v4().simple());
         TempFile {
             path: std::env::temp_dir().join(name),
         }
+    }
+
+    /// A new empty file readable by its owner only (0600): dumps hold
+    /// password hashes and health data.
+    pub async fn create(label: &str) -> Result<(Self, tokio::fs::File)> {
+        let temp = TempFile::new(label);
+        let file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&temp.path)
+            .await
+            .with_context(|| format!("could not create `{}`", temp.path.display()))?;
+        Ok((temp, file))
     }
 }
 
@@ -122,15 +137,9 @@ impl Fetched {
 
 /// Download the dump of `manifest` into a temp file, hashing it on the way.
 pub async fn fetch(storage: &Storage, manifest: &Manifest, bar: ProgressBar) -> Result<Fetched> {
-    let file = TempFile::new(&manifest.id);
+    let (file, out) = TempFile::create(&manifest.id).await?;
     let reader = storage.get(&manifest.dump_key).await?;
     let (mut reader, tally) = Hashing::new(reader, bar);
-    let out = tokio::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&file.path)
-        .await
-        .with_context(|| format!("could not create `{}`", file.path.display()))?;
     let mut out = tokio::io::BufWriter::with_capacity(1 << 20, out);
     tokio::io::copy(&mut reader, &mut out)
         .await

@@ -322,7 +322,7 @@ pub async fn live(target: &Target, storage: &Storage) -> Result<Vec<Item>> {
             target.describe()
         )));
     };
-    let manifest = catalog::resolve(storage, &id).await?;
+    let manifest = catalog::resolve(storage, &id).await?.manifest;
     let tables = stats::pg(&mut conn).await?;
     let mut items = vec![Item::new(
         "restored-from",

@@ -1,5 +1,9 @@
 //! Backup storage in a local directory. Writes go to a hidden temp file that is
 //! renamed into place only when complete, so a reader never sees half an object.
+//!
+//! Backups hold password hashes and health data: every object is written 0600
+//! and every directory hctl creates (the root included) is 0700, whatever the
+//! umask.
 
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -32,7 +36,10 @@ impl Local {
     pub async fn put(&self, key: &str, reader: &mut (dyn AsyncRead + Send + Unpin)) -> Result<u64> {
         let path = self.path(key);
         let dir = path.parent().unwrap_or(&self.root).to_path_buf();
-        fs::create_dir_all(&dir)
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&dir)
             .await
             .with_context(|| format!("could not create directory `{}`", dir.display()))?;
         let name = path
@@ -136,7 +143,11 @@ impl Drop for Partial {
 }
 
 async fn write_file(path: &Path, reader: &mut (dyn AsyncRead + Send + Unpin)) -> Result<u64> {
-    let file = fs::File::create(path)
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
         .await
         .with_context(|| format!("could not create `{}`", path.display()))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);

@@ -14,7 +14,7 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 
 use crate::config::Settings;
 use crate::exit::usage;
-use crate::s3::S3Target;
+use crate::s3::{S3Target, Sse};
 
 /// A stream of an object's bytes.
 pub type Reader = Pin<Box<dyn AsyncRead + Send>>;
@@ -34,10 +34,15 @@ pub enum Storage {
 }
 
 impl Storage {
-    /// Open the storage named by the environment's `storage` and `s3.*` settings.
+    /// Open the storage named by the environment's `storage` and `s3.*`
+    /// settings (including `s3.sse` for what it writes).
     pub fn from_settings(settings: &Settings) -> Result<Self> {
         let url = settings.require("storage")?;
-        Self::open(url, &S3Target::from_settings(settings))
+        let sse = Sse::from_settings(settings)?;
+        Ok(match Self::open(url, &S3Target::from_settings(settings))? {
+            Storage::S3(store) => Storage::S3(store.with_sse(sse)),
+            local => local,
+        })
     }
 
     /// Open `file://DIR` or `s3://BUCKET/PREFIX`.

@@ -3,7 +3,8 @@
 //! Uploads are multipart in fixed parts with at most [`IN_FLIGHT`] parts being
 //! sent while the next is read, so memory stays bounded whatever the object
 //! size; objects smaller than one part go up in a single PUT. A failed upload
-//! is aborted, so no half object is ever visible.
+//! is aborted, so no half object is ever visible. With `s3.sse` every PUT and
+//! multipart upload asks for that server-side encryption.
 
 use anyhow::{Context, Result, anyhow};
 use aws_sdk_s3::primitives::ByteStream;
@@ -12,7 +13,7 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::task::JoinSet;
 
 use super::{Object, Reader};
-use crate::s3::{S3Target, client};
+use crate::s3::{S3Target, Sse, client};
 
 /// Multipart part size (S3 minimum is 5 MiB).
 const PART: usize = 8 << 20;
@@ -24,6 +25,7 @@ pub struct S3Store {
     bucket: String,
     prefix: String,
     endpoint: String,
+    sse: Option<Sse>,
 }
 
 impl S3Store {
@@ -36,7 +38,14 @@ impl S3Store {
                 .endpoint
                 .clone()
                 .unwrap_or_else(|| format!("s3.{}.amazonaws.com", target.region)),
+            sse: None,
         }
+    }
+
+    /// Encrypt every object this store writes with `sse`.
+    pub fn with_sse(mut self, sse: Option<Sse>) -> Self {
+        self.sse = sse;
+        self
     }
 
     pub fn describe(&self) -> String {
@@ -70,6 +79,8 @@ impl S3Store {
                 .put_object()
                 .bucket(&self.bucket)
                 .key(self.full(key))
+                .set_server_side_encryption(self.sse.as_ref().map(Sse::algorithm))
+                .set_ssekms_key_id(self.sse.as_ref().and_then(Sse::kms_key_id))
                 .body(ByteStream::from(first))
                 .send()
                 .await
@@ -81,6 +92,8 @@ impl S3Store {
             .create_multipart_upload()
             .bucket(&self.bucket)
             .key(self.full(key))
+            .set_server_side_encryption(self.sse.as_ref().map(Sse::algorithm))
+            .set_ssekms_key_id(self.sse.as_ref().and_then(Sse::kms_key_id))
             .send()
             .await
             .map_err(|e| self.failed("start the upload of", key, e))?;

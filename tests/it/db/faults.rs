@@ -329,8 +329,12 @@ async fn corrupted_or_truncated_backup_is_refused_before_touching_the_target() {
     let report = json(&run.stdout);
     let object = item(&report, "object");
     assert_eq!(object["status"], "fail");
-    env.run(&["db", "restore", "--backup-id", "latest", "--yes"])
+    env.run(&["db", "restore", "--backup-id", &id, "--yes"])
         .code(1);
+    // Known-bad now, so `latest` refuses to pick it at all.
+    let run = env.run(&["db", "restore", "--backup-id", "latest", "--yes"]);
+    run.code(2);
+    assert!(run.stderr.contains("no usable backup"), "{}", run.stderr);
     assert_eq!(
         env.scalar("SELECT count(*) FROM users").await,
         2001,

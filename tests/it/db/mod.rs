@@ -1,11 +1,14 @@
 //! `hctl db …` end to end: the real binary against a fresh PostgreSQL database
 //! and a fresh S3 bucket (or a temp directory) per test.
 
+mod at_rest;
 mod backup;
 mod faults;
 mod health;
+mod live;
 mod migrate;
 mod preflight;
+mod retention;
 mod storage;
 
 use std::path::PathBuf;
@@ -97,6 +100,16 @@ impl DbEnv {
         serde_json::from_str::<Vec<Value>>(&run.stdout).expect("backups json")
     }
 
+    /// `hctl db restore --yes -o json ARGS`, which must succeed: its report
+    /// and its stderr.
+    pub fn restore(&self, args: &[&str]) -> (Value, String) {
+        let mut all = vec!["db", "restore", "--yes", "-o", "json"];
+        all.extend_from_slice(args);
+        let run = self.run(&all);
+        run.code(0);
+        (json(&run.stdout), run.stderr.clone())
+    }
+
     /// Take a backup and return its id.
     pub fn backup(&self) -> String {
         let run = self.run(&["db", "backup", "-o", "json"]);
@@ -111,20 +124,25 @@ impl DbEnv {
             .expect("connect to test db")
     }
 
+    /// Run `sql`; the session is closed before this returns, so a restore
+    /// that follows does not see it as another user of the database.
     pub async fn exec(&self, sql: &str) {
         let mut conn = self.conn().await;
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
             .execute(&mut conn)
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        conn.close().await.expect("close the test session");
     }
 
     pub async fn scalar(&self, sql: &'static str) -> i64 {
         let mut conn = self.conn().await;
-        sqlx::query_scalar::<_, i64>(sql)
+        let value = sqlx::query_scalar::<_, i64>(sql)
             .fetch_one(&mut conn)
             .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        conn.close().await.expect("close the test session");
+        value
     }
 
     /// A small application schema with data and a migration history at `version`.
