@@ -150,3 +150,14 @@ fn device_files_are_refused_not_read_forever() {
         .code(1)
         .assert_stdout_has("cannot read ca_file `/dev/zero`: not a regular file");
 }
+
+#[test]
+fn warnings_on_a_non_terminal_stderr_carry_no_colour_codes() {
+    let sb = sandbox_with_two_backups();
+    let id = "20260101T000000Z-abcdef";
+    sb.write(&format!("backups/{id}/manifest.json"), "{ not json");
+    let run = sb.run(&["db", "backups"]);
+    run.code(0)
+        .assert_stderr_has(&format!("backup `{id}` has an unreadable manifest"));
+    assert!(!run.stderr.contains('\x1b'), "{:?}", run.stderr);
+}
