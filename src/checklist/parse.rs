@@ -270,8 +270,9 @@ fn check_action(
             let _ = render_value(&mut probe, &|k| {
                 Some(lookup(k).unwrap_or_else(|| "unset.invalid".into()))
             });
-            serde_json::from_value::<CheckSpec>(probe)
+            let spec = serde_json::from_value::<CheckSpec>(probe)
                 .map_err(|e| field_error(&e, lines, line, col))?;
+            in_range(&spec, &near)?;
             return Ok(Action::NotApplicable { key });
         }
         Err(err) => {
@@ -282,9 +283,21 @@ fn check_action(
             return Err(near(&needle, err.to_string()));
         }
     }
-    serde_json::from_value::<CheckSpec>(value)
-        .map(|spec| Action::Check(Box::new(spec)))
-        .map_err(|e| field_error(&e, lines, line, col))
+    let spec = serde_json::from_value::<CheckSpec>(value)
+        .map_err(|e| field_error(&e, lines, line, col))?;
+    in_range(&spec, &near)?;
+    Ok(Action::Check(Box::new(spec)))
+}
+
+/// A numeric field outside its range, located at the field.
+fn in_range(
+    spec: &CheckSpec,
+    near: &dyn Fn(&str, String) -> (u64, u64, String),
+) -> Result<(), (u64, u64, String)> {
+    match crate::checks::limits::out_of_range(spec) {
+        Some((field, msg)) => Err(near(field, msg)),
+        None => Ok(()),
+    }
 }
 
 /// Locate a serde error inside a check by the first backticked name in it

@@ -14,6 +14,7 @@ pub mod duration;
 pub mod headers;
 pub mod http;
 pub mod kubernetes;
+pub mod limits;
 pub mod postgres;
 pub mod prometheus;
 pub mod redis;

@@ -198,3 +198,38 @@ fn retries_out_of_range_are_located_not_wrapped() {
         "{errs:?}"
     );
 }
+
+#[test]
+fn numeric_check_fields_out_of_range_are_located() {
+    let list = |check: &str| {
+        format!(
+            "name: n\nsections:\n  - name: s\n    items:\n      - id: a\n        title: a\n        check:\n          {check}\n"
+        )
+    };
+    for (check, want) in [
+        ("{ kind: tls, host: example.com, port: 0 }", "c.yaml:8:"),
+        (
+            "{ kind: redis, url: \"redis://x\", min_hit_ratio: 5 }",
+            "`min_hit_ratio: 5` is out of range: 0 to 1",
+        ),
+        (
+            "{ kind: postgres, url: \"postgres://x\", max_connections_pct: 250 }",
+            "`max_connections_pct: 250` is out of range",
+        ),
+        (
+            "{ kind: http, url: \"http://x\", status: [200, 999] }",
+            "`status: 999` is out of range: 100 to 599",
+        ),
+        (
+            "{ kind: tls, host: example.com, fail_days: -1 }",
+            "`fail_days: -1`",
+        ),
+    ] {
+        let errs = errors(&list(check));
+        assert!(
+            errs.len() == 1 && errs[0].contains(want),
+            "{check}: {errs:?}"
+        );
+    }
+    assert!(errors(&list("{ kind: tls, host: example.com, port: 8443 }")).is_empty());
+}

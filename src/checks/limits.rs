@@ -1,0 +1,86 @@
+//! The ranges numeric check fields must fall in. Checked when a checklist is
+//! loaded, so `port: 0`, `max_connections_pct: 250` or `min_hit_ratio: 5`
+//! are located errors (exit 2) rather than a check that can never pass, a
+//! wrapped counter or a panic at run time.
+
+use super::CheckSpec;
+
+/// The first field of `spec` outside its range: (field name, message).
+pub fn out_of_range(spec: &CheckSpec) -> Option<(&'static str, String)> {
+    let mut found = Vec::new();
+    match spec {
+        CheckSpec::Http(c) => {
+            if let Some(status) = &c.status {
+                let codes = match status {
+                    super::http::StatusSpec::One(code) => std::slice::from_ref(code),
+                    super::http::StatusSpec::Any(codes) => codes.as_slice(),
+                };
+                for code in codes {
+                    int(&mut found, "status", i64::from(*code), 100, 599);
+                }
+            }
+        }
+        CheckSpec::Headers(c) => {
+            if let Some(score) = c.min_score {
+                int(&mut found, "min_score", i64::from(score), 0, 200);
+            }
+        }
+        CheckSpec::Tls(c) => {
+            int(&mut found, "port", i64::from(c.port), 1, 65_535);
+            int(&mut found, "warn_days", c.warn_days, 0, 3_650);
+            int(&mut found, "fail_days", c.fail_days, 0, 3_650);
+        }
+        CheckSpec::Postgres(c) => {
+            if let Some(v) = c.min_version {
+                int(&mut found, "min_version", i64::from(v), 9, 100);
+            }
+            if let Some(v) = c.schema_version {
+                int(&mut found, "schema_version", v, 0, i64::from(i32::MAX));
+            }
+            if let Some(v) = c.max_connections_pct {
+                float(&mut found, "max_connections_pct", v, 0.0, 100.0);
+            }
+            if let Some(v) = c.max_backup_age_hours {
+                float(&mut found, "max_backup_age_hours", v, 0.0, 87_600.0);
+            }
+        }
+        CheckSpec::Redis(c) => {
+            if let Some(v) = c.min_hit_ratio {
+                float(&mut found, "min_hit_ratio", v, 0.0, 1.0);
+            }
+        }
+        CheckSpec::Prometheus(c) => {
+            for (field, v) in [("below", c.below), ("above", c.above)] {
+                if let Some(v) = v {
+                    float(&mut found, field, v, f64::MIN, f64::MAX);
+                }
+            }
+        }
+        CheckSpec::Command(c) => int(&mut found, "exit_code", i64::from(c.exit_code), 0, 255),
+        CheckSpec::Dns(_)
+        | CheckSpec::S3(_)
+        | CheckSpec::Kubernetes(_)
+        | CheckSpec::Manifests(_) => {}
+    }
+    found.into_iter().next()
+}
+
+fn int(found: &mut Vec<(&'static str, String)>, field: &'static str, v: i64, lo: i64, hi: i64) {
+    if !(lo..=hi).contains(&v) {
+        found.push((
+            field,
+            format!("`{field}: {v}` is out of range: {lo} to {hi}"),
+        ));
+    }
+}
+
+fn float(found: &mut Vec<(&'static str, String)>, field: &'static str, v: f64, lo: f64, hi: f64) {
+    if !v.is_finite() || v < lo || v > hi {
+        let range = if lo == f64::MIN {
+            "a finite number".to_string()
+        } else {
+            format!("{lo} to {hi}")
+        };
+        found.push((field, format!("`{field}: {v}` is out of range: {range}")));
+    }
+}
