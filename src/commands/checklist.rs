@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::Utc;
 use clap::{Args, Subcommand};
 use comfy_table::Cell;
@@ -21,6 +21,7 @@ use crate::exit::{Exit, usage};
 use crate::output::{self, Format};
 use crate::preflight::{self, Manual, Options, Selection};
 use crate::report::{Item, Report, Severity, Status};
+use crate::ui::confirm::answered;
 use crate::ui::progress::Progress;
 
 /// The checklist format, shown by `hctl checklist --help`.
@@ -278,18 +279,28 @@ async fn tick(ctx: &Ctx, args: TickArgs, action: &str) -> Result<Exit> {
         }
     }
     for id in &items {
+        let before = state.get(id);
+        if action == "untick" && before.is_none() {
+            output::note(
+                &ctx.style,
+                &format!("`{id}` in `{}` is not ticked: nothing to untick", c.name),
+            );
+            continue;
+        }
         store
             .record(&c.name, id, action, &actor, args.note.as_deref())
             .await?;
-        let verb = if action == "tick" {
-            "ticked"
-        } else {
-            "unticked"
+        let text = match (action, before) {
+            ("tick", Some(t)) => format!(
+                "ticked `{id}` in `{}` again as {actor} (it was ticked by {} at {})",
+                c.name,
+                t.actor,
+                t.at.format("%Y-%m-%d %H:%M UTC")
+            ),
+            ("tick", None) => format!("ticked `{id}` in `{}` as {actor}", c.name),
+            _ => format!("unticked `{id}` in `{}` as {actor}", c.name),
         };
-        output::note(
-            &ctx.style,
-            &format!("{verb} `{id}` in `{}` as {actor}", c.name),
-        );
+        output::note(&ctx.style, &text);
     }
     Ok(Exit::Success)
 }
@@ -303,6 +314,8 @@ fn choose(c: &Checklist, state: &BTreeMap<String, Tick>, action: &str) -> Result
     }
     let candidates: Vec<(&str, String)> = c
         .entries()
+        // Only manual items: automated ones are decided by their checks.
+        .filter(|(_, e)| matches!(e.action, Action::Manual))
         .filter(|(_, e)| (action == "tick") != state.contains_key(&e.id))
         .map(|(s, e)| (e.id.as_str(), format!("[{s}] {} — {}", e.id, e.title)))
         .collect();
@@ -310,13 +323,17 @@ fn choose(c: &Checklist, state: &BTreeMap<String, Tick>, action: &str) -> Result
         return Err(usage(format!("nothing to {action} in `{}`", c.name)));
     }
     let labels: Vec<&str> = candidates.iter().map(|(_, l)| l.as_str()).collect();
-    let chosen = tokio::task::block_in_place(|| {
-        dialoguer::MultiSelect::new()
-            .with_prompt(format!("Items to {action} (space selects, enter confirms)"))
-            .items(&labels)
-            .interact()
-    })
-    .context("could not read the selection from the terminal")?;
+    let chosen = answered(
+        tokio::task::block_in_place(|| {
+            dialoguer::MultiSelect::new()
+                .with_prompt(format!(
+                    "Items to {action} (space selects, enter confirms, esc cancels)"
+                ))
+                .items(&labels)
+                .interact_opt()
+        }),
+        "the selection",
+    )?;
     Ok(chosen
         .into_iter()
         .map(|i| candidates[i].0.to_string())
@@ -375,11 +392,26 @@ async fn status(ctx: &Ctx, args: StatusArgs) -> Result<Exit> {
         .iter()
         .flat_map(|c| &c.sections)
         .any(|s| !s.open_critical.is_empty());
-    Ok(if args.require_complete && open {
-        Exit::Failed
-    } else {
-        Exit::Success
-    })
+    if args.require_complete && open {
+        let missing: Vec<String> = all
+            .iter()
+            .flat_map(|c| {
+                c.sections.iter().flat_map(move |s| {
+                    s.open_critical
+                        .iter()
+                        .map(move |id| format!("{}/{id}", c.name))
+                })
+            })
+            .collect();
+        output::diagnostic(&format!(
+            "incomplete: {} critical manual {} not ticked: {}",
+            missing.len(),
+            if missing.len() == 1 { "item" } else { "items" },
+            missing.join(", ")
+        ));
+        return Ok(Exit::Failed);
+    }
+    Ok(Exit::Success)
 }
 
 async fn log(ctx: &Ctx, name: &str) -> Result<Exit> {

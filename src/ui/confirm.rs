@@ -95,11 +95,20 @@ pub fn confirm(action: &str, yes: bool) -> Result<()> {
             .default(false)
             .interact_opt()
     });
+    if answered(answer, "the confirmation")? {
+        Ok(())
+    } else {
+        Err(usage(format!("not confirmed: did not {action}")))
+    }
+}
+
+/// The answer of a dialoguer prompt run with `interact_opt`. Esc or q cancel,
+/// as Ctrl-C does (console raises SIGINT and reports the read as
+/// interrupted): both are [`Interrupted`] (exit 130), with the cursor shown
+/// again.
+pub fn answered<T>(answer: dialoguer::Result<Option<T>>, what: &str) -> Result<T> {
     match answer {
-        Ok(Some(true)) => Ok(()),
-        Ok(Some(false)) => Err(usage(format!("not confirmed: did not {action}"))),
-        // Esc or q cancel, as Ctrl-C does (console raises SIGINT and reports
-        // the read as interrupted): exit 130 with the cursor shown again.
+        Ok(Some(value)) => Ok(value),
         Ok(None) => {
             restore_terminal();
             Err(Interrupted.into())
@@ -110,7 +119,7 @@ pub fn confirm(action: &str, yes: bool) -> Result<()> {
         }
         Err(err) => {
             restore_terminal();
-            Err(err).context("could not read the confirmation from the terminal")
+            Err(err).with_context(|| format!("could not read {what} from the terminal"))
         }
     }
 }

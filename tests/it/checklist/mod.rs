@@ -251,3 +251,55 @@ fn tick_without_items_opens_a_picker_on_a_terminal() {
     assert_eq!(log[0]["item_id"], "briefed", "{log}");
     assert_eq!(log[0]["actor"], "zed", "{log}");
 }
+
+#[test]
+fn the_picker_lists_only_manual_items_and_esc_cancels_with_130() {
+    let sb = sandbox();
+    let run = sb.run_in_pty(
+        &["checklist", "tick", "launch", "--as", "zed"],
+        "esc cancels",
+        "\\x1b",
+    );
+    assert_eq!(run.code, 130, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("briefed") && run.stdout.contains("lessons"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("echo"),
+        "automated items are not ticked by hand: {}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("\x1b[?25h"),
+        "cursor shown again: {:?}",
+        run.stdout
+    );
+    let log = json(&sb.run(&["checklist", "log", "launch", "-o", "json"]).stdout);
+    assert_eq!(log.as_array().map(Vec::len), Some(0), "{log}");
+}
+
+#[test]
+fn require_complete_names_what_is_missing_and_repeated_ticks_say_so() {
+    let sb = sandbox();
+    sb.run(&["checklist", "status", "--require-complete"])
+        .code(1)
+        .assert_stderr_has(
+            "incomplete: 2 critical manual items not ticked: launch/briefed, launch/lessons",
+        );
+    sb.run(&["checklist", "tick", "launch", "briefed", "--as", "ana"])
+        .code(0);
+    sb.run(&["checklist", "tick", "launch", "briefed", "--as", "bo"])
+        .code(0)
+        .assert_stderr_has("ticked `briefed` in `launch` again as bo (it was ticked by ana at ");
+    sb.run(&["checklist", "untick", "launch", "lessons", "--as", "bo"])
+        .code(0)
+        .assert_stderr_has("`lessons` in `launch` is not ticked: nothing to untick");
+    let log = json(&sb.run(&["checklist", "log", "launch", "-o", "json"]).stdout);
+    assert_eq!(
+        log.as_array().map(Vec::len),
+        Some(2),
+        "the no-op untick records nothing: {log}"
+    );
+}
