@@ -33,11 +33,18 @@ pub const SHELLS: [Shell; 4] = [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Pow
 
 /// Every man page: `hctl.1` and `hctl-<sub>[-<subsub>].1`, as (file name, roff).
 pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
-    let mut cmd = Cli::command();
+    // `hctl help CMD` is `hctl CMD --help`: no page of its own, so no page
+    // may refer to one.
+    let mut cmd = without_help_subcommand(Cli::command());
     cmd.build();
     let mut pages = Vec::new();
     render(&cmd, "hctl", &mut pages)?;
     Ok(pages)
+}
+
+fn without_help_subcommand(cmd: clap::Command) -> clap::Command {
+    cmd.disable_help_subcommand(true)
+        .mut_subcommands(without_help_subcommand)
 }
 
 fn render(
@@ -59,7 +66,7 @@ fn render(
     buf.extend_from_slice(exit_status_section().as_bytes());
     man.render_version_section(&mut buf)?;
     pages.push((format!("{name}.1"), buf));
-    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+    for sub in cmd.get_subcommands() {
         render(sub, &format!("{name}-{}", sub.get_name()), pages)?;
     }
     Ok(())

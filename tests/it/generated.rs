@@ -37,6 +37,21 @@ fn man_pages_are_current_and_complete() {
         pages.len(),
         "man/ has pages for commands that no longer exist: {FIX}"
     );
+    // Every page a page refers to (`hctl-db-restore(1)`) exists.
+    let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+    for (name, roff) in &pages {
+        let text = String::from_utf8_lossy(roff).replace("\\-", "-");
+        for word in text.split(|c: char| c.is_whitespace() || c == ',') {
+            if let Some(page) = word.strip_suffix("(1)")
+                && page.starts_with("hctl")
+            {
+                assert!(
+                    names.contains(&format!("{page}.1").as_str()),
+                    "{name} refers to {page}(1), which is not generated"
+                );
+            }
+        }
+    }
     let top = String::from_utf8_lossy(&pages[0].1);
     assert!(
         top.contains("EXIT STATUS") && top.contains("130"),
