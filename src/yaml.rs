@@ -49,24 +49,44 @@ impl std::error::Error for YamlError {}
 
 /// Deserialize one YAML document from `text`, naming `path` in errors.
 pub fn from_str<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T, YamlError> {
-    serde_saphyr::from_str(text).map_err(|err| {
-        let (line, column) = err
-            .location()
-            .map(|loc| (loc.line(), loc.column()))
-            .unwrap_or((0, 0));
-        YamlError::at(path, line, column, clean_message(&err))
-    })
+    serde_saphyr::from_str(text).map_err(|err| located(&err, text, path))
 }
 
 /// Deserialize every document of a multi-document YAML stream.
 pub fn from_str_multi<T: DeserializeOwned>(text: &str, path: &Path) -> Result<Vec<T>, YamlError> {
-    serde_saphyr::from_multiple(text).map_err(|err| {
-        let (line, column) = err
-            .location()
-            .map(|loc| (loc.line(), loc.column()))
-            .unwrap_or((0, 0));
-        YamlError::at(path, line, column, clean_message(&err))
-    })
+    serde_saphyr::from_multiple(text).map_err(|err| located(&err, text, path))
+}
+
+/// A parser error at its place in `text`; a message about a value that names
+/// no key (`invalid boolean`) gets the key the value belongs to.
+fn located(err: &serde_saphyr::Error, text: &str, path: &Path) -> YamlError {
+    let (line, column) = err
+        .location()
+        .map(|loc| (loc.line(), loc.column()))
+        .unwrap_or((0, 0));
+    let mut message = clean_message(err);
+    if !message.contains('`')
+        && let Some(key) = key_before(text, line, column)
+    {
+        message = format!("`{key}`: {message}");
+    }
+    YamlError::at(path, line, column, message)
+}
+
+/// The mapping key written just before 1-based `line:column` (block
+/// `key: value` or flow `{ a: 1, key: value }`), if any.
+fn key_before(text: &str, line: u64, column: u64) -> Option<String> {
+    let row = text
+        .lines()
+        .nth(usize::try_from(line).ok()?.checked_sub(1)?)?;
+    let col = usize::try_from(column).ok()?.checked_sub(1)?;
+    let before = row.get(..col.min(row.len()))?.trim_end();
+    let head = before.strip_suffix(':')?.trim_end();
+    let start = head
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '{' | ',' | '-'))
+        .map_or(0, |i| i + 1);
+    let key = head[start..].trim_matches(|c| c == '"' || c == '\'');
+    (!key.is_empty()).then(|| key.to_string())
 }
 
 /// Read and deserialize a YAML file; an unreadable file is a `YamlError` too.
@@ -99,6 +119,31 @@ mod tests {
     struct Doc {
         name: String,
         count: Option<u32>,
+    }
+
+    #[test]
+    fn a_bad_value_names_its_key() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Flags {
+            s3: S3,
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct S3 {
+            region: String,
+            force_path_style: bool,
+        }
+        let text = "s3: { region: us-east-1, force_path_style: maybe }\n";
+        let err = from_str::<Flags>(text, Path::new("h.yaml")).unwrap_err();
+        assert!(
+            err.to_string().starts_with("h.yaml:1:")
+                && err.message.starts_with("`force_path_style`: "),
+            "{err}"
+        );
+        let text = "s3:\n  region: x\n  force_path_style: maybe\n";
+        let err = from_str::<Flags>(text, Path::new("h.yaml")).unwrap_err();
+        assert!(err.message.starts_with("`force_path_style`: "), "{err}");
     }
 
     #[test]
