@@ -77,10 +77,54 @@ pub fn classify(err: &anyhow::Error) -> (Exit, bool) {
     (Exit::Operation, true)
 }
 
+/// An error and its causes on one line, `what: why: root cause`, leaving
+/// out a cause whose text an earlier one already includes (many libraries
+/// print their source inside their own message) and any newlines.
+pub fn one_line<I, S>(causes: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: std::fmt::Display,
+{
+    let mut text = String::new();
+    for cause in causes {
+        let next = cause.to_string();
+        if text.contains(&next) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&next);
+    }
+    text.replace('\n', " ")
+}
+
+/// [`one_line`] for a `std` error and its sources.
+pub fn error_line(err: &dyn std::error::Error) -> String {
+    one_line(std::iter::successors(Some(err), |e| e.source()))
+}
+
+/// What `main` prints for an error: its whole chain on one line, no repeats.
+pub fn message(err: &anyhow::Error) -> String {
+    one_line(err.chain())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use anyhow::Context;
+
+    #[test]
+    fn the_chain_is_one_line_without_repeats() {
+        let root = io::Error::other("Is a directory (os error 21)");
+        let err = anyhow::Error::new(root)
+            .context("failed to read kubeconfig: Is a directory (os error 21)")
+            .context("no usable kubeconfig");
+        assert_eq!(
+            message(&err),
+            "no usable kubeconfig: failed to read kubeconfig: Is a directory (os error 21)"
+        );
+    }
 
     #[test]
     fn usage_errors_keep_their_code_under_context() {

@@ -61,7 +61,7 @@ fn main() -> ExitCode {
         Err(err) => {
             let (exit, print) = exit::classify(&err);
             if print {
-                let _ = writeln!(std::io::stderr(), "error: {err:#}");
+                let _ = writeln!(std::io::stderr(), "error: {}", exit::message(&err));
             }
             ExitCode::from(exit.code())
         }

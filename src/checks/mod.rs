@@ -178,15 +178,5 @@ pub async fn run(spec: &CheckSpec, deps: &Deps) -> Outcome {
 
 /// An error chain on one line: `a: b: c`, without newlines.
 pub fn one_line(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        let next = cause.to_string();
-        if !text.contains(&next) {
-            text.push_str(": ");
-            text.push_str(&next);
-        }
-        source = cause.source();
-    }
-    text.replace('\n', " ")
+    crate::exit::error_line(err)
 }

@@ -13,6 +13,7 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::task::JoinSet;
 
 use super::{Object, Reader};
+use crate::exit::error_line;
 use crate::s3::{S3Target, Sse, client};
 
 /// Multipart part size (S3 minimum is 5 MiB).
@@ -65,7 +66,7 @@ impl S3Store {
             "could not {what} `{}` in {}: {}",
             self.full(key),
             self.describe(),
-            chain(&err)
+            error_line(&err)
         )
     }
 
@@ -149,7 +150,7 @@ impl S3Store {
                 let out = request
                     .send()
                     .await
-                    .map_err(|e| anyhow!("{what}: {}", chain(&e)))?;
+                    .map_err(|e| anyhow!("{what}: {}", error_line(&e)))?;
                 Ok(CompletedPart::builder()
                     .part_number(number)
                     .set_e_tag(out.e_tag().map(str::to_string))
@@ -186,7 +187,7 @@ impl S3Store {
                 Ok(Some(size)) if size == total => {
                     tracing::debug!(
                         "complete_multipart_upload answered badly, but the object is there: {}",
-                        chain(&err)
+                        error_line(&err)
                     );
                 }
                 _ => return Err(self.failed("complete the upload of", key, err)),
@@ -301,7 +302,7 @@ impl Drop for AbortOnDrop {
             .upload_id(upload_id);
         runtime.spawn(async move {
             if let Err(err) = request.send().await {
-                tracing::warn!("could not abort an unfinished upload: {}", chain(&err));
+                tracing::warn!("could not abort an unfinished upload: {}", error_line(&err));
             }
         });
     }
@@ -322,18 +323,4 @@ fn joined(
         Some(Err(err)) => Err(anyhow!("an upload task failed: {err}")),
         None => Err(anyhow!("no upload in flight")),
     }
-}
-
-/// An error and its causes on one line, without the SDK's debug dumps.
-fn chain(err: &dyn std::error::Error) -> String {
-    let mut parts = vec![err.to_string()];
-    let mut source = err.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = cause.source();
-    }
-    parts.join(": ")
 }

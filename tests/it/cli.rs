@@ -161,3 +161,18 @@ fn warnings_on_a_non_terminal_stderr_carry_no_colour_codes() {
         .assert_stderr_has(&format!("backup `{id}` has an unreadable manifest"));
     assert!(!run.stderr.contains('\x1b'), "{:?}", run.stderr);
 }
+
+#[test]
+fn an_error_prints_its_cause_chain_once() {
+    let sb = Sandbox::new();
+    let dir = sb.path().to_str().unwrap().to_string();
+    let run = sb.run_with(&["rollout", "status"], &[("KUBECONFIG", &dir)]);
+    assert_ne!(run.code, 0);
+    run.assert_stderr_has("no usable kubeconfig");
+    assert_eq!(
+        run.stderr.matches("(os error 21)").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
