@@ -42,7 +42,7 @@ where
         Some(service) => format!(
             "{}: {}",
             service.code().unwrap_or("error"),
-            service.message().unwrap_or("no message")
+            service.message().unwrap_or("no message from the service")
         ),
         None => super::one_line(err),
     }
@@ -69,10 +69,18 @@ pub async fn run(check: &S3Check, deps: &Deps) -> Outcome {
         None => (check.bucket.as_str(), ""),
     };
     if let Err(err) = client.head_bucket().bucket(bucket).send().await {
-        return Outcome::error(format!(
-            "bucket `{bucket}` not reachable: {}",
-            sdk_error(&err)
-        ));
+        // HEAD responses carry no body, so the service sends no message.
+        let why = match code(&err) {
+            Some("NotFound" | "NoSuchBucket") => format!(
+                "bucket `{bucket}` does not exist at `{}` (404)",
+                deps.s3.endpoint.as_deref().unwrap_or("AWS S3")
+            ),
+            Some("Forbidden" | "AccessDenied") => format!(
+                "access to bucket `{bucket}` denied (403): check the credentials and the bucket policy"
+            ),
+            _ => format!("bucket `{bucket}` not reachable: {}", sdk_error(&err)),
+        };
+        return Outcome::error(why);
     }
     let mut problems = Vec::new();
     if check.versioning {

@@ -159,5 +159,10 @@ async fn s3_bucket_versioning_lifecycle_replication() {
     assert_eq!(o.status, Status::Pass, "{o:?}");
     let o = once("kind: s3\nbucket: hctl-no-such-bucket-for-sure\n").await;
     assert_eq!(o.status, Status::Error, "{o:?}");
+    assert!(
+        o.detail
+            .starts_with("bucket `hctl-no-such-bucket-for-sure` does not exist at `http"),
+        "{o:?}"
+    );
     one_line(&o);
 }
