@@ -391,8 +391,25 @@ fn explain(
             | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
                 "certificate signed with an algorithm no current client accepts".into()
             }
+            CertificateError::Other(other) => webpki_words(&other.to_string()),
             other => format!("certificate invalid: {other}"),
         },
+        other => format!("certificate invalid: {other}"),
+    }
+}
+
+/// webpki's errors reach us as their variant names (`CaUsedAsEndEntity`):
+/// say what they mean and what to do.
+fn webpki_words(name: &str) -> String {
+    match name {
+        "CaUsedAsEndEntity" => "the server presents a CA certificate as its own (CA used as end entity): serve a leaf certificate issued by that CA".into(),
+        "EndEntityUsedAsCa" => "a leaf certificate was used to sign another certificate (end entity used as CA)".into(),
+        "RequiredEkuNotFound" | "RequiredEkuNotFoundContext" => "certificate is not valid for server authentication (its extended key usage lacks serverAuth)".into(),
+        "InvalidCertValidity" => "certificate validity period is invalid (not-after before not-before)".into(),
+        "MaximumPathDepthExceeded" => "certificate chain is too long".into(),
+        "UnsupportedCertVersion" => "certificate is not an X.509 v3 certificate".into(),
+        "UnsupportedCriticalExtension" => "certificate has a critical extension no client understands".into(),
+        "NameConstraintViolation" => "certificate name violates the issuer's name constraints".into(),
         other => format!("certificate invalid: {other}"),
     }
 }
@@ -474,5 +491,38 @@ impl ServerCertVerifier for Inspect {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         tls_config::AcceptAny.supported_verify_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use rustls::OtherError;
+
+    use super::*;
+
+    #[derive(Debug)]
+    struct Named(&'static str);
+
+    impl std::fmt::Display for Named {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Named {}
+
+    #[test]
+    fn webpki_errors_are_words_not_debug_dumps() {
+        let err = rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(
+            Named("CaUsedAsEndEntity"),
+        ))));
+        let text = explain(&err, "localhost", &[]);
+        assert!(
+            text.starts_with("the server presents a CA certificate as its own"),
+            "{text}"
+        );
+        assert!(!text.contains("Other("), "{text}");
     }
 }
