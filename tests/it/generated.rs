@@ -58,3 +58,80 @@ fn man_pages_are_current_and_complete() {
         "exit codes in hctl.1"
     );
 }
+
+/// Does `cmd` (or the global flags) accept `--long` / `-s`?
+fn accepts(cmd: &clap::Command, root: &clap::Command, flag: &str) -> bool {
+    let matches = |a: &clap::Arg| match flag.strip_prefix("--") {
+        Some(long) => a.get_long() == Some(long),
+        None => flag
+            .strip_prefix('-')
+            .and_then(|s| s.chars().next())
+            .is_some_and(|c| a.get_short() == Some(c)),
+    };
+    cmd.get_arguments().any(matches) || root.get_arguments().any(matches)
+}
+
+/// README's command table names only commands and flags the binary has, and
+/// every top-level command has a row.
+#[test]
+fn the_readme_command_table_matches_the_binary() {
+    use clap::CommandFactory;
+    let root = hctl::cli::Cli::command();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let table = readme
+        .split("## Commands")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").nth(1))
+        .expect("README has a `## Commands` table");
+    let mut seen = std::collections::BTreeSet::new();
+    for row in table.lines().filter(|l| l.starts_with("| `hctl")) {
+        let cell = row.trim_start_matches("| ").split("` |").next().unwrap();
+        for span in cell.split('`').filter(|s| s.starts_with("hctl ")) {
+            let mut group = &root;
+            let mut cmd = &root;
+            for token in span.split_whitespace().skip(1) {
+                let token = token.trim_start_matches('[').trim_end_matches([']', '.']);
+                if token == "\\|" {
+                    cmd = group;
+                    continue;
+                }
+                let alternatives: Vec<&str> = token.split("\\|").collect();
+                if alternatives
+                    .iter()
+                    .all(|a| cmd.find_subcommand(a).is_some() || group.find_subcommand(a).is_some())
+                    && alternatives
+                        .iter()
+                        .all(|a| a.chars().all(|c| c.is_ascii_lowercase()))
+                {
+                    let parent = if cmd.find_subcommand(alternatives[0]).is_some() {
+                        cmd
+                    } else {
+                        group
+                    };
+                    if std::ptr::eq(parent, &root) {
+                        seen.insert(alternatives[0].to_string());
+                    }
+                    group = parent;
+                    cmd = parent.find_subcommand(alternatives[0]).unwrap();
+                    continue;
+                }
+                if token.starts_with('-') {
+                    let flag = token.split(['=', '/']).next().unwrap();
+                    assert!(
+                        accepts(cmd, &root, flag),
+                        "README's command table: `{}` has no flag `{flag}` (row: {span})",
+                        cmd.get_name()
+                    );
+                }
+            }
+        }
+    }
+    for sub in root.get_subcommands().filter(|s| s.get_name() != "help") {
+        assert!(
+            seen.contains(sub.get_name()),
+            "README's command table has no row for `hctl {}`",
+            sub.get_name()
+        );
+    }
+}
