@@ -321,7 +321,15 @@ async fn status(ctx: &Ctx, args: WaitArgs) -> Result<Exit> {
         match wait::rollout(&target, 0, Duration::ZERO, |_, _| {}).await? {
             Outcome::Complete(d) => (Exit::Success, "complete", d),
             Outcome::Failed(d) => (Exit::Failed, "failed", d),
-            Outcome::TimedOut(d) => (Exit::Failed, "progressing", d),
+            // As `kubectl rollout status --watch=false`: a rollout still in
+            // progress is not a failure; --wait gates on its end.
+            Outcome::TimedOut(d) => {
+                output::note(
+                    &ctx.style,
+                    "rollout in progress; `hctl rollout status --wait` waits for it to finish (exit 1 if it fails)",
+                );
+                (Exit::Success, "progressing", d)
+            }
         }
     };
     let dep = target.get_deployment().await?;
