@@ -766,7 +766,7 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Server-side apply every manifest of the directory (field manager `hctl`), recording the change-cause and the schema version the release expects')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Say whether the Deployment''s rollout is complete (exit 0), failed or still in progress (exit 1); --wait waits for the outcome')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Say whether the Deployment''s rollout is complete or still in progress (exit 0) or failed (exit 1); --wait waits for the outcome')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List the Deployment''s revisions: change-cause, image, creation time and schema version')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart every pod of the Deployment with a rolling update')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -865,7 +865,7 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
         }
         'hctl;rollout;help' {
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Server-side apply every manifest of the directory (field manager `hctl`), recording the change-cause and the schema version the release expects')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Say whether the Deployment''s rollout is complete (exit 0), failed or still in progress (exit 1); --wait waits for the outcome')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Say whether the Deployment''s rollout is complete or still in progress (exit 0) or failed (exit 1); --wait waits for the outcome')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List the Deployment''s revisions: change-cause, image, creation time and schema version')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart every pod of the Deployment with a rolling update')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -1277,7 +1277,7 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
         }
         'hctl;help;rollout' {
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Server-side apply every manifest of the directory (field manager `hctl`), recording the change-cause and the schema version the release expects')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Say whether the Deployment''s rollout is complete (exit 0), failed or still in progress (exit 1); --wait waits for the outcome')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Say whether the Deployment''s rollout is complete or still in progress (exit 0) or failed (exit 1); --wait waits for the outcome')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List the Deployment''s revisions: change-cause, image, creation time and schema version')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart every pod of the Deployment with a rolling update')
             break

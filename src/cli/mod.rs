@@ -44,35 +44,58 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Target environment from the config file (default: `default_env`, else `local`)
-    #[arg(long, global = true, env = "HCTL_ENV", value_name = "NAME")]
+    #[arg(
+        help_heading = "Global options",
+        long,
+        global = true,
+        env = "HCTL_ENV",
+        value_name = "NAME"
+    )]
     pub env: Option<String>,
 
     /// Config file (default: ./hctl.yaml when present)
-    #[arg(long, global = true, env = "HCTL_CONFIG", value_name = "FILE")]
+    #[arg(
+        help_heading = "Global options",
+        long,
+        global = true,
+        env = "HCTL_CONFIG",
+        value_name = "FILE"
+    )]
     pub config: Option<PathBuf>,
 
     /// Override one setting for this run, e.g. --set url=http://127.0.0.1:8080
-    #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
+    #[arg(
+        help_heading = "Global options",
+        long = "set",
+        global = true,
+        value_name = "KEY=VALUE"
+    )]
     pub set: Vec<String>,
 
     /// Output format
-    #[arg(short, long, global = true, value_enum, default_value_t = Format::Table)]
+    #[arg(help_heading = "Global options", short, long, global = true, value_enum, default_value_t = Format::Table)]
     pub output: Format,
 
     /// Proceed with destructive or production-affecting actions without asking
-    #[arg(short = 'y', long, global = true)]
+    #[arg(help_heading = "Global options", short = 'y', long, global = true)]
     pub yes: bool,
 
     /// Disable colours (also when NO_COLOR is set)
-    #[arg(long, global = true, env = "NO_COLOR", value_parser = clap::builder::FalseyValueParser::new(), hide_env_values = true)]
+    #[arg(help_heading = "Global options", long, global = true, env = "NO_COLOR", value_parser = clap::builder::FalseyValueParser::new(), hide_env_values = true)]
     pub no_color: bool,
 
     /// Print only data and errors: no progress, no notes
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(
+        help_heading = "Global options",
+        short,
+        long,
+        global = true,
+        conflicts_with = "verbose"
+    )]
     pub quiet: bool,
 
     /// More diagnostics on stderr (-v debug, -vv trace)
-    #[arg(short, long, global = true, action = ArgAction::Count)]
+    #[arg(help_heading = "Global options", short, long, global = true, action = ArgAction::Count)]
     pub verbose: u8,
 }
 
@@ -82,6 +105,9 @@ pub enum Command {
     #[command(subcommand)]
     Config(commands::config::ConfigCommand),
     /// Run checklists as a gate: automated checks concurrently, manual items by their ticks
+    #[command(
+        after_help = "Examples:\n  hctl preflight --tag local --skip-manual\n  hctl --env production preflight -c pre-launch -o junit > preflight.xml\n  hctl preflight --only api-health --only db-backup-recent"
+    )]
     Preflight(commands::preflight::PreflightArgs),
     /// Launch checklists: list, show, tick off, progress, audit log, sign-off report
     #[command(subcommand, long_about = commands::checklist::FORMAT_HELP)]
@@ -93,15 +119,23 @@ pub enum Command {
     #[command(subcommand)]
     Db(commands::db::DbCommand),
     /// Print a shell completion script to stdout
+    #[command(after_help = "Examples:\n  hctl completions bash > /etc/bash_completion.d/hctl")]
     Completions(commands::docs::CompletionsArgs),
     /// Write the man pages (hctl.1 and one per subcommand)
+    #[command(after_help = "Examples:\n  hctl man --out /usr/local/share/man/man1")]
     Man(commands::docs::ManArgs),
     /// Deploy to Kubernetes: apply manifests, watch rollouts, history, restart
     #[command(subcommand)]
     Rollout(commands::rollout::RolloutCommand),
     /// Roll the Deployment back to the previous (or a given) revision
+    #[command(
+        after_help = "Examples:\n  hctl rollback --dry-run\n  hctl --env production rollback --wait --yes\n  hctl rollback --to-revision 4 --wait"
+    )]
     Rollback(commands::rollback::RollbackArgs),
     /// Run the Health Companion API server (SQLite by default, PostgreSQL with DATABASE_URL)
+    #[command(
+        after_help = "Examples:\n  hctl serve                                   # SQLite file, local uploads\n  DATABASE_URL=postgres://… REDIS_URL=redis://… hctl serve --migrate --production"
+    )]
     Serve(Box<commands::serve::ServeArgs>),
     /// List and change feature flags through the server's admin API
     #[command(subcommand)]

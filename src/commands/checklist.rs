@@ -61,18 +61,35 @@ duplicate ids, bad durations and unknown kinds are errors with file:line:column
 #[derive(Debug, Subcommand)]
 pub enum ChecklistCommand {
     /// List the checklists with their item counts
+    #[command(after_help = "Examples:\n  hctl checklist list")]
     List,
     /// Show every item of a checklist with its kind, owner and tick
+    #[command(
+        after_help = "Examples:\n  hctl checklist show pre-launch\n  hctl checklist show launch-day -o json"
+    )]
     Show(NameArg),
     /// Tick items off (no ITEM: choose from the open items interactively)
+    #[command(
+        after_help = "Examples:\n  hctl checklist tick launch-day                        # pick items on a terminal\n  hctl checklist tick pre-launch pentest --note 'report in drive' --as ana"
+    )]
     Tick(TickArgs),
     /// Take back a tick
+    #[command(
+        after_help = "Examples:\n  hctl checklist untick pre-launch pentest --note 'finding reopened'"
+    )]
     Untick(TickArgs),
     /// Progress per section; --require-complete exits 1 while a critical item is open
+    #[command(
+        after_help = "Examples:\n  hctl checklist status\n  hctl checklist status pre-launch --require-complete   # exit 1 naming what is open"
+    )]
     Status(StatusArgs),
     /// Every tick and untick of a checklist, oldest first
+    #[command(after_help = "Examples:\n  hctl checklist log pre-launch")]
     Log(NameArg),
     /// Sign-off report: automated results and manual ticks with names and times
+    #[command(
+        after_help = "Examples:\n  hctl checklist report pre-launch -o markdown > signoff.md"
+    )]
     Report(ReportArgs),
 }
 

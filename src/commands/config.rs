@@ -19,9 +19,15 @@ use crate::report::{Report, Status};
 pub enum ConfigCommand {
     /// Print the effective settings of the selected environment, secrets
     /// redacted, with the layer each value came from
+    #[command(
+        after_help = "Examples:\n  hctl config show\n  hctl --env production config show -o json\n  hctl config show --set url=http://127.0.0.1:8080"
+    )]
     Show,
     /// Validate hctl.yaml (and every checklist and playbook file); exit 2 when a
     /// file is invalid, naming file:line:column
+    #[command(
+        after_help = "Examples:\n  hctl config validate\n  hctl config validate -o junit > config-report.xml"
+    )]
     Validate,
 }
 

@@ -24,27 +24,47 @@ use crate::ui::progress::Progress;
 pub enum DbCommand {
     /// Apply the embedded migrations (one transaction each, under an advisory
     /// lock on PostgreSQL so concurrent migrators apply each one once)
+    #[command(
+        after_help = "Examples:\n  hctl db migrate --lint          # check pending migrations, apply nothing\n  hctl db migrate --dry-run\n  hctl --env production db migrate --yes"
+    )]
     Migrate(super::migrate::MigrateArgs),
     /// Show every migration's state: applied, pending, missing or changed
+    #[command(after_help = "Examples:\n  hctl db status")]
     Status,
     /// Back up the environment's database into its backup storage (`storage`
     /// setting); the manifest is written last, so a failed backup never counts
+    #[command(
+        after_help = "Examples:\n  hctl db backup --note 'before 1.4.2'\n  hctl --env production db backup -o json"
+    )]
     Backup(BackupArgs),
     /// List the backups in the environment's storage, newest first
+    #[command(after_help = "Examples:\n  hctl db backups")]
     Backups,
     /// Restore a backup over the environment's database (or into --into URL),
     /// after checking its SHA-256 and taking a safety backup of the target;
     /// refuses while others use the target; asks first unless --yes
+    #[command(
+        after_help = "Examples:\n  # Stop the writers first (kubectl scale deploy/healthtracker --replicas=0).\n  hctl db restore --backup-id latest\n  hctl db restore --backup-id 20261124T100000Z-a1b2c3 --into postgres://localhost/scratch\n  hctl --env production db restore --backup-id latest --yes"
+    )]
     Restore(RestoreArgs),
     /// Check a backup: object present, size and SHA-256 match, archive readable;
     /// --deep also restores it into a scratch database and compares every table
+    #[command(
+        after_help = "Examples:\n  hctl db verify --backup-id latest --deep\n  hctl db verify                  # the live database against the backup it came from"
+    )]
     Verify(VerifyArgs),
     /// Delete old backups, keeping the newest --keep N that are not known-bad
     /// (and those younger than --keep-days); --dry-run shows what goes and why;
     /// asks first unless --yes
+    #[command(
+        after_help = "Examples:\n  hctl db prune --keep 7 --dry-run\n  hctl db prune --keep 7 --keep-days 30 --yes"
+    )]
     Prune(PruneArgs),
     /// Check the database: reachable, version, schema, connections, replication,
     /// latest backup age; exit 1 when unhealthy
+    #[command(
+        after_help = "Examples:\n  hctl db health\n  hctl --env production db health --max-backup-age 24"
+    )]
     Health(HealthArgs),
 }
 
@@ -168,11 +188,7 @@ fn render(
         report.render(ctx.format(), &ctx.style, &mut out)?;
         output::print(&String::from_utf8_lossy(&out))?;
     }
-    Ok(if report.passed(Severity::Critical) {
-        Exit::Success
-    } else {
-        Exit::Failed
-    })
+    Ok(ctx.gate(&report, Severity::Critical, true))
 }
 
 async fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Exit> {

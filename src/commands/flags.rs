@@ -22,19 +22,32 @@ use crate::ui::confirm::Scope;
 #[derive(Debug, Subcommand)]
 pub enum FlagsCommand {
     /// List every flag with its state, rollout percentage and group id
+    #[command(after_help = "Examples:\n  hctl flags list")]
     List(CommonArgs),
     /// Show one flag
+    #[command(after_help = "Examples:\n  hctl flags get leaderboard -o json")]
     Get(NameArgs),
     /// Create a flag (off unless --enabled); fails if it exists
+    #[command(
+        after_help = "Examples:\n  hctl flags create leaderboard --description 'weekly steps board'"
+    )]
     Create(CreateArgs),
     /// Change an existing flag: --enabled, --rollout, --description, --group-id
     /// (fields left out keep their value)
+    #[command(after_help = "Examples:\n  hctl flags set leaderboard --rollout 25")]
     Set(SetArgs),
     /// Turn an existing flag on (for everyone, or for --rollout percent of users)
+    #[command(
+        after_help = "Examples:\n  hctl flags enable leaderboard --rollout 10\n  hctl --env production flags enable leaderboard --yes"
+    )]
     Enable(EnableArgs),
     /// Turn an existing flag off for everyone
+    #[command(
+        after_help = "Examples:\n  hctl --env production flags disable leaderboard --yes   # the kill switch"
+    )]
     Disable(NameArgs),
     /// Delete a flag (asks first; --yes when not on a terminal)
+    #[command(after_help = "Examples:\n  hctl flags delete old-banner --yes")]
     Delete(NameArgs),
 }
 

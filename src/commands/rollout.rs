@@ -24,14 +24,22 @@ use crate::ui::progress::Progress;
 pub enum RolloutCommand {
     /// Server-side apply every manifest of the directory (field manager `hctl`),
     /// recording the change-cause and the schema version the release expects
+    #[command(
+        after_help = "Examples:\n  hctl rollout apply --dry-run\n  hctl --env production rollout apply --image ghcr.io/org/api:1.4.2 --wait --timeout 10m --yes"
+    )]
     Apply(ApplyArgs),
-    /// Say whether the Deployment's rollout is complete (exit 0), failed or
-    /// still in progress (exit 1); --wait waits for the outcome
+    /// Say whether the Deployment's rollout is complete or still in progress
+    /// (exit 0) or failed (exit 1); --wait waits for the outcome
+    #[command(
+        after_help = "Examples:\n  hctl rollout status\n  hctl rollout status --wait --timeout 5m"
+    )]
     Status(WaitArgs),
     /// List the Deployment's revisions: change-cause, image, creation time and
     /// schema version
+    #[command(after_help = "Examples:\n  hctl rollout history")]
     History,
     /// Restart every pod of the Deployment with a rolling update
+    #[command(after_help = "Examples:\n  hctl --env production rollout restart --wait --yes")]
     Restart(WaitArgs),
 }
 

@@ -23,10 +23,19 @@ use crate::report::{Report, Severity, Status};
 #[derive(Debug, Subcommand)]
 pub enum VerifyCommand {
     /// Look up DNS records and compare them with expected values
+    #[command(
+        after_help = "Examples:\n  hctl verify dns healthtracker.com --type A --expect 203.0.113.10\n  hctl verify dns _dmarc.healthtracker.com --type TXT --nameserver 1.1.1.1"
+    )]
     Dns(DnsArgs),
     /// Handshake, chain, hostname, expiry and protocol of a TLS endpoint
+    #[command(
+        after_help = "Examples:\n  hctl verify tls healthtracker.com --min-days 14\n  hctl verify tls 10.0.0.5:8443 --servername api.internal --ca-file ca.pem"
+    )]
     Tls(TlsArgs),
     /// The MDN HTTP Observatory's tests, score and grade for a site
+    #[command(
+        after_help = "Examples:\n  hctl verify headers https://healthtracker.com/ --min-score 90"
+    )]
     Headers(HeadersArgs),
 }
 

@@ -135,3 +135,41 @@ fn the_readme_command_table_matches_the_binary() {
         );
     }
 }
+
+/// Every command an on-call engineer runs shows examples in its `--help`,
+/// and global flags have their own heading.
+#[test]
+fn every_command_help_has_examples() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: String, out: &mut Vec<(String, clap::Command)>) {
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let path = format!("{path} {}", sub.get_name());
+            if sub.has_subcommands() {
+                walk(sub, path, out);
+            } else {
+                out.push((path, sub.clone()));
+            }
+        }
+    }
+    let mut root = hctl::cli::Cli::command();
+    root.build();
+    let mut leaves = Vec::new();
+    walk(&root, "hctl".into(), &mut leaves);
+    assert!(leaves.len() > 30, "{}", leaves.len());
+    for (path, mut cmd) in leaves {
+        let help = cmd.render_long_help().to_string();
+        assert!(
+            help.contains("Examples:\n  "),
+            "`{path} --help` has no examples"
+        );
+        assert!(
+            help.contains("Global options:"),
+            "`{path} --help`: global flags heading"
+        );
+    }
+    let restore = std::process::Command::new(env!("CARGO_BIN_EXE_hctl"))
+        .args(["db", "restore", "--help"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&restore.stdout).contains("Stop the writers first"));
+}
