@@ -16,6 +16,7 @@ pub mod flags;
 pub mod health;
 pub mod insights;
 pub mod leaderboard;
+pub mod memory;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
@@ -57,6 +58,7 @@ pub struct Inner {
     pub settings: Settings,
     pub db: Db,
     pub keys: auth::token::Keys,
+    pub hashers: auth::token::Hashers,
     pub sessions: auth::SessionCache,
     pub limiter: ratelimit::Limiter,
     pub metrics: metrics::Metrics,
@@ -84,6 +86,7 @@ pub async fn launch_with_listener<F>(
 where
     F: Future<Output = ()> + Send + 'static,
 {
+    memory::return_large_blocks();
     for warning in settings.check()?.0 {
         tracing::warn!("{warning}");
     }
@@ -156,6 +159,7 @@ async fn build_state(settings: Settings) -> Result<AppState> {
             settings,
             db,
             keys,
+            hashers: auth::token::Hashers::per_core(),
             sessions,
             limiter,
             metrics: metrics::Metrics::default(),

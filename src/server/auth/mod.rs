@@ -229,7 +229,7 @@ async fn register(
     let email = normalize_email(&body.email)?;
     check_password(&body.password)?;
     check_display_name(&body.display_name)?;
-    let hash = token::hash_password(body.password).await?;
+    let hash = state.hashers.hash_password(body.password).await?;
     let id = Uuid::now_v7();
     let now = trunc(Utc::now());
     let sql = "INSERT INTO users (id, email, password_hash, display_name, leaderboard_opt_in, created_at) VALUES ($1, $2, $3, $4, FALSE, $5) ON CONFLICT (email) DO NOTHING";
@@ -316,7 +316,7 @@ async fn login(
         Some(r) => (Some(r.id), Some(r.password_hash)),
         None => (None, None),
     };
-    let ok = token::verify_password(body.password, hash).await?;
+    let ok = state.hashers.verify_password(body.password, hash).await?;
     let (actor, action) = match (ok, id) {
         (true, Some(id)) => (format!("user:{id}"), "auth.login"),
         _ => ("anonymous".to_string(), "auth.login.failed"),

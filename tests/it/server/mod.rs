@@ -5,6 +5,7 @@
 mod api;
 mod cli;
 mod data;
+mod faults;
 mod manifests;
 mod migrate;
 mod security;
