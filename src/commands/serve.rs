@@ -34,7 +34,8 @@ pub struct ServeArgs {
     #[arg(long, env = "S3_ENDPOINT")]
     pub s3_endpoint: Option<String>,
 
-    /// Redis for rate limits shared across replicas (default: in memory)
+    /// Redis for rate limits shared across replicas (default: in memory;
+    /// while Redis fails, limits fall back to memory)
     #[arg(long, env = "REDIS_URL", hide_env_values = true)]
     pub redis_url: Option<String>,
 

@@ -1,5 +1,6 @@
 //! Operational endpoints: `/api/healthz` (liveness and component status, 503
-//! when the database or file storage is down), `/api/readyz` (database
+//! when the database or file storage is down; the cache is optional, so a
+//! failing Redis reports `"cache":"degraded"` and stays 200), `/api/readyz` (database
 //! reachable and migrations current) and `/metrics` (Prometheus text).
 
 use std::time::{Duration, Instant};
@@ -12,6 +13,7 @@ use axum::routing::get;
 use serde::Serialize;
 
 use super::AppState;
+use super::cache::CacheState;
 use crate::store::migrate;
 
 pub fn router() -> Router<AppState> {
@@ -52,8 +54,7 @@ pub const CHECK_TTL: Duration = Duration::from_secs(1);
 struct Snapshot {
     database: bool,
     storage: bool,
-    /// `ok`, `down` or `disabled` (no Redis configured).
-    cache: &'static str,
+    cache: CacheState,
 }
 
 /// The last component check of this replica (single-flight refresh).
@@ -75,16 +76,12 @@ async fn probe(state: &AppState) -> Snapshot {
     let (db, storage, cache) = tokio::join!(
         tokio::time::timeout(PROBE_TIMEOUT, state.db.ping()),
         tokio::time::timeout(PROBE_TIMEOUT, state.blobs.check()),
-        tokio::time::timeout(PROBE_TIMEOUT, state.limiter.ping()),
+        tokio::time::timeout(PROBE_TIMEOUT, state.limiter.state()),
     );
     Snapshot {
         database: matches!(db, Ok(Ok(()))),
         storage: matches!(storage, Ok(true)),
-        cache: match cache {
-            Ok(None) => "disabled",
-            Ok(Some(true)) => "ok",
-            _ => "down",
-        },
+        cache: cache.unwrap_or(CacheState::Degraded),
     }
 }
 
@@ -111,7 +108,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
         checks: Checks {
             database: word(s.database),
             storage: word(s.storage),
-            cache: s.cache,
+            cache: s.cache.as_str(),
         },
     };
     let status = if ok {
@@ -163,9 +160,10 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 async fn metrics(State(state): State<AppState>) -> Response {
-    let text = state
+    let mut text = state
         .metrics
         .render(state.db.pool_usage(), state.db.backend().as_str());
+    state.limiter.render_metrics(&mut text);
     (
         [(
             header::CONTENT_TYPE,

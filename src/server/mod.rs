@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod auth;
 pub mod blobs;
+pub mod cache;
 pub mod entries;
 pub mod error;
 pub mod files;
