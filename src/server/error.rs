@@ -200,20 +200,24 @@ impl From<JsonRejection> for ApiError {
 }
 
 /// The field serde named in "… at line 1 column 5: unknown field `x` …" or
-/// "body.kind: …", best effort; `body` when none is named.
+/// "body.kind: …" (JSON bodies and query strings), best effort; `body` when
+/// none is named.
 fn field_of(text: &str) -> String {
     if let Some(rest) = text.split("field `").nth(1)
         && let Some(name) = rest.split('`').next()
     {
         return name.to_string();
     }
-    if let Some(rest) = text
-        .split("deserialize the JSON body into the target type: ")
-        .nth(1)
-        && let Some((path, _)) = rest.split_once(": ")
-        && !path.contains(' ')
-    {
-        return path.to_string();
+    for prefix in [
+        "deserialize the JSON body into the target type: ",
+        "deserialize query string: ",
+    ] {
+        if let Some(rest) = text.split(prefix).nth(1)
+            && let Some((path, _)) = rest.split_once(": ")
+            && !path.contains(' ')
+        {
+            return path.to_string();
+        }
     }
     "body".to_string()
 }
@@ -303,6 +307,10 @@ mod tests {
                 "Failed to deserialize the JSON body into the target type: value: invalid type: string \"x\", expected f64 at line 1 column 12"
             ),
             "value"
+        );
+        assert_eq!(
+            field_of("Failed to deserialize query string: asOf: must be from 1970-01-01"),
+            "asOf"
         );
         assert_eq!(field_of("Failed to parse"), "body");
     }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod files;
 pub mod flags;
 pub mod health;
+pub mod input;
 pub mod insights;
 pub mod leaderboard;
 pub mod memory;

@@ -6,6 +6,7 @@ mod api;
 mod cli;
 mod data;
 mod faults;
+mod input;
 mod manifests;
 mod migrate;
 mod security;
