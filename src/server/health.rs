@@ -1,8 +1,10 @@
 //! Operational endpoints: `/api/healthz` (liveness and component status, 503
-//! when the database or file storage is down; the cache is optional, so a
-//! failing Redis reports `"cache":"degraded"` and stays 200), `/api/readyz` (database
+//! when the database or file storage is down; the cache and the background
+//! task are reported but not required, so a failing Redis says
+//! `"cache":"degraded"` and a failing purge `"background":"failing"`, with 200), `/api/readyz` (database
 //! reachable and migrations current) and `/metrics` (Prometheus text).
 
+use std::fmt::Write;
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -31,6 +33,9 @@ struct Checks {
     database: &'static str,
     storage: &'static str,
     cache: &'static str,
+    /// `ok`, or `failing` while the background task (schema re-check,
+    /// retention purge) fails or restarts after a panic.
+    background: &'static str,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -109,6 +114,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
             database: word(s.database),
             storage: word(s.storage),
             cache: s.cache.as_str(),
+            background: state.background.state(),
         },
     };
     let status = if ok {
@@ -164,6 +170,11 @@ async fn metrics(State(state): State<AppState>) -> Response {
         .metrics
         .render(state.db.pool_usage(), state.db.backend().as_str());
     state.limiter.render_metrics(&mut text);
+    let _ = writeln!(
+        text,
+        "# HELP hctl_background_restarts_total Restarts of the background task after a panic.\n# TYPE hctl_background_restarts_total counter\nhctl_background_restarts_total {}",
+        state.background.restarts()
+    );
     (
         [(
             header::CONTENT_TYPE,

@@ -242,3 +242,93 @@ async fn shared_limits_recover_when_redis_comes_back() {
     assert!(metrics.contains("hctl_cache_breaker_open 0"), "{metrics}");
     drop(redis);
 }
+
+/// `hctl serve` with one setting from the environment; the exit code and
+/// stderr, or `None` when it is still running after 10 s (then killed).
+fn serve_exit(sandbox: &Sandbox, var: &str, value: &str) -> Option<(i32, String)> {
+    let mut child = sandbox
+        .cmd(&["serve", "--bind", "127.0.0.1:0"])
+        .env(var, value)
+        .env_remove("DATABASE_URL")
+        .env_remove("REDIS_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn hctl serve");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut stderr = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+            return Some((status.code().unwrap_or(-1), stderr));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+#[test]
+fn numeric_settings_out_of_range_exit_2_naming_them() {
+    for (var, value) in [
+        ("DB_MAX_CONNECTIONS", "0"),
+        ("DB_MAX_CONNECTIONS", "1001"),
+        ("RETENTION_DAYS", "4294967295"),
+        ("RATE_LIMIT_IP", "-1"),
+        ("RATE_LIMIT_USER", "1000001"),
+        ("LOGIN_ATTEMPTS", "4294967296"),
+        ("PURGE_INTERVAL", "0"),
+        ("REQUEST_TIMEOUT", "3601"),
+    ] {
+        let sandbox = Sandbox::new();
+        let (code, stderr) = serve_exit(&sandbox, var, value)
+            .unwrap_or_else(|| panic!("{var}={value}: hctl serve started instead of refusing"));
+        assert_eq!(code, 2, "{var}={value}:\n{stderr}");
+        assert!(stderr.contains(var), "{var}={value} is named:\n{stderr}");
+        assert!(!stderr.contains("listening"), "{var}={value}:\n{stderr}");
+        assert!(
+            !sandbox.path().join("healthtracker.db").exists(),
+            "{var}={value}: refused before opening the database"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthz_reports_a_failing_background_task() {
+    let app = App::spawn_with(Backend::Sqlite, |s| {
+        s.retention_days = 30;
+        s.purge_interval = Duration::from_millis(100);
+    })
+    .await;
+    let background = async |want: &str| {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let (status, health) = app.get("/api/healthz", None).await;
+            assert_eq!(
+                status,
+                StatusCode::OK,
+                "the background task is not required: {health}"
+            );
+            if health["checks"]["background"] == want {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "background never {want}: {health}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    background("ok").await;
+    // The purge cannot delete from a table that is gone.
+    let db = app.db().await;
+    let rename = async |from: &str, to: &str| {
+        let sql = format!("ALTER TABLE {from} RENAME TO {to}");
+        hctl::on_pool!(&db, pool => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(pool).await.map(|r| r.rows_affected())).unwrap();
+    };
+    rename("entries", "entries_away").await;
+    background("failing").await;
+    rename("entries_away", "entries").await;
+    background("ok").await;
+}
