@@ -9,6 +9,7 @@ use clap::Args;
 use super::Ctx;
 use crate::exit::Exit;
 use crate::output;
+use crate::server::settings::ranges;
 use crate::server::{self, Settings};
 
 #[derive(Debug, Args)]
@@ -34,7 +35,8 @@ pub struct ServeArgs {
     #[arg(long, env = "S3_ENDPOINT")]
     pub s3_endpoint: Option<String>,
 
-    /// Redis for rate limits shared across replicas (default: in memory)
+    /// Redis for rate limits shared across replicas (default: in memory;
+    /// while Redis fails, limits fall back to memory)
     #[arg(long, env = "REDIS_URL", hide_env_values = true)]
     pub redis_url: Option<String>,
 
@@ -55,38 +57,45 @@ pub struct ServeArgs {
     #[arg(long, env = "HCTL_PRODUCTION", value_parser = clap::builder::FalseyValueParser::new())]
     pub production: bool,
 
-    /// Requests per minute per client IP (0 turns the limit off)
-    #[arg(long, env = "RATE_LIMIT_IP", default_value_t = 600)]
+    /// Requests per minute per client IP, 0–1000000 (0 turns the limit off)
+    #[arg(long, env = "RATE_LIMIT_IP", default_value_t = 600,
+          value_parser = clap::value_parser!(u32).range(ranges::RATE_LIMIT_IP))]
     pub rate_limit_ip: u32,
 
-    /// Requests per minute per signed-in user (0 turns the limit off)
-    #[arg(long, env = "RATE_LIMIT_USER", default_value_t = 300)]
+    /// Requests per minute per signed-in user, 0–1000000 (0 turns the limit off)
+    #[arg(long, env = "RATE_LIMIT_USER", default_value_t = 300,
+          value_parser = clap::value_parser!(u32).range(ranges::RATE_LIMIT_USER))]
     pub rate_limit_user: u32,
 
-    /// Login attempts per account per 15 minutes
-    #[arg(long, env = "LOGIN_ATTEMPTS", default_value_t = 10)]
+    /// Login attempts per account per 15 minutes, 0–1000000 (0 turns the limit off)
+    #[arg(long, env = "LOGIN_ATTEMPTS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(ranges::LOGIN_ATTEMPTS))]
     pub login_attempts: u32,
 
-    /// Purge health entries older than this many days (0 keeps them)
-    #[arg(long, env = "RETENTION_DAYS", default_value_t = 0)]
+    /// Purge health entries older than this many days, 0–36500 (0 keeps them)
+    #[arg(long, env = "RETENTION_DAYS", default_value_t = 0,
+          value_parser = clap::value_parser!(u32).range(ranges::RETENTION_DAYS))]
     pub retention_days: u32,
 
-    /// Run the retention purge this often, in seconds
-    #[arg(long, env = "PURGE_INTERVAL", default_value_t = 3600)]
-    pub purge_interval: u64,
+    /// Run the retention purge this often, in seconds (1–31536000)
+    #[arg(long, env = "PURGE_INTERVAL", default_value_t = 3600,
+          value_parser = clap::value_parser!(u32).range(ranges::PURGE_INTERVAL))]
+    pub purge_interval: u32,
 
     /// Rate-limit and audit by the last X-Forwarded-For hop (only behind a
     /// proxy that appends it, e.g. the ingress)
     #[arg(long, env = "TRUST_FORWARDED_FOR", value_parser = clap::builder::FalseyValueParser::new())]
     pub trust_forwarded_for: bool,
 
-    /// Maximum database connections of this process
-    #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 16)]
+    /// Maximum database connections of this process (1–1000)
+    #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 16,
+          value_parser = clap::value_parser!(u32).range(ranges::DB_MAX_CONNECTIONS))]
     pub db_max_connections: u32,
 
-    /// Seconds a request may take before it is answered 503
-    #[arg(long, env = "REQUEST_TIMEOUT", default_value_t = 15)]
-    pub request_timeout: u64,
+    /// Seconds a request may take before it is answered 503 (1–3600)
+    #[arg(long, env = "REQUEST_TIMEOUT", default_value_t = 15,
+          value_parser = clap::value_parser!(u32).range(ranges::REQUEST_TIMEOUT))]
+    pub request_timeout: u32,
 }
 
 impl ServeArgs {
@@ -115,10 +124,10 @@ impl ServeArgs {
             rate_limit_user: self.rate_limit_user,
             login_attempts: self.login_attempts,
             retention_days: self.retention_days,
-            purge_interval: Duration::from_secs(self.purge_interval.max(1)),
+            purge_interval: Duration::from_secs(self.purge_interval.into()),
             trust_forwarded_for: self.trust_forwarded_for,
             db_max_connections: self.db_max_connections,
-            request_timeout: Duration::from_secs(self.request_timeout.max(1)),
+            request_timeout: Duration::from_secs(self.request_timeout.into()),
             ..Settings::default()
         }
     }

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::auth::{AuthUser, trunc};
 use super::error::{ApiError, ApiResult, Json, Path, Query};
+use super::input::{Instant, Text};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -51,8 +52,10 @@ pub const ENTRY_COLUMNS: &str = "id, kind, value, recorded_at, note, created_at"
 struct EntryBody {
     kind: String,
     value: f64,
-    recorded_at: DateTime<Utc>,
-    note: Option<String>,
+    #[schema(value_type = String, format = DateTime)]
+    recorded_at: Instant,
+    #[schema(value_type = Option<String>)]
+    note: Option<Text>,
 }
 
 /// A validated entry body.
@@ -86,12 +89,9 @@ impl EntryBody {
                 format!("{} must be between {lo} and {hi}", self.kind),
             ));
         }
-        let now = Utc::now();
-        if self.recorded_at > now + Duration::minutes(5) {
+        let recorded_at = self.recorded_at.get();
+        if recorded_at > Utc::now() + Duration::minutes(5) {
             return Err(ApiError::invalid("recordedAt", "must not be in the future"));
-        }
-        if self.recorded_at.timestamp() < 0 {
-            return Err(ApiError::invalid("recordedAt", "must be after 1970-01-01"));
         }
         if let Some(note) = &self.note
             && note.chars().count() > 500
@@ -101,8 +101,8 @@ impl EntryBody {
         Ok(NewEntry {
             kind: self.kind,
             value: self.value,
-            recorded_at: trunc(self.recorded_at),
-            note: self.note,
+            recorded_at: trunc(recorded_at),
+            note: self.note.map(Text::into_string),
         })
     }
 }
@@ -141,10 +141,13 @@ async fn create(
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     kind: Option<String>,
-    from: Option<DateTime<Utc>>,
-    to: Option<DateTime<Utc>>,
+    #[param(value_type = Option<String>, format = DateTime)]
+    from: Option<Instant>,
+    #[param(value_type = Option<String>, format = DateTime)]
+    to: Option<Instant>,
     limit: Option<i64>,
-    cursor: Option<String>,
+    #[param(value_type = Option<String>)]
+    cursor: Option<Cursor>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -164,12 +167,31 @@ fn encode_cursor(entry: &Entry) -> String {
     )
 }
 
-fn decode_cursor(text: &str) -> ApiResult<(DateTime<Utc>, Uuid)> {
-    let bad = || ApiError::invalid("cursor", "not a cursor returned by this API");
-    let (millis, id) = text.split_once('_').ok_or_else(bad)?;
-    let millis: i64 = millis.parse().map_err(|_| bad())?;
-    let at = DateTime::from_timestamp_millis(millis).ok_or_else(bad)?;
-    Ok((at, Uuid::parse_str(id).map_err(|_| bad())?))
+/// A decoded cursor: only what [`encode_cursor`] can produce is accepted (an
+/// instant in the range of [`Instant`] and an id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cursor {
+    at: DateTime<Utc>,
+    id: Uuid,
+}
+
+impl Cursor {
+    fn parse(text: &str) -> Option<Cursor> {
+        let (millis, id) = text.split_once('_')?;
+        let at = Instant::from_millis(millis.parse().ok()?).ok()?.get();
+        Some(Cursor {
+            at,
+            id: Uuid::parse_str(id).ok()?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Cursor {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Cursor::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom("not a cursor returned by this API"))
+    }
 }
 
 /// Newest first. Filters: `kind`, `from` (inclusive), `to` (exclusive).
@@ -189,7 +211,6 @@ async fn list(
     if let Some(kind) = &query.kind {
         check_kind(kind)?;
     }
-    let cursor = query.cursor.as_deref().map(decode_cursor).transpose()?;
     let mut sql = format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE user_id = $1");
     // Fixed parameter positions; absent filters are bound as NULL and skipped.
     sql.push_str(" AND ($2 IS NULL OR kind = $2)");
@@ -197,12 +218,12 @@ async fn list(
     sql.push_str(" AND ($4 IS NULL OR recorded_at < $4)");
     sql.push_str(" AND ($5 IS NULL OR recorded_at < $5 OR (recorded_at = $5 AND id < $6))");
     sql.push_str(" ORDER BY recorded_at DESC, id DESC LIMIT $7");
-    let (c_at, c_id) = match cursor {
-        Some((at, id)) => (Some(at), Some(id)),
+    let (c_at, c_id) = match query.cursor {
+        Some(c) => (Some(c.at), Some(c.id)),
         None => (None, None),
     };
-    let from = query.from.map(trunc);
-    let to = query.to.map(trunc);
+    let from = query.from.map(|at| trunc(at.get()));
+    let to = query.to.map(|at| trunc(at.get()));
     let mut items: Vec<Entry> = crate::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(user.id)
         .bind(query.kind.as_deref())
@@ -295,10 +316,20 @@ mod tests {
             note: None,
             created_at: Utc::now(),
         };
-        let (at, id) = decode_cursor(&encode_cursor(&entry)).unwrap();
-        assert_eq!((at, id), (entry.recorded_at, entry.id));
-        for bad in ["", "x", "1_x", "99999999999999999999_0", "_"] {
-            assert!(decode_cursor(bad).is_err(), "{bad}");
+        let cursor = Cursor::parse(&encode_cursor(&entry)).unwrap();
+        assert_eq!((cursor.at, cursor.id), (entry.recorded_at, entry.id));
+        let id = entry.id.simple();
+        for bad in [
+            "".to_string(),
+            "x".into(),
+            "1_x".into(),
+            "99999999999999999999_0".into(),
+            "_".into(),
+            format!("-377705116800000_{id}"),
+            format!("-1_{id}"),
+            format!("253370764800000_{id}"),
+        ] {
+            assert!(Cursor::parse(&bad).is_none(), "{bad}");
         }
     }
 }

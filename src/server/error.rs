@@ -40,6 +40,10 @@ pub enum ApiError {
     RateLimited { retry_after: u64 },
     #[error("{0}")]
     Unavailable(String),
+    /// A bounded resource (the password hashers) stayed busy past its queue
+    /// deadline: 503 with `Retry-After`, so clients back off instead of piling up.
+    #[error("server busy, retry after {retry_after}s")]
+    Overloaded { retry_after: u64 },
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -77,7 +81,9 @@ impl ApiError {
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Overloaded { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -94,6 +100,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::Overloaded { .. } => "overloaded",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -129,7 +136,7 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (self.status(), axum::Json(body)).into_response();
-        if let ApiError::RateLimited { retry_after } = self {
+        if let ApiError::RateLimited { retry_after } | ApiError::Overloaded { retry_after } = self {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after.max(1)));
@@ -193,20 +200,24 @@ impl From<JsonRejection> for ApiError {
 }
 
 /// The field serde named in "… at line 1 column 5: unknown field `x` …" or
-/// "body.kind: …", best effort; `body` when none is named.
+/// "body.kind: …" (JSON bodies and query strings), best effort; `body` when
+/// none is named.
 fn field_of(text: &str) -> String {
     if let Some(rest) = text.split("field `").nth(1)
         && let Some(name) = rest.split('`').next()
     {
         return name.to_string();
     }
-    if let Some(rest) = text
-        .split("deserialize the JSON body into the target type: ")
-        .nth(1)
-        && let Some((path, _)) = rest.split_once(": ")
-        && !path.contains(' ')
-    {
-        return path.to_string();
+    for prefix in [
+        "deserialize the JSON body into the target type: ",
+        "deserialize query string: ",
+    ] {
+        if let Some(rest) = text.split(prefix).nth(1)
+            && let Some((path, _)) = rest.split_once(": ")
+            && !path.contains(' ')
+        {
+            return path.to_string();
+        }
     }
     "body".to_string()
 }
@@ -278,6 +289,9 @@ mod tests {
         let response = ApiError::RateLimited { retry_after: 7 }.into_response();
         assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(response.headers()[header::RETRY_AFTER], "7");
+        let response = ApiError::Overloaded { retry_after: 2 }.into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "2");
     }
 
     #[test]
@@ -293,6 +307,10 @@ mod tests {
                 "Failed to deserialize the JSON body into the target type: value: invalid type: string \"x\", expected f64 at line 1 column 12"
             ),
             "value"
+        );
+        assert_eq!(
+            field_of("Failed to deserialize query string: asOf: must be from 1970-01-01"),
+            "asOf"
         );
         assert_eq!(field_of("Failed to parse"), "body");
     }

@@ -1,7 +1,10 @@
 //! Operational endpoints: `/api/healthz` (liveness and component status, 503
-//! when the database or file storage is down), `/api/readyz` (database
+//! when the database or file storage is down; the cache and the background
+//! task are reported but not required, so a failing Redis says
+//! `"cache":"degraded"` and a failing purge `"background":"failing"`, with 200), `/api/readyz` (database
 //! reachable and migrations current) and `/metrics` (Prometheus text).
 
+use std::fmt::Write;
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -12,6 +15,7 @@ use axum::routing::get;
 use serde::Serialize;
 
 use super::AppState;
+use super::cache::CacheState;
 use crate::store::migrate;
 
 pub fn router() -> Router<AppState> {
@@ -29,6 +33,9 @@ struct Checks {
     database: &'static str,
     storage: &'static str,
     cache: &'static str,
+    /// `ok`, or `failing` while the background task (schema re-check,
+    /// retention purge) fails or restarts after a panic.
+    background: &'static str,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -52,8 +59,7 @@ pub const CHECK_TTL: Duration = Duration::from_secs(1);
 struct Snapshot {
     database: bool,
     storage: bool,
-    /// `ok`, `down` or `disabled` (no Redis configured).
-    cache: &'static str,
+    cache: CacheState,
 }
 
 /// The last component check of this replica (single-flight refresh).
@@ -75,16 +81,12 @@ async fn probe(state: &AppState) -> Snapshot {
     let (db, storage, cache) = tokio::join!(
         tokio::time::timeout(PROBE_TIMEOUT, state.db.ping()),
         tokio::time::timeout(PROBE_TIMEOUT, state.blobs.check()),
-        tokio::time::timeout(PROBE_TIMEOUT, state.limiter.ping()),
+        tokio::time::timeout(PROBE_TIMEOUT, state.limiter.state()),
     );
     Snapshot {
         database: matches!(db, Ok(Ok(()))),
         storage: matches!(storage, Ok(true)),
-        cache: match cache {
-            Ok(None) => "disabled",
-            Ok(Some(true)) => "ok",
-            _ => "down",
-        },
+        cache: cache.unwrap_or(CacheState::Degraded),
     }
 }
 
@@ -111,7 +113,8 @@ async fn healthz(State(state): State<AppState>) -> Response {
         checks: Checks {
             database: word(s.database),
             storage: word(s.storage),
-            cache: s.cache,
+            cache: s.cache.as_str(),
+            background: state.background.state(),
         },
     };
     let status = if ok {
@@ -163,9 +166,15 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 async fn metrics(State(state): State<AppState>) -> Response {
-    let text = state
+    let mut text = state
         .metrics
         .render(state.db.pool_usage(), state.db.backend().as_str());
+    state.limiter.render_metrics(&mut text);
+    let _ = writeln!(
+        text,
+        "# HELP hctl_background_restarts_total Restarts of the background task after a panic.\n# TYPE hctl_background_restarts_total counter\nhctl_background_restarts_total {}",
+        state.background.restarts()
+    );
     (
         [(
             header::CONTENT_TYPE,

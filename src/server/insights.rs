@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::auth::AuthUser;
 use super::error::{ApiError, ApiResult, Json, Query};
+use super::input::Day;
 use super::summary::{self, Days, round2};
 
 pub fn router() -> Router<AppState> {
@@ -162,7 +163,8 @@ pub fn compute(days: &Days, today: Date) -> Vec<Insight> {
 struct InsightsQuery {
     tz: Option<String>,
     /// The day the insights are computed for (default: today in `tz`).
-    as_of: Option<String>,
+    #[param(value_type = Option<String>, format = Date)]
+    as_of: Option<Day>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -179,8 +181,8 @@ async fn insights(
     Query(q): Query<InsightsQuery>,
 ) -> ApiResult<Json<Insights>> {
     let tz = summary::zone(q.tz.as_deref())?;
-    let today = match &q.as_of {
-        Some(d) => summary::parse_date("asOf", d)?,
+    let today = match q.as_of {
+        Some(d) => d.get(),
         None => summary::today(&tz),
     };
     let from = today

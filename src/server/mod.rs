@@ -9,13 +9,16 @@
 pub mod audit;
 pub mod auth;
 pub mod blobs;
+pub mod cache;
 pub mod entries;
 pub mod error;
 pub mod files;
 pub mod flags;
 pub mod health;
+pub mod input;
 pub mod insights;
 pub mod leaderboard;
+pub mod memory;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
@@ -23,6 +26,7 @@ pub mod privacy;
 pub mod ratelimit;
 pub mod settings;
 pub mod summary;
+pub mod tasks;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -57,12 +61,15 @@ pub struct Inner {
     pub settings: Settings,
     pub db: Db,
     pub keys: auth::token::Keys,
+    pub hashers: auth::token::Hashers,
     pub sessions: auth::SessionCache,
     pub limiter: ratelimit::Limiter,
     pub metrics: metrics::Metrics,
     pub flags: flags::FlagCache,
     pub blobs: blobs::Blobs,
     pub health: health::HealthCache,
+    /// The background task (schema re-check, retention purge).
+    pub background: Arc<tasks::TaskHealth>,
     /// The schema is current (set at start or by the background re-check).
     pub schema_ready: AtomicBool,
 }
@@ -84,6 +91,7 @@ pub async fn launch_with_listener<F>(
 where
     F: Future<Output = ()> + Send + 'static,
 {
+    memory::return_large_blocks();
     for warning in settings.check()?.0 {
         tracing::warn!("{warning}");
     }
@@ -98,7 +106,16 @@ where
         "hctl serve listening on http://{addr}"
     );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let background = tokio::spawn(background(state.clone(), stop_rx));
+    let background = tokio::spawn(tasks::supervise(
+        "background",
+        state.background.clone(),
+        tasks::RESTART_DELAY,
+        stop_rx.clone(),
+        {
+            let state = state.clone();
+            move || background(state.clone(), stop_rx.clone())
+        },
+    ));
     let app = app(state.clone());
     let result = axum::serve(
         listener,
@@ -156,18 +173,21 @@ async fn build_state(settings: Settings) -> Result<AppState> {
             settings,
             db,
             keys,
+            hashers: auth::token::Hashers::per_core(),
             sessions,
             limiter,
             metrics: metrics::Metrics::default(),
             flags: flags::FlagCache::default(),
             blobs,
             health: health::HealthCache::default(),
+            background: Arc::default(),
             schema_ready: AtomicBool::new(ready),
         }),
     })
 }
 
 /// Periodic work: re-check a pending schema, purge data past retention.
+/// Each round reports to `state.background` (see [`tasks`]).
 async fn background(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
     let every = state.settings.purge_interval.min(Duration::from_secs(5));
     let mut tick = tokio::time::interval(every);
@@ -188,8 +208,13 @@ async fn background(state: AppState, mut stop: tokio::sync::watch::Receiver<bool
             last_purge = Some(tokio::time::Instant::now());
             if let Err(err) = purge(&state).await {
                 tracing::warn!(error = %err, "retention purge failed");
+                state
+                    .background
+                    .failed(format!("retention purge failed: {err}"));
+                continue;
             }
         }
+        state.background.succeeded();
     }
 }
 
@@ -202,7 +227,10 @@ pub async fn purge(state: &AppState) -> Result<(), ApiError> {
         .await
         .map(|r| r.rows_affected()))?;
     if state.settings.retention_days > 0 {
-        let cutoff = now - chrono::Duration::days(i64::from(state.settings.retention_days));
+        let days = state.settings.retention_days;
+        let cutoff = chrono::Duration::try_days(i64::from(days))
+            .and_then(|d| now.checked_sub_signed(d))
+            .ok_or_else(|| anyhow::anyhow!("RETENTION_DAYS={days} is out of range"))?;
         let n = crate::on_pool!(&state.db, pool => sqlx::query("DELETE FROM entries WHERE recorded_at < $1")
             .bind(cutoff)
             .execute(pool)

@@ -1,6 +1,8 @@
 //! Fixed-window rate limits: in memory by default, in Redis when `REDIS_URL`
-//! is set (so a limit holds across replicas). A Redis outage fails open with a
-//! warning: availability of the API wins over a few extra requests.
+//! is set (so a limit holds across replicas). When Redis fails, times out or
+//! is skipped by its circuit breaker ([`super::cache`]), a hit is counted in
+//! this replica's memory instead: the API stays fast and login throttling
+//! still holds, per replica, until Redis answers again.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -8,12 +10,13 @@ use std::sync::Mutex;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
+use super::cache::{CacheState, Shared};
 use super::error::ApiError;
 
 /// Whether a request may proceed.
@@ -25,9 +28,9 @@ pub enum Decision {
 }
 
 /// Counts hits per key and window.
-pub enum Limiter {
-    Memory(Mutex<HashMap<String, (Instant, u32)>>),
-    Redis(redis::aio::ConnectionManager),
+pub struct Limiter {
+    memory: Mutex<HashMap<String, (Instant, u32)>>,
+    shared: Option<(Shared, redis::Script)>,
 }
 
 const MAX_MEMORY_KEYS: usize = 100_000;
@@ -42,34 +45,31 @@ return {n, ttl}
 
 impl Limiter {
     pub fn memory() -> Self {
-        Limiter::Memory(Mutex::new(HashMap::new()))
+        Limiter {
+            memory: Mutex::new(HashMap::new()),
+            shared: None,
+        }
     }
 
+    /// Limits in Redis at `url`. An unreachable Redis is not an error (the
+    /// limits fall back to memory until it answers); an invalid URL is.
     pub async fn redis(url: &str) -> Result<Self> {
-        let client = redis::Client::open(url).with_context(|| {
-            format!(
-                "invalid REDIS_URL `{}`",
-                crate::config::redact::redact_url(url)
-            )
-        })?;
-        let config = redis::aio::ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(2)))
-            .set_response_timeout(Some(Duration::from_secs(1)));
-        let manager = redis::aio::ConnectionManager::new_with_config(client, config)
-            .await
-            .with_context(|| {
-                format!(
-                    "could not connect to Redis at `{}`",
-                    crate::config::redact::redact_url(url)
-                )
-            })?;
-        Ok(Limiter::Redis(manager))
+        let shared = Shared::open(url)?;
+        if shared.state().await != CacheState::Ok {
+            tracing::warn!(
+                "Redis is not answering at start: rate limits stay in this replica's memory until it does"
+            );
+        }
+        Ok(Limiter {
+            memory: Mutex::new(HashMap::new()),
+            shared: Some((shared, redis::Script::new(REDIS_SCRIPT))),
+        })
     }
 
     pub fn kind(&self) -> &'static str {
-        match self {
-            Limiter::Memory(_) => "memory",
-            Limiter::Redis(_) => "redis",
+        match self.shared {
+            None => "memory",
+            Some(_) => "redis",
         }
     }
 
@@ -78,54 +78,56 @@ impl Limiter {
         if limit == 0 {
             return Decision::Allow;
         }
-        match self {
-            Limiter::Memory(map) => {
-                let now = Instant::now();
-                let mut map = map.lock().expect("rate limit lock");
-                if map.len() >= MAX_MEMORY_KEYS {
-                    map.retain(|_, (start, _)| now.duration_since(*start) < window);
-                }
-                let slot = map.entry(key.to_string()).or_insert((now, 0));
-                if now.duration_since(slot.0) >= window {
-                    *slot = (now, 0);
-                }
-                slot.1 = slot.1.saturating_add(1);
-                if slot.1 > limit {
-                    let left = window.saturating_sub(now.duration_since(slot.0));
-                    Decision::Deny(left.as_secs().max(1))
-                } else {
-                    Decision::Allow
-                }
+        if let Some((shared, script)) = &self.shared {
+            let counted = shared
+                .run(|mut conn| async move {
+                    script
+                        .key(format!("hctl:rl:{key}"))
+                        .arg(window.as_secs().max(1))
+                        .invoke_async::<(u64, i64)>(&mut conn)
+                        .await
+                })
+                .await;
+            match counted {
+                Some((n, _)) if n <= u64::from(limit) => return Decision::Allow,
+                Some((_, ttl)) => return Decision::Deny(ttl.max(1) as u64),
+                None => {}
             }
-            Limiter::Redis(manager) => {
-                let mut conn = manager.clone();
-                let result: redis::RedisResult<(u64, i64)> = redis::Script::new(REDIS_SCRIPT)
-                    .key(format!("hctl:rl:{key}"))
-                    .arg(window.as_secs().max(1))
-                    .invoke_async(&mut conn)
-                    .await;
-                match result {
-                    Ok((n, _)) if n <= u64::from(limit) => Decision::Allow,
-                    Ok((_, ttl)) => Decision::Deny(ttl.max(1) as u64),
-                    Err(err) => {
-                        tracing::warn!(error = %err, "rate limit store unavailable, allowing request");
-                        Decision::Allow
-                    }
-                }
-            }
+        }
+        self.hit_memory(key, limit, window)
+    }
+
+    fn hit_memory(&self, key: &str, limit: u32, window: Duration) -> Decision {
+        let now = Instant::now();
+        let mut map = self.memory.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= MAX_MEMORY_KEYS {
+            map.retain(|_, (start, _)| now.duration_since(*start) < window);
+        }
+        let slot = map.entry(key.to_string()).or_insert((now, 0));
+        if now.duration_since(slot.0) >= window {
+            *slot = (now, 0);
+        }
+        slot.1 = slot.1.saturating_add(1);
+        if slot.1 > limit {
+            let left = window.saturating_sub(now.duration_since(slot.0));
+            Decision::Deny(left.as_secs().max(1))
+        } else {
+            Decision::Allow
         }
     }
 
-    /// Whether the shared store answers (for `/api/healthz`).
-    pub async fn ping(&self) -> Option<bool> {
-        match self {
-            Limiter::Memory(_) => None,
-            Limiter::Redis(manager) => {
-                let mut conn = manager.clone();
-                let pong: redis::RedisResult<String> =
-                    redis::cmd("PING").query_async(&mut conn).await;
-                Some(pong.is_ok())
-            }
+    /// The shared store's state (for `/api/healthz`).
+    pub async fn state(&self) -> CacheState {
+        match &self.shared {
+            None => CacheState::Disabled,
+            Some((shared, _)) => shared.state().await,
+        }
+    }
+
+    /// The shared store's metrics, when there is one.
+    pub fn render_metrics(&self, out: &mut String) {
+        if let Some((shared, _)) = &self.shared {
+            shared.render_metrics(out);
         }
     }
 }

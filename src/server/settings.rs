@@ -22,6 +22,28 @@ use crate::config::redact::redact_url;
 /// Minimum length of `JWT_SECRET` and `ADMIN_TOKEN` in production.
 pub const MIN_SECRET_BYTES: usize = 32;
 
+/// The documented range of every numeric setting, by its environment
+/// variable. The command's parser enforces them (exit 2 naming the setting)
+/// and [`Settings::check`] again for library callers.
+pub mod ranges {
+    use std::ops::RangeInclusive;
+
+    /// Requests per minute per client IP (0: off).
+    pub const RATE_LIMIT_IP: RangeInclusive<i64> = 0..=1_000_000;
+    /// Requests per minute per user (0: off).
+    pub const RATE_LIMIT_USER: RangeInclusive<i64> = 0..=1_000_000;
+    /// Login attempts per account per 15 minutes (0: off).
+    pub const LOGIN_ATTEMPTS: RangeInclusive<i64> = 0..=1_000_000;
+    /// Days of health data kept (0: keep forever; at most 100 years).
+    pub const RETENTION_DAYS: RangeInclusive<i64> = 0..=36_500;
+    /// Seconds between retention purges (at most a year).
+    pub const PURGE_INTERVAL: RangeInclusive<i64> = 1..=31_536_000;
+    /// Database connections of one process.
+    pub const DB_MAX_CONNECTIONS: RangeInclusive<i64> = 1..=1_000;
+    /// Seconds a request may take (at most an hour).
+    pub const REQUEST_TIMEOUT: RangeInclusive<i64> = 1..=3_600;
+}
+
 /// Settings of one server process.
 #[derive(Clone)]
 pub struct Settings {
@@ -150,6 +172,7 @@ impl Settings {
         if self.admin_token.is_none() {
             warnings.push("ADMIN_TOKEN is not set: the feature-flag admin API is disabled".into());
         }
+        self.check_ranges()?;
         for origin in &self.cors_origins {
             if origin == "*" {
                 bail!("CORS_ORIGINS must list origins, `*` is not allowed");
@@ -161,6 +184,73 @@ impl Settings {
             }
         }
         Ok(Warnings(warnings))
+    }
+}
+
+impl Settings {
+    /// Every numeric setting within its documented range ([`ranges`]).
+    fn check_ranges(&self) -> Result<()> {
+        let millis = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        let numbers = [
+            (
+                "RATE_LIMIT_IP",
+                i64::from(self.rate_limit_ip),
+                ranges::RATE_LIMIT_IP,
+            ),
+            (
+                "RATE_LIMIT_USER",
+                i64::from(self.rate_limit_user),
+                ranges::RATE_LIMIT_USER,
+            ),
+            (
+                "LOGIN_ATTEMPTS",
+                i64::from(self.login_attempts),
+                ranges::LOGIN_ATTEMPTS,
+            ),
+            (
+                "RETENTION_DAYS",
+                i64::from(self.retention_days),
+                ranges::RETENTION_DAYS,
+            ),
+            (
+                "DB_MAX_CONNECTIONS",
+                i64::from(self.db_max_connections),
+                ranges::DB_MAX_CONNECTIONS,
+            ),
+        ];
+        for (name, value, range) in numbers {
+            if !range.contains(&value) {
+                bail!(
+                    "{name} must be between {} and {}, got {value}",
+                    range.start(),
+                    range.end()
+                );
+            }
+        }
+        // Durations may be finer than the seconds the command takes (tests),
+        // but never zero and never past the documented maximum.
+        for (name, value, range) in [
+            (
+                "PURGE_INTERVAL",
+                self.purge_interval,
+                ranges::PURGE_INTERVAL,
+            ),
+            (
+                "REQUEST_TIMEOUT",
+                self.request_timeout,
+                ranges::REQUEST_TIMEOUT,
+            ),
+        ] {
+            if value.is_zero() || millis(value) > range.end() * 1000 {
+                bail!(
+                    "{name} must be between {} and {} seconds, got {:?}",
+                    range.start(),
+                    range.end(),
+                    value
+                );
+            }
+        }
+        Ok(())
     }
 }
 
@@ -192,6 +282,35 @@ mod tests {
         assert!(s.check().unwrap_err().to_string().contains("ADMIN_TOKEN"));
         s.admin_token = Some("y".repeat(32));
         assert_eq!(s.check().unwrap(), Warnings(vec![]));
+    }
+
+    #[test]
+    fn numeric_settings_out_of_range_are_refused_by_name() {
+        type Break = fn(&mut Settings);
+        let cases: [(&str, Break); 7] = [
+            ("DB_MAX_CONNECTIONS", |s| s.db_max_connections = 0),
+            ("RETENTION_DAYS", |s| s.retention_days = u32::MAX),
+            ("RATE_LIMIT_IP", |s| s.rate_limit_ip = u32::MAX),
+            ("RATE_LIMIT_USER", |s| s.rate_limit_user = 2_000_000),
+            ("LOGIN_ATTEMPTS", |s| s.login_attempts = u32::MAX),
+            ("PURGE_INTERVAL", |s| s.purge_interval = Duration::ZERO),
+            ("REQUEST_TIMEOUT", |s| {
+                s.request_timeout = Duration::from_secs(3601)
+            }),
+        ];
+        for (name, break_it) in cases {
+            let mut s = Settings::default();
+            break_it(&mut s);
+            let err = s.check().unwrap_err().to_string();
+            assert!(err.starts_with(name), "{name}: {err}");
+        }
+        let mut edges = Settings {
+            db_max_connections: 1_000,
+            retention_days: 36_500,
+            purge_interval: Duration::from_millis(200),
+            ..Default::default()
+        };
+        assert!(edges.check().is_ok());
     }
 
     #[test]

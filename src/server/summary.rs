@@ -16,6 +16,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::auth::AuthUser;
 use super::error::{ApiError, ApiResult, Json, Query};
+use super::input;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/summary", get(summary))
@@ -35,11 +36,6 @@ pub fn zone(name: Option<&str>) -> ApiResult<TimeZone> {
             )
         }),
     }
-}
-
-pub fn parse_date(field: &str, text: &str) -> ApiResult<Date> {
-    text.parse::<Date>()
-        .map_err(|_| ApiError::invalid(field, "expected a date like 2026-01-31"))
 }
 
 /// Today in `tz`.
@@ -146,8 +142,10 @@ pub fn by_day(points: &[Point], tz: &TimeZone) -> Days {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 struct SummaryQuery {
-    from: Option<String>,
-    to: Option<String>,
+    #[param(value_type = Option<String>, format = Date)]
+    from: Option<input::Day>,
+    #[param(value_type = Option<String>, format = Date)]
+    to: Option<input::Day>,
     tz: Option<String>,
 }
 
@@ -174,12 +172,12 @@ async fn summary(
     Query(q): Query<SummaryQuery>,
 ) -> ApiResult<Json<Summary>> {
     let tz = zone(q.tz.as_deref())?;
-    let to = match &q.to {
-        Some(t) => parse_date("to", t)?,
+    let to = match q.to {
+        Some(t) => t.get(),
         None => today(&tz),
     };
-    let from = match &q.from {
-        Some(f) => parse_date("from", f)?,
+    let from = match q.from {
+        Some(f) => f.get(),
         None => to
             .checked_sub(jiff::Span::new().days(6))
             .map_err(|_| ApiError::invalid("to", "date out of range"))?,

@@ -22,6 +22,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::audit::{self, Event};
 use super::error::{ApiError, ApiResult, Json};
+use super::input::Text;
 use super::ratelimit::{ClientIp, Decision};
 
 pub fn router() -> Router<AppState> {
@@ -171,7 +172,7 @@ fn check_password(password: &str) -> ApiResult<()> {
     Ok(())
 }
 
-fn check_display_name(name: &Option<String>) -> ApiResult<()> {
+fn check_display_name(name: &Option<Text>) -> ApiResult<()> {
     if let Some(name) = name
         && (name.trim().is_empty() || name.chars().count() > 80)
     {
@@ -186,15 +187,18 @@ fn check_display_name(name: &Option<String>) -> ApiResult<()> {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RegisterBody {
-    email: String,
+    #[schema(value_type = String)]
+    email: Text,
     password: String,
-    display_name: Option<String>,
+    #[schema(value_type = Option<String>)]
+    display_name: Option<Text>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct LoginBody {
-    email: String,
+    #[schema(value_type = String)]
+    email: Text,
     password: String,
 }
 
@@ -229,7 +233,7 @@ async fn register(
     let email = normalize_email(&body.email)?;
     check_password(&body.password)?;
     check_display_name(&body.display_name)?;
-    let hash = token::hash_password(body.password).await?;
+    let hash = state.hashers.hash_password(body.password).await?;
     let id = Uuid::now_v7();
     let now = trunc(Utc::now());
     let sql = "INSERT INTO users (id, email, password_hash, display_name, leaderboard_opt_in, created_at) VALUES ($1, $2, $3, $4, FALSE, $5) ON CONFLICT (email) DO NOTHING";
@@ -316,7 +320,7 @@ async fn login(
         Some(r) => (Some(r.id), Some(r.password_hash)),
         None => (None, None),
     };
-    let ok = token::verify_password(body.password, hash).await?;
+    let ok = state.hashers.verify_password(body.password, hash).await?;
     let (actor, action) = match (ok, id) {
         (true, Some(id)) => (format!("user:{id}"), "auth.login"),
         _ => ("anonymous".to_string(), "auth.login.failed"),
@@ -381,7 +385,8 @@ async fn me(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Use
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct UpdateMe {
-    display_name: Option<String>,
+    #[schema(value_type = Option<String>)]
+    display_name: Option<Text>,
     leaderboard_opt_in: Option<bool>,
 }
 

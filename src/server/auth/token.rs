@@ -1,6 +1,7 @@
 //! Access tokens (JWT HS256 with expiry, issuer and audience, all checked) and
 //! password hashing (argon2id, run on the blocking pool so a login never
-//! stalls the async workers).
+//! stalls the async workers, at most one hash per core at a time so a login
+//! storm cannot take the memory).
 
 use std::time::Duration;
 
@@ -79,45 +80,102 @@ impl Keys {
     }
 }
 
-/// Hash a password with argon2id (on the blocking pool).
-pub async fn hash_password(password: String) -> ApiResult<String> {
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(password.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(|e| anyhow::anyhow!("argon2: {e}"))
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))?
-    .map_err(ApiError::Internal)
+/// How long a login or registration waits for a free hasher before it is
+/// answered 503 with `Retry-After`.
+pub const HASH_QUEUE_WAIT: Duration = Duration::from_secs(3);
+
+/// The argon2 workers: at most one hash per core at a time. Each argon2id
+/// hash needs 19 MiB of working memory (the OWASP minimum parameters), so an
+/// unbounded login storm is a memory storm; a bounded one costs
+/// `permits × 19 MiB` and the rest wait in line, up to a deadline.
+pub struct Hashers {
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
+    size: usize,
+    wait: Duration,
+}
+
+impl Hashers {
+    /// `size` concurrent hashes (at least one); callers wait up to `wait`.
+    pub fn new(size: usize, wait: Duration) -> Self {
+        let size = size.max(1);
+        Hashers {
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(size)),
+            size,
+            wait,
+        }
+    }
+
+    /// One hasher per core this process may use (cgroup CPU quotas included).
+    pub fn per_core() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Hashers::new(cores, HASH_QUEUE_WAIT)
+    }
+
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// Run `work` on the blocking pool once a hasher is free. The permit moves
+    /// into the blocking task, so a request that is cancelled (client gone,
+    /// request timeout) still holds its hasher until the hash really ends.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> ApiResult<T> {
+        let busy = || ApiError::Overloaded {
+            retry_after: self.wait.as_secs().max(1),
+        };
+        let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|_| busy())?;
+        tokio::task::spawn_blocking(move || {
+            let out = work();
+            drop(permit);
+            out
+        })
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))
+    }
+
+    /// Hash a password with argon2id.
+    pub async fn hash_password(&self, password: String) -> ApiResult<String> {
+        self.run(move || {
+            Argon2::default()
+                .hash_password(password.as_bytes())
+                .map(|h| h.to_string())
+                .map_err(|e| anyhow::anyhow!("argon2: {e}"))
+        })
+        .await?
+        .map_err(ApiError::Internal)
+    }
+
+    /// Whether `password` matches `hash` (or the dummy hash when `None`).
+    pub async fn verify_password(&self, password: String, hash: Option<String>) -> ApiResult<bool> {
+        self.run(move || {
+            let known = hash.is_some();
+            let hash = hash.unwrap_or_else(|| {
+                DUMMY_HASH
+                    .get_or_init(|| {
+                        Argon2::default()
+                            .hash_password(b"no such account")
+                            .map(|h| h.to_string())
+                            .unwrap_or_default()
+                    })
+                    .clone()
+            });
+            let ok = Argon2::default()
+                .verify_password(password.as_bytes(), hash.as_str())
+                .is_ok();
+            ok && known
+        })
+        .await
+    }
 }
 
 /// A hash verified when the account does not exist, so a login for an
 /// unknown email costs the same time as a wrong password.
 static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-
-/// Whether `password` matches `hash` (or the dummy hash when `None`).
-pub async fn verify_password(password: String, hash: Option<String>) -> ApiResult<bool> {
-    tokio::task::spawn_blocking(move || {
-        let known = hash.is_some();
-        let hash = hash.unwrap_or_else(|| {
-            DUMMY_HASH
-                .get_or_init(|| {
-                    Argon2::default()
-                        .hash_password(b"no such account")
-                        .map(|h| h.to_string())
-                        .unwrap_or_default()
-                })
-                .clone()
-        });
-        let ok = Argon2::default()
-            .verify_password(password.as_bytes(), hash.as_str())
-            .is_ok();
-        ok && known
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))
-}
 
 #[cfg(test)]
 mod tests {
@@ -168,14 +226,54 @@ mod tests {
 
     #[tokio::test]
     async fn passwords_hash_with_argon2id() {
-        let hash = hash_password("correct horse".into()).await.unwrap();
+        let hashers = Hashers::new(2, HASH_QUEUE_WAIT);
+        let hash = hashers.hash_password("correct horse".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$"));
         assert!(
-            verify_password("correct horse".into(), Some(hash.clone()))
+            hashers
+                .verify_password("correct horse".into(), Some(hash.clone()))
                 .await
                 .unwrap()
         );
-        assert!(!verify_password("wrong".into(), Some(hash)).await.unwrap());
-        assert!(!verify_password("x".into(), None).await.unwrap());
+        assert!(
+            !hashers
+                .verify_password("wrong".into(), Some(hash))
+                .await
+                .unwrap()
+        );
+        assert!(!hashers.verify_password("x".into(), None).await.unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn busy_hashers_answer_503_after_the_queue_deadline() {
+        let hashers = std::sync::Arc::new(Hashers::new(1, Duration::from_millis(100)));
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let holder = {
+            let hashers = hashers.clone();
+            tokio::spawn(async move {
+                hashers
+                    .run(move || {
+                        started_tx.send(()).unwrap();
+                        release_rx.recv().unwrap();
+                    })
+                    .await
+            })
+        };
+        tokio::task::spawn_blocking(move || started_rx.recv().unwrap())
+            .await
+            .unwrap();
+        // The only hasher is busy: the next caller waits 100 ms, then 503.
+        let err = hashers.verify_password("x".into(), None).await.unwrap_err();
+        assert!(
+            matches!(err, ApiError::Overloaded { retry_after: 1 }),
+            "{err:?}"
+        );
+        // A cancelled caller keeps its hasher until the work ends.
+        holder.abort();
+        let err = hashers.verify_password("x".into(), None).await.unwrap_err();
+        assert!(matches!(err, ApiError::Overloaded { .. }), "{err:?}");
+        release_tx.send(()).unwrap();
+        assert!(!hashers.verify_password("x".into(), None).await.unwrap());
     }
 }

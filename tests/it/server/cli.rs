@@ -10,7 +10,7 @@ use super::{ADMIN_TOKEN, App, Backend};
 use crate::support::Sandbox;
 
 /// `hctl serve` in a sandbox on a free port; returns the child and base URL.
-fn serve(sandbox: &Sandbox, args: &[&str], envs: &[(&str, &str)]) -> (Child, String) {
+pub(super) fn serve(sandbox: &Sandbox, args: &[&str], envs: &[(&str, &str)]) -> (Child, String) {
     let mut all = vec!["serve", "--bind", "127.0.0.1:0"];
     all.extend_from_slice(args);
     let mut cmd = sandbox.cmd(&all);
@@ -48,7 +48,7 @@ fn serve(sandbox: &Sandbox, args: &[&str], envs: &[(&str, &str)]) -> (Child, Str
     (child, url)
 }
 
-fn sigterm(child: &mut Child) -> i32 {
+pub(super) fn sigterm(child: &mut Child) -> i32 {
     let pid = child.id().to_string();
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &pid])

@@ -5,7 +5,9 @@
 mod api;
 mod cli;
 mod data;
+mod faults;
 mod flags;
+mod input;
 mod manifests;
 mod migrate;
 mod security;
