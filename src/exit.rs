@@ -37,10 +37,10 @@ impl Exit {
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0    success, every check passed
-  1    checks or verification failed (the gate)
-  2    usage or configuration error (bad flags, invalid YAML, missing --yes)
+  1    checks or verification failed (the gate; also when every selected item was skipped)
+  2    usage or configuration error (bad flags, invalid YAML, a selector matching nothing, missing --yes)
   3    the operation itself failed (unreachable target, S3/k8s/database error, timeout)
-  130  interrupted";
+  130  interrupted (Ctrl-C, or Esc at a prompt)";
 
 /// An error caused by what the user gave us: flags, config, YAML, a refused
 /// confirmation. Maps to exit 2.
