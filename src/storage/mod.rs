@@ -14,7 +14,7 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 
 use crate::config::Settings;
 use crate::exit::usage;
-use crate::s3::{S3Target, Sse};
+use crate::s3::{S3Target, Sse, Timeouts};
 
 /// A stream of an object's bytes.
 pub type Reader = Pin<Box<dyn AsyncRead + Send>>;
@@ -35,18 +35,26 @@ pub enum Storage {
 
 impl Storage {
     /// Open the storage named by the environment's `storage` and `s3.*`
-    /// settings (including `s3.sse` for what it writes).
+    /// settings (including `s3.sse` for what it writes and the `s3.*_timeout`s).
     pub fn from_settings(settings: &Settings) -> Result<Self> {
         let url = settings.require("storage")?;
         let sse = Sse::from_settings(settings)?;
-        Ok(match Self::open(url, &S3Target::from_settings(settings))? {
-            Storage::S3(store) => Storage::S3(store.with_sse(sse)),
-            local => local,
-        })
+        let timeouts = Timeouts::from_settings(settings)?;
+        Ok(
+            match Self::open_with(url, &S3Target::from_settings(settings), timeouts)? {
+                Storage::S3(store) => Storage::S3(store.with_sse(sse)),
+                local => local,
+            },
+        )
+    }
+
+    /// Open `file://DIR` or `s3://BUCKET/PREFIX` with the default S3 timeouts.
+    pub fn open(url: &str, target: &S3Target) -> Result<Self> {
+        Self::open_with(url, target, Timeouts::default())
     }
 
     /// Open `file://DIR` or `s3://BUCKET/PREFIX`.
-    pub fn open(url: &str, target: &S3Target) -> Result<Self> {
+    pub fn open_with(url: &str, target: &S3Target, timeouts: Timeouts) -> Result<Self> {
         if let Some(dir) = url.strip_prefix("file://") {
             if dir.is_empty() {
                 return Err(usage(format!("storage `{url}` names no directory")));
@@ -58,7 +66,9 @@ impl Storage {
             if bucket.is_empty() {
                 return Err(usage(format!("storage `{url}` names no bucket")));
             }
-            return Ok(Storage::S3(s3::S3Store::new(target, bucket, prefix)));
+            return Ok(Storage::S3(s3::S3Store::new(
+                target, bucket, prefix, timeouts,
+            )));
         }
         Err(usage(format!(
             "unsupported storage `{url}`: expected file://DIR or s3://BUCKET/PREFIX"
