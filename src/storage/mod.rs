@@ -27,6 +27,19 @@ pub struct Object {
     pub size: u64,
 }
 
+/// A write that never finished: the temp file a killed process left in a
+/// directory storage, or an S3 multipart upload never completed nor aborted.
+/// Never an object; [`Storage::discard`] removes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unfinished {
+    /// The key it was writing (`20261124T100000Z-a1b2c3/dump`).
+    pub key: String,
+    /// Bytes written so far.
+    pub size: u64,
+    /// What to remove: the temp file's key, or the S3 upload id.
+    pub handle: String,
+}
+
 /// Where backups live.
 pub enum Storage {
     Local(local::Local),
@@ -134,6 +147,24 @@ impl Storage {
         };
         objects.sort_by(|a, b| a.key.cmp(&b.key));
         Ok(objects)
+    }
+
+    /// Writes that never finished (or are still running), by key.
+    pub async fn unfinished(&self) -> Result<Vec<Unfinished>> {
+        let mut found = match self {
+            Storage::Local(l) => l.unfinished().await?,
+            Storage::S3(s) => s.unfinished().await?,
+        };
+        found.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(found)
+    }
+
+    /// Remove what an unfinished write left (temp file; S3: abort the upload).
+    pub async fn discard(&self, unfinished: &Unfinished) -> Result<()> {
+        match self {
+            Storage::Local(l) => l.discard(unfinished).await,
+            Storage::S3(s) => s.discard(unfinished).await,
+        }
     }
 
     /// Delete an object; deleting a missing object is not an error.

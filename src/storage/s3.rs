@@ -17,7 +17,7 @@ use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::task::JoinSet;
 
-use super::{Object, Reader};
+use super::{Object, Reader, Unfinished};
 use crate::s3::{S3Target, Sse, Timeouts, client_with};
 
 /// Multipart part size (S3 minimum is 5 MiB).
@@ -283,6 +283,103 @@ impl S3Store {
             }
         }
         Ok(out)
+    }
+
+    /// Multipart uploads under the prefix never completed nor aborted (a
+    /// killed hctl), with the bytes of their parts. A bucket policy that does
+    /// not allow listing them is a warning, not an error: nothing is found.
+    pub async fn unfinished(&self) -> Result<Vec<Unfinished>> {
+        let strip = if self.prefix.is_empty() {
+            0
+        } else {
+            self.prefix.len() + 1
+        };
+        let mut out = Vec::new();
+        let (mut key_marker, mut id_marker) = (None, None);
+        loop {
+            let page = match self
+                .client
+                .list_multipart_uploads()
+                .bucket(&self.bucket)
+                .prefix(self.full(""))
+                .set_key_marker(key_marker.take())
+                .set_upload_id_marker(id_marker.take())
+                .send()
+                .await
+            {
+                Ok(page) => page,
+                Err(err) => {
+                    tracing::warn!(
+                        "unfinished uploads not checked: {:#}",
+                        self.failed("list the multipart uploads under", "", err)
+                    );
+                    return Ok(out);
+                }
+            };
+            for upload in page.uploads() {
+                let (Some(full), Some(id)) = (upload.key(), upload.upload_id()) else {
+                    continue;
+                };
+                let Some(key) = full.get(strip..) else {
+                    continue;
+                };
+                out.push(Unfinished {
+                    key: key.to_string(),
+                    size: self.uploaded_bytes(full, id).await,
+                    handle: id.to_string(),
+                });
+            }
+            match (page.next_key_marker(), page.next_upload_id_marker()) {
+                (Some(k), id) if page.is_truncated() == Some(true) => {
+                    key_marker = Some(k.to_string());
+                    id_marker = id.map(str::to_string);
+                }
+                _ => break,
+            }
+        }
+        Ok(out)
+    }
+
+    /// Bytes in the parts of an upload so far (0 when they cannot be listed).
+    async fn uploaded_bytes(&self, full_key: &str, upload_id: &str) -> u64 {
+        let parts = self
+            .client
+            .list_parts()
+            .bucket(&self.bucket)
+            .key(full_key)
+            .upload_id(upload_id)
+            .send()
+            .await;
+        parts.map_or(0, |out| {
+            out.parts()
+                .iter()
+                .map(|p| p.size().unwrap_or(0).max(0) as u64)
+                .sum()
+        })
+    }
+
+    /// Abort an unfinished multipart upload (its parts are deleted).
+    pub async fn discard(&self, unfinished: &Unfinished) -> Result<()> {
+        let aborted = self
+            .client
+            .abort_multipart_upload()
+            .bucket(&self.bucket)
+            .key(self.full(&unfinished.key))
+            .upload_id(&unfinished.handle)
+            .send()
+            .await;
+        match aborted {
+            Ok(_) => Ok(()),
+            // Gone already (another prune, or it completed meanwhile).
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_no_such_upload()) =>
+            {
+                Ok(())
+            }
+            Err(err) => Err(self.failed("abort the unfinished upload of", &unfinished.key, err)),
+        }
     }
 
     pub async fn delete(&self, key: &str) -> Result<()> {

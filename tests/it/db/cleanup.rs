@@ -3,11 +3,15 @@
 //! listed as incomplete and pruned after a day; a killed restore takes its
 //! `pg_restore` with it, and its staged dump is swept by the next run.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+use chrono::Utc;
+use hctl::db::manifest;
 
 use super::faults::{bucket_keys, fake_pg_dump};
 use super::hang::{SlowProxy, spawn, wait_at_most};
-use super::{DbEnv, Store};
+use super::{DbEnv, Store, json};
 use crate::support::services::{require, s3_target};
 
 /// A `pg_dump` that writes `bytes` random bytes, then hangs (a slow dump).
@@ -81,4 +85,140 @@ async fn sigint_during_an_s3_backup_aborts_the_multipart_upload() {
     );
     assert_eq!(bucket_keys(&env).await, Vec::<String>::new());
     assert!(env.backups().is_empty());
+}
+
+/// Every file under `dir`, recursively.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            if entry.path().is_dir() {
+                dirs.push(entry.path());
+            } else {
+                out.push(entry.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn kill_9_during_a_directory_backup_leaves_an_incomplete_backup_that_prune_removes() {
+    let mut env = DbEnv::dir();
+    env.seed(1).await;
+    let good = env.backup();
+
+    // A real kill -9 mid-write leaves the hidden temp file of the dump.
+    fake_pg_dump(&mut env, &SLOW_DUMP.replace("$BYTES", "300000"));
+    let child = spawn(&env, &["db", "backup"], &[]);
+    let partial = (0..300)
+        .find_map(|_| {
+            let found = files(&env.backup_dir()).into_iter().find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(".dump.partial-"))
+            });
+            if found.is_none() {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            found
+        })
+        .expect("the backup never started writing");
+    signal(child.id(), "-KILL");
+    wait_at_most(child, Duration::from_secs(10)).expect("killed");
+    env.extra.clear();
+    let killed = partial
+        .parent()
+        .and_then(|d| d.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .expect("backup directory");
+
+    // A leftover from two days ago, as a kill -9 long past leaves it.
+    let old = manifest::new_id(Utc::now() - chrono::Duration::days(2));
+    let stale = env.backup_dir().join(&old).join(".dump.partial-0123abcd");
+    std::fs::create_dir_all(stale.parent().unwrap()).unwrap();
+    std::fs::write(&stale, vec![7u8; 4096]).unwrap();
+
+    let run = env.run(&["db", "backups"]);
+    run.code(0);
+    run.assert_stderr_has("2 incomplete backup(s)")
+        .assert_stderr_has(&killed)
+        .assert_stderr_has(&old);
+    assert!(run.stdout.contains(&good), "{}", run.stdout);
+
+    let run = env.run(&["db", "prune", "--keep", "1", "--yes", "-o", "json"]);
+    run.code(0);
+    let pruned = json(&run.stdout);
+    assert_eq!(pruned["incomplete_deleted"], serde_json::json!([old]));
+    assert_eq!(pruned["kept"], serde_json::json!([good]));
+    let decision = pruned["backups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == old)
+        .expect("the stale leftover is shown");
+    assert_eq!(decision["size_bytes"], 4096);
+    assert!(!stale.exists() && !stale.parent().unwrap().exists());
+    assert!(partial.exists(), "a young leftover may still be running");
+}
+
+#[tokio::test]
+async fn kill_9_during_an_s3_backup_leaves_an_upload_that_is_listed_and_pruned() {
+    hctl::init_crypto();
+    let mut env = DbEnv::s3();
+    env.seed(1).await;
+    let good = env.backup();
+    fake_pg_dump(&mut env, &SLOW_DUMP.replace("$BYTES", "9437184"));
+    let child = spawn(&env, &["db", "backup"], &[]);
+    let mut open = Vec::new();
+    for _ in 0..300 {
+        open = open_uploads(&env).await;
+        if !open.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    signal(child.id(), "-KILL");
+    wait_at_most(child, Duration::from_secs(10)).expect("killed");
+    env.extra.clear();
+    let [(key, _)] = open.as_slice() else {
+        panic!("one open upload expected: {open:?}")
+    };
+    let killed = key
+        .split('/')
+        .nth(2)
+        .expect("backups/hctl/ID/dump")
+        .to_string();
+
+    // One from two days ago.
+    let Store::Bucket(bucket) = &env.store else {
+        unreachable!()
+    };
+    let old = manifest::new_id(Utc::now() - chrono::Duration::days(2));
+    hctl::s3::client(&s3_target())
+        .create_multipart_upload()
+        .bucket(&bucket.name)
+        .key(format!("backups/hctl/{old}/dump"))
+        .send()
+        .await
+        .expect("CreateMultipartUpload");
+
+    let run = env.run(&["db", "backups"]);
+    run.code(0);
+    run.assert_stderr_has("2 incomplete backup(s)")
+        .assert_stderr_has(&killed)
+        .assert_stderr_has(&old);
+
+    let run = env.run(&["db", "prune", "--keep", "1", "--yes", "-o", "json"]);
+    run.code(0);
+    let pruned = json(&run.stdout);
+    assert_eq!(pruned["incomplete_deleted"], serde_json::json!([old]));
+    assert_eq!(pruned["kept"], serde_json::json!([good]));
+    let left: Vec<String> = open_uploads(&env).await.into_iter().map(|u| u.0).collect();
+    assert_eq!(
+        left,
+        [key.clone()],
+        "the stale upload is aborted, the young one stays"
+    );
 }
