@@ -9,6 +9,7 @@
 
 pub mod checklist;
 pub mod checks;
+pub mod cleanup;
 pub mod cli;
 pub mod commands;
 pub mod config;

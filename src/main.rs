@@ -53,6 +53,9 @@ fn main() -> ExitCode {
             result = hctl::commands::run(cli) => result,
         }
     });
+    // Clean-ups started on the way out (an S3 upload being aborted after
+    // Ctrl-C or a failure) finish first, within a deadline.
+    runtime.block_on(hctl::cleanup::finish(std::time::Duration::from_secs(10)));
     // Do not wait for stray blocking tasks (a prompt, a child's pipe) on exit.
     runtime.shutdown_background();
 

@@ -1,6 +1,8 @@
 //! The S3 client every S3-speaking part of hctl uses (backup storage, the `s3`
 //! check): rustls with ring, an optional endpoint override and path-style
 //! addressing for MinIO/moto, credentials from the standard `AWS_*` variables;
+//! time limits on every call (connect, each attempt, the whole call with its
+//! retries: `s3.*_timeout`), so a hanging endpoint is an error, never a hang;
 //! and the server-side encryption backups are written with (`s3.sse`).
 
 use aws_credential_types::Credentials;
@@ -25,6 +27,71 @@ impl S3Target {
             region: settings.get("s3.region").unwrap_or("us-east-1").to_string(),
             force_path_style: settings.flag("s3.force_path_style"),
         }
+    }
+}
+
+/// Time limits on every S3 call. A call that runs out of them fails (exit 3)
+/// naming the endpoint, bucket and key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Establishing the TCP (and TLS) connection (`s3.connect_timeout`).
+    pub connect: Duration,
+    /// One attempt of a request, sending the body included; also the longest
+    /// a download may go without a byte (`s3.attempt_timeout`).
+    pub attempt: Duration,
+    /// The whole call, every retry included (`s3.operation_timeout`).
+    pub operation: Duration,
+}
+
+impl Default for Timeouts {
+    /// 5 s to connect, 120 s per attempt (an 8 MiB part at 70 KiB/s), 300 s per call.
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(5),
+            attempt: Duration::from_secs(120),
+            operation: Duration::from_secs(300),
+        }
+    }
+}
+
+impl Timeouts {
+    /// Longest accepted setting, in seconds.
+    const MAX_SECS: u64 = 3600;
+
+    /// The environment's `s3.connect_timeout`, `s3.attempt_timeout` and
+    /// `s3.operation_timeout` (whole seconds, 1–3600); defaults for unset ones.
+    pub fn from_settings(settings: &crate::config::Settings) -> anyhow::Result<Self> {
+        let default = Timeouts::default();
+        let secs = |key: &str, default: Duration| match settings.get(key) {
+            None => Ok(default),
+            Some(text) => Self::parse(key, text),
+        };
+        Ok(Timeouts {
+            connect: secs("s3.connect_timeout", default.connect)?,
+            attempt: secs("s3.attempt_timeout", default.attempt)?,
+            operation: secs("s3.operation_timeout", default.operation)?,
+        })
+    }
+
+    fn parse(key: &str, text: &str) -> anyhow::Result<Duration> {
+        match text.trim().parse::<u64>() {
+            Ok(n) if (1..=Self::MAX_SECS).contains(&n) => Ok(Duration::from_secs(n)),
+            _ => Err(crate::exit::usage(format!(
+                "invalid `{key}` = `{text}`: expected whole seconds from 1 to {}",
+                Self::MAX_SECS
+            ))),
+        }
+    }
+
+    /// `s3.connect_timeout 5s, s3.attempt_timeout 120s, s3.operation_timeout
+    /// 300s` for error messages: the settings to raise.
+    pub fn describe(&self) -> String {
+        format!(
+            "s3.connect_timeout {}s, s3.attempt_timeout {}s, s3.operation_timeout {}s",
+            self.connect.as_secs(),
+            self.attempt.as_secs(),
+            self.operation.as_secs()
+        )
     }
 }
 
@@ -78,9 +145,14 @@ impl Sse {
     }
 }
 
-/// Build a client. Credentials come from `AWS_ACCESS_KEY_ID`,
-/// `AWS_SECRET_ACCESS_KEY` and optionally `AWS_SESSION_TOKEN`.
+/// Build a client with the default [`Timeouts`]. Credentials come from
+/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and optionally `AWS_SESSION_TOKEN`.
 pub fn client(target: &S3Target) -> aws_sdk_s3::Client {
+    client_with(target, &Timeouts::default())
+}
+
+/// Build a client whose every call is bounded by `timeouts`.
+pub fn client_with(target: &S3Target, timeouts: &Timeouts) -> aws_sdk_s3::Client {
     let http = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(
             tls::rustls_provider::CryptoMode::Ring,
@@ -94,8 +166,9 @@ pub fn client(target: &S3Target) -> aws_sdk_s3::Client {
         .force_path_style(target.force_path_style)
         .timeout_config(
             TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(5))
-                .operation_attempt_timeout(Duration::from_secs(120))
+                .connect_timeout(timeouts.connect)
+                .operation_attempt_timeout(timeouts.attempt)
+                .operation_timeout(timeouts.operation)
                 .build(),
         );
     if let (Some(id), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
@@ -116,6 +189,23 @@ pub fn client(target: &S3Target) -> aws_sdk_s3::Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timeouts_are_whole_seconds_in_range() {
+        assert_eq!(
+            Timeouts::parse("s3.operation_timeout", "30").unwrap(),
+            Duration::from_secs(30)
+        );
+        for bad in ["0", "3601", "-1", "1.5", "5s", ""] {
+            let err = Timeouts::parse("s3.operation_timeout", bad).unwrap_err();
+            assert_eq!(
+                crate::exit::classify(&err).0,
+                crate::exit::Exit::Usage,
+                "{bad}: {err}"
+            );
+            assert!(err.to_string().contains("s3.operation_timeout"), "{err}");
+        }
+    }
 
     #[test]
     fn sse_settings_parse_and_mismatches_are_usage_errors() {

@@ -40,6 +40,9 @@ struct S3File {
     force_path_style: Option<Spanned<bool>>,
     sse: Text,
     sse_kms_key_id: Text,
+    connect_timeout: Option<Spanned<u32>>,
+    attempt_timeout: Option<Spanned<u32>>,
+    operation_timeout: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -118,6 +121,15 @@ impl EnvFile {
             }
             text(&mut out, "s3.sse", &s3.sse);
             text(&mut out, "s3.sse_kms_key_id", &s3.sse_kms_key_id);
+            for (key, secs) in [
+                ("s3.connect_timeout", &s3.connect_timeout),
+                ("s3.attempt_timeout", &s3.attempt_timeout),
+                ("s3.operation_timeout", &s3.operation_timeout),
+            ] {
+                if let Some(n) = secs {
+                    out.push((key, spanned(&n.value.to_string(), n)));
+                }
+            }
         }
         if let Some(kube) = &self.kube {
             text(&mut out, "kube.context", &kube.context);

@@ -88,6 +88,24 @@ pub const KEYS: &[Key] = &[
         help: "KMS key for `s3.sse: aws:kms` (default: the account's aws/s3 key)",
     },
     Key {
+        name: "s3.connect_timeout",
+        default: Some("5"),
+        kind: Kind::Text,
+        help: "seconds to wait for a connection to S3 (1-3600)",
+    },
+    Key {
+        name: "s3.attempt_timeout",
+        default: Some("120"),
+        kind: Kind::Text,
+        help: "seconds one S3 request attempt may take, and a download may stall (1-3600)",
+    },
+    Key {
+        name: "s3.operation_timeout",
+        default: Some("300"),
+        kind: Kind::Text,
+        help: "seconds one S3 call may take with its retries (1-3600)",
+    },
+    Key {
         name: "kube.context",
         default: None,
         kind: Kind::Text,

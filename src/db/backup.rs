@@ -34,14 +34,7 @@ pub async fn run(
         Target::Postgres(url) => postgres(url, storage, &dump_key, bar).await,
         Target::Sqlite(path) => sqlite(path, storage, &dump_key, bar).await,
     };
-    let dumped = match result {
-        Ok(dumped) => dumped,
-        Err(err) => {
-            // Without a manifest the object is never listed; remove it anyway.
-            let _ = storage.delete(&dump_key).await;
-            return Err(err);
-        }
-    };
+    let dumped = result?;
     let manifest = Manifest {
         id: id.clone(),
         backend: target.backend().to_string(),
@@ -108,11 +101,20 @@ async fn postgres(url: &str, storage: &Storage, key: &str, bar: ProgressBar) -> 
     let (mut reader, tally) = Hashing::new(stdout, bar);
 
     // Upload and checksums run side by side; the first failure stops both.
-    let both = futures::future::try_join(storage.put(key, &mut reader), async {
-        stats::pg(&mut conn)
-            .await
-            .context("could not count rows in the dump's snapshot")
-    })
+    // A failed or dropped upload leaves nothing behind (see `Storage::put`).
+    let mut stored = false;
+    let both = futures::future::try_join(
+        async {
+            let size = storage.put(key, &mut reader).await?;
+            stored = true;
+            Ok(size)
+        },
+        async {
+            stats::pg(&mut conn)
+                .await
+                .context("could not count rows in the dump's snapshot")
+        },
+    )
     .await;
     drop(reader);
     if both.is_err() {
@@ -121,24 +123,37 @@ async fn postgres(url: &str, storage: &Storage, key: &str, bar: ProgressBar) -> 
     let dumped = pgtools::finish("pg_dump", child, stderr, url).await;
     // When the upload or the checksums failed, pg_dump was killed for it:
     // report the cause, not the kill.
-    let (size, tables) = match (both, dumped) {
-        (Ok(done), Ok(())) => done,
-        (Ok(_), Err(dump_err)) => return Err(dump_err),
-        (Err(err), _) => return Err(err),
+    let failed = match (both, dumped) {
+        (Ok(done), Ok(())) => Ok(done),
+        (Ok(_), Err(dump_err)) => Err(dump_err),
+        (Err(err), _) => Err(err),
+    };
+    let (size, tables) = match failed {
+        Ok(done) => done,
+        Err(err) => {
+            // The dump was stored but is not a backup: without a manifest it
+            // is never listed; remove it anyway. (Not after a failed upload:
+            // nothing is there, and a storage that hangs would hang again.)
+            if stored {
+                let _ = storage.delete(key).await;
+            }
+            return Err(err);
+        }
     };
     let _ = sqlx::query("COMMIT").execute(&mut conn).await;
-    let tally = tally.lock().unwrap_or_else(|p| p.into_inner());
-    if tally.bytes != size {
-        return Err(anyhow!(
-            "stored {size} bytes but `pg_dump` wrote {}",
-            tally.bytes
-        ));
+    let (written, sha256) = {
+        let tally = tally.lock().unwrap_or_else(|p| p.into_inner());
+        (tally.bytes, tally.hex())
+    };
+    if written != size {
+        let _ = storage.delete(key).await;
+        return Err(anyhow!("stored {size} bytes but `pg_dump` wrote {written}"));
     }
     Ok(Dumped {
         server_version,
         schema_version,
         size,
-        sha256: tally.hex(),
+        sha256,
         tables,
     })
 }

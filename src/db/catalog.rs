@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 
 use super::manifest::{self, Kind, MANIFEST, Manifest, VERIFIED, VerifyRecord};
 use crate::exit::usage;
-use crate::storage::Storage;
+use crate::storage::{Storage, Unfinished};
 
 /// A complete backup and its last verification, if any.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,11 +41,13 @@ impl Entry {
 }
 
 /// Objects of a backup that never got its manifest (failed, interrupted, or
-/// still running): not usable, never listed as a backup.
+/// still running), and its writes that never finished (a killed hctl's temp
+/// file or open multipart upload): not usable, never listed as a backup.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Incomplete {
     pub id: String,
     pub keys: Vec<String>,
+    pub unfinished: Vec<Unfinished>,
     pub size: u64,
 }
 
@@ -115,18 +117,22 @@ pub async fn scan(storage: &Storage) -> Result<Catalog> {
         if !manifest::is_id(id) || complete.contains(id) {
             continue;
         }
-        match catalog.incomplete.iter_mut().find(|i| i.id == id) {
-            Some(entry) => {
-                entry.keys.push(object.key.clone());
-                entry.size += object.size;
-            }
-            None => catalog.incomplete.push(Incomplete {
-                id: id.to_string(),
-                keys: vec![object.key.clone()],
-                size: object.size,
-            }),
-        }
+        let entry = incomplete(&mut catalog, id);
+        entry.keys.push(object.key.clone());
+        entry.size += object.size;
     }
+    for unfinished in storage.unfinished().await? {
+        let Some((id, _)) = unfinished.key.split_once('/') else {
+            continue;
+        };
+        if !manifest::is_id(id) || complete.contains(id) {
+            continue;
+        }
+        let entry = incomplete(&mut catalog, id);
+        entry.size += unfinished.size;
+        entry.unfinished.push(unfinished);
+    }
+    catalog.incomplete.sort_by(|a, b| a.id.cmp(&b.id));
     for object in &objects {
         let Some(id) = object.key.strip_suffix(&format!("/{MANIFEST}")) else {
             continue;
@@ -158,6 +164,23 @@ pub async fn scan(storage: &Storage) -> Result<Catalog> {
         key(b).cmp(&key(a))
     });
     Ok(catalog)
+}
+
+/// The incomplete backup `id` of `catalog`, added when new.
+fn incomplete<'a>(catalog: &'a mut Catalog, id: &str) -> &'a mut Incomplete {
+    let at = match catalog.incomplete.iter().position(|i| i.id == id) {
+        Some(at) => at,
+        None => {
+            catalog.incomplete.push(Incomplete {
+                id: id.to_string(),
+                keys: Vec::new(),
+                unfinished: Vec::new(),
+                size: 0,
+            });
+            catalog.incomplete.len() - 1
+        }
+    };
+    &mut catalog.incomplete[at]
 }
 
 impl Catalog {

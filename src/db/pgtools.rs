@@ -1,7 +1,8 @@
 //! Running the PostgreSQL client tools (`pg_dump`, `pg_restore`) as child
 //! processes: version checks with a fix-it message, the password passed in
 //! `PGPASSWORD` (never on the command line), stderr kept for error messages,
-//! and the child killed if hctl stops waiting for it.
+//! and children that never outlive hctl (see [`supervised`]): a `pg_restore`
+//! left writing a database with nobody watching is worse than a failed one.
 
 use std::process::Stdio;
 
@@ -12,9 +13,40 @@ use tokio::task::JoinHandle;
 
 use crate::config::redact::redact_url;
 
+/// `tool` as a child that dies with hctl: killed when hctl drops it (an error,
+/// Ctrl-C), in its own process group (a terminal's Ctrl-C reaches hctl, which
+/// stops it, not the tool behind hctl's back), and on Linux sent SIGKILL by
+/// the kernel when hctl dies, even by `kill -9` (`PR_SET_PDEATHSIG`). The
+/// kernel ties that signal to the *thread* that spawned the child: spawn only
+/// from async code (the main thread or a runtime worker, which live as long as
+/// hctl does), never from a `spawn_blocking` thread (those exit when idle).
+pub fn supervised(tool: &str) -> Command {
+    let mut cmd = Command::new(tool);
+    cmd.process_group(0).kill_on_drop(true);
+    #[cfg(target_os = "linux")]
+    {
+        let parent = std::process::id();
+        // SAFETY: between fork and exec the closure only makes two system
+        // calls (prctl, getppid), both async-signal-safe, and allocates nothing.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // hctl died before the signal was armed: do not run orphaned.
+                if u32::try_from(libc::getppid()).ok() != Some(parent) {
+                    return Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+                }
+                Ok(())
+            });
+        }
+    }
+    cmd
+}
+
 /// The major version of a client tool (`pg_dump --version` → 15).
 pub async fn tool_major(tool: &str) -> Result<u32> {
-    let out = Command::new(tool)
+    let out = supervised(tool)
         .arg("--version")
         .output()
         .await
@@ -54,7 +86,7 @@ pub async fn require_at_least(tool: &str, server_major: u32) -> Result<()> {
 
 /// `tool ARGS --dbname URL` with the password moved into `PGPASSWORD`.
 pub fn command(tool: &str, url: &str) -> Command {
-    let mut cmd = Command::new(tool);
+    let mut cmd = supervised(tool);
     let mut dbname = url.to_string();
     if let Ok(mut parsed) = url::Url::parse(url)
         && let Some(password) = parsed.password().map(str::to_string)
@@ -76,8 +108,7 @@ pub fn command(tool: &str, url: &str) -> Command {
         )
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
+        .stderr(Stdio::piped());
     cmd
 }
 

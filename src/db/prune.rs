@@ -228,9 +228,13 @@ fn decide(
     (Action::Delete, reason)
 }
 
-/// Delete the objects of incomplete backups.
+/// Delete the objects of incomplete backups and discard their unfinished
+/// writes (temp files; S3: abort the uploads).
 pub async fn delete_incomplete(storage: &Storage, incomplete: &[Incomplete]) -> Result<()> {
     for entry in incomplete {
+        for unfinished in &entry.unfinished {
+            storage.discard(unfinished).await?;
+        }
         for key in &entry.keys {
             storage.delete(key).await?;
         }
@@ -382,6 +386,7 @@ mod tests {
         let incomplete = |id: &str| Incomplete {
             id: id.into(),
             keys: vec![manifest::key(id, DUMP)],
+            unfinished: vec![],
             size: 1,
         };
         let catalog = Catalog {

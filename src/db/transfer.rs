@@ -1,6 +1,11 @@
 //! Moving dump bytes with their SHA-256 computed on the way: a hashing reader
 //! for uploads, and a download into a private temp file that is checked
 //! against the manifest before anyone uses it (0600: only its owner reads it).
+//!
+//! Staged files are `$TMPDIR/hctl-staged-LABEL-HEX`, removed when dropped (on
+//! success, error and Ctrl-C alike). A killed hctl cannot remove its own, so
+//! the first staging of every run removes the caller's stale ones (older than
+//! a day).
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -75,10 +80,16 @@ pub struct TempFile {
     pub path: PathBuf,
 }
 
+/// Name prefix of every staged file in `$TMPDIR`.
+const STAGED: &str = "hctl-staged-";
+
+/// Staged files older than this were left by a killed hctl.
+const STALE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
 impl TempFile {
     /// A fresh name in `$TMPDIR`; nothing is created.
     pub fn new(label: &str) -> Self {
-        let name = format!("hctl-{label}-{}", uuid::Uuid::new_v4().simple());
+        let name = format!("{STAGED}{label}-{}", uuid::Uuid::new_v4().simple());
         TempFile {
             path: std::env::temp_dir().join(name),
         }
@@ -87,6 +98,8 @@ impl TempFile {
     /// A new empty file readable by its owner only (0600): dumps hold
     /// password hashes and health data.
     pub async fn create(label: &str) -> Result<(Self, tokio::fs::File)> {
+        static SWEPT: std::sync::Once = std::sync::Once::new();
+        SWEPT.call_once(|| sweep(&std::env::temp_dir(), STALE));
         let temp = TempFile::new(label);
         let file = tokio::fs::OpenOptions::new()
             .write(true)
@@ -96,6 +109,40 @@ impl TempFile {
             .await
             .with_context(|| format!("could not create `{}`", temp.path.display()))?;
         Ok((temp, file))
+    }
+}
+
+/// Remove staged files in `dir` older than `age` that belong to this user
+/// (regular files only, symlinks never followed). Best effort: a file that
+/// cannot be removed is left for next time.
+fn sweep(dir: &Path, age: std::time::Duration) {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(STAGED) {
+            continue;
+        }
+        let Ok(meta) = entry.path().symlink_metadata() else {
+            continue;
+        };
+        let stale = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|elapsed| elapsed > age);
+        if meta.is_file() && meta.uid() == me && stale {
+            match std::fs::remove_file(entry.path()) {
+                Ok(()) => tracing::info!(
+                    "removed `{}`, staged by an hctl that did not finish",
+                    entry.path().display()
+                ),
+                Err(err) => tracing::debug!("could not remove `{}`: {err}", entry.path().display()),
+            }
+        }
     }
 }
 

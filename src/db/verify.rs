@@ -137,7 +137,7 @@ async fn readable(manifest: &Manifest, fetched: &Fetched) -> Result<String> {
             Err(anyhow::anyhow!("sqlite integrity_check: {}", verdict.0))
         };
     }
-    let out = tokio::process::Command::new("pg_restore")
+    let out = pgtools::supervised("pg_restore")
         .arg("--list")
         .arg(fetched.path())
         .output()

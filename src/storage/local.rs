@@ -1,5 +1,7 @@
-//! Backup storage in a local directory. Writes go to a hidden temp file that is
-//! renamed into place only when complete, so a reader never sees half an object.
+//! Backup storage in a local directory. Writes go to a hidden temp file
+//! (`.NAME.partial-HEX` beside `NAME`) that is renamed into place only when
+//! complete, so a reader never sees half an object; the temp file of a killed
+//! process stays behind and is reported by [`Local::unfinished`].
 //!
 //! Backups hold password hashes and health data: every object is written 0600
 //! and every directory hctl creates (the root included) is 0700, whatever the
@@ -12,7 +14,10 @@ use anyhow::{Context, Result};
 use tokio::fs;
 use tokio::io::{AsyncRead, AsyncWriteExt, BufWriter};
 
-use super::{Object, Reader};
+use super::{Object, Reader, Unfinished};
+
+/// What marks a write in progress: `.dump.partial-0123…` is writing `dump`.
+const PARTIAL: &str = ".partial-";
 
 pub struct Local {
     root: PathBuf,
@@ -46,7 +51,7 @@ impl Local {
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("object");
-        let tmp = Partial(dir.join(format!(".{name}.partial-{}", uuid::Uuid::new_v4().simple())));
+        let tmp = Partial(dir.join(format!(".{name}{PARTIAL}{}", uuid::Uuid::new_v4().simple())));
         let n = write_file(&tmp.0, reader)
             .await
             .with_context(|| format!("could not store `{key}` in {}", self.describe()))?;
@@ -74,6 +79,38 @@ impl Local {
     }
 
     pub async fn list(&self, prefix: &str) -> Result<Vec<Object>> {
+        let files = self.walk().await?;
+        Ok(files
+            .into_iter()
+            .filter(|(key, _)| !hidden(key) && key.starts_with(prefix))
+            .map(|(key, size)| Object { key, size })
+            .collect())
+    }
+
+    /// Temp files of writes that never finished (or are still running).
+    pub async fn unfinished(&self) -> Result<Vec<Unfinished>> {
+        let files = self.walk().await?;
+        Ok(files
+            .into_iter()
+            .filter_map(|(temp, size)| {
+                let (dir, name) = temp.rsplit_once('/').unwrap_or(("", &temp));
+                let (target, _) = name.strip_prefix('.')?.split_once(PARTIAL)?;
+                let key = if dir.is_empty() {
+                    target.to_string()
+                } else {
+                    format!("{dir}/{target}")
+                };
+                Some(Unfinished {
+                    key,
+                    size,
+                    handle: temp.clone(),
+                })
+            })
+            .collect())
+    }
+
+    /// Every file under the root, hidden ones included, as (key, size).
+    async fn walk(&self) -> Result<Vec<(String, u64)>> {
         let mut out = Vec::new();
         let mut stack = vec![self.root.clone()];
         while let Some(dir) = stack.pop() {
@@ -90,27 +127,29 @@ impl Local {
                 .await
                 .with_context(|| format!("could not list `{}`", dir.display()))?
             {
-                let name = entry.file_name();
-                if name.to_string_lossy().starts_with('.') {
-                    continue; // temp files of writes in progress
-                }
-                let meta = entry
-                    .metadata()
-                    .await
-                    .with_context(|| format!("could not stat `{}`", entry.path().display()))?;
+                let meta = match entry.metadata().await {
+                    Ok(meta) => meta,
+                    // A temp file renamed or removed meanwhile.
+                    Err(err) if err.kind() == ErrorKind::NotFound => continue,
+                    Err(err) => {
+                        return Err(err).with_context(|| {
+                            format!("could not stat `{}`", entry.path().display())
+                        });
+                    }
+                };
                 if meta.is_dir() {
                     stack.push(entry.path());
-                } else if let Some(key) = key_of(&self.root, &entry.path())
-                    && key.starts_with(prefix)
-                {
-                    out.push(Object {
-                        key,
-                        size: meta.len(),
-                    });
+                } else if let Some(key) = key_of(&self.root, &entry.path()) {
+                    out.push((key, meta.len()));
                 }
             }
         }
         Ok(out)
+    }
+
+    /// Remove the temp file of an unfinished write.
+    pub async fn discard(&self, unfinished: &Unfinished) -> Result<()> {
+        self.delete(&unfinished.handle).await
     }
 
     pub async fn delete(&self, key: &str) -> Result<()> {
@@ -162,6 +201,13 @@ async fn write_file(path: &Path, reader: &mut (dyn AsyncRead + Send + Unpin)) ->
         .await
         .with_context(|| format!("could not sync `{}`", path.display()))?;
     Ok(n)
+}
+
+/// A key whose file name starts with `.`: a temp file, never an object.
+fn hidden(key: &str) -> bool {
+    key.rsplit('/')
+        .next()
+        .is_some_and(|name| name.starts_with('.'))
 }
 
 fn key_of(root: &Path, path: &Path) -> Option<String> {

@@ -14,7 +14,7 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 
 use crate::config::Settings;
 use crate::exit::usage;
-use crate::s3::{S3Target, Sse};
+use crate::s3::{S3Target, Sse, Timeouts};
 
 /// A stream of an object's bytes.
 pub type Reader = Pin<Box<dyn AsyncRead + Send>>;
@@ -27,6 +27,19 @@ pub struct Object {
     pub size: u64,
 }
 
+/// A write that never finished: the temp file a killed process left in a
+/// directory storage, or an S3 multipart upload never completed nor aborted.
+/// Never an object; [`Storage::discard`] removes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unfinished {
+    /// The key it was writing (`20261124T100000Z-a1b2c3/dump`).
+    pub key: String,
+    /// Bytes written so far.
+    pub size: u64,
+    /// What to remove: the temp file's key, or the S3 upload id.
+    pub handle: String,
+}
+
 /// Where backups live.
 pub enum Storage {
     Local(local::Local),
@@ -35,18 +48,26 @@ pub enum Storage {
 
 impl Storage {
     /// Open the storage named by the environment's `storage` and `s3.*`
-    /// settings (including `s3.sse` for what it writes).
+    /// settings (including `s3.sse` for what it writes and the `s3.*_timeout`s).
     pub fn from_settings(settings: &Settings) -> Result<Self> {
         let url = settings.require("storage")?;
         let sse = Sse::from_settings(settings)?;
-        Ok(match Self::open(url, &S3Target::from_settings(settings))? {
-            Storage::S3(store) => Storage::S3(store.with_sse(sse)),
-            local => local,
-        })
+        let timeouts = Timeouts::from_settings(settings)?;
+        Ok(
+            match Self::open_with(url, &S3Target::from_settings(settings), timeouts)? {
+                Storage::S3(store) => Storage::S3(store.with_sse(sse)),
+                local => local,
+            },
+        )
+    }
+
+    /// Open `file://DIR` or `s3://BUCKET/PREFIX` with the default S3 timeouts.
+    pub fn open(url: &str, target: &S3Target) -> Result<Self> {
+        Self::open_with(url, target, Timeouts::default())
     }
 
     /// Open `file://DIR` or `s3://BUCKET/PREFIX`.
-    pub fn open(url: &str, target: &S3Target) -> Result<Self> {
+    pub fn open_with(url: &str, target: &S3Target, timeouts: Timeouts) -> Result<Self> {
         if let Some(dir) = url.strip_prefix("file://") {
             if dir.is_empty() {
                 return Err(usage(format!("storage `{url}` names no directory")));
@@ -58,7 +79,9 @@ impl Storage {
             if bucket.is_empty() {
                 return Err(usage(format!("storage `{url}` names no bucket")));
             }
-            return Ok(Storage::S3(s3::S3Store::new(target, bucket, prefix)));
+            return Ok(Storage::S3(s3::S3Store::new(
+                target, bucket, prefix, timeouts,
+            )));
         }
         Err(usage(format!(
             "unsupported storage `{url}`: expected file://DIR or s3://BUCKET/PREFIX"
@@ -124,6 +147,24 @@ impl Storage {
         };
         objects.sort_by(|a, b| a.key.cmp(&b.key));
         Ok(objects)
+    }
+
+    /// Writes that never finished (or are still running), by key.
+    pub async fn unfinished(&self) -> Result<Vec<Unfinished>> {
+        let mut found = match self {
+            Storage::Local(l) => l.unfinished().await?,
+            Storage::S3(s) => s.unfinished().await?,
+        };
+        found.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(found)
+    }
+
+    /// Remove what an unfinished write left (temp file; S3: abort the upload).
+    pub async fn discard(&self, unfinished: &Unfinished) -> Result<()> {
+        match self {
+            Storage::Local(l) => l.discard(unfinished).await,
+            Storage::S3(s) => s.discard(unfinished).await,
+        }
     }
 
     /// Delete an object; deleting a missing object is not an error.

@@ -9,7 +9,7 @@ use super::{DbEnv, Store, ids, item, json};
 use crate::support::services::{require, s3_target};
 
 /// A `pg_dump` on PATH that behaves as `script` says (`$REAL` is the real one).
-fn fake_pg_dump(env: &mut DbEnv, script: &str) {
+pub(super) fn fake_pg_dump(env: &mut DbEnv, script: &str) {
     let real = which("pg_dump");
     let bin = env.sandbox.path().join("fakebin");
     std::fs::create_dir_all(&bin).unwrap();
@@ -36,7 +36,7 @@ fn which(tool: &str) -> String {
 }
 
 /// Every object key in the test's bucket.
-async fn bucket_keys(env: &DbEnv) -> Vec<String> {
+pub(super) async fn bucket_keys(env: &DbEnv) -> Vec<String> {
     let Store::Bucket(bucket) = &env.store else {
         panic!("not an S3 test")
     };
@@ -140,7 +140,7 @@ impl Blocked {
 }
 
 /// Poll `count_sql` until it returns a positive count (up to 30s).
-async fn poll(conn: &mut sqlx::PgConnection, count_sql: &'static str) -> bool {
+pub(super) async fn poll(conn: &mut sqlx::PgConnection, count_sql: &'static str) -> bool {
     for _ in 0..300 {
         let n: i64 = sqlx::query_scalar(count_sql)
             .fetch_one(&mut *conn)
@@ -155,7 +155,7 @@ async fn poll(conn: &mut sqlx::PgConnection, count_sql: &'static str) -> bool {
 }
 
 /// Child process ids of `pid` (Linux /proc).
-fn children(pid: u32) -> Vec<u32> {
+pub(super) fn children(pid: u32) -> Vec<u32> {
     let mut out = Vec::new();
     for task in std::fs::read_dir(format!("/proc/{pid}/task"))
         .into_iter()
@@ -172,7 +172,7 @@ fn children(pid: u32) -> Vec<u32> {
 }
 
 /// Whether a process exists and is not a zombie.
-fn alive(pid: u32) -> bool {
+pub(super) fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .map(|stat| {
             let state = stat

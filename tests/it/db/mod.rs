@@ -3,7 +3,9 @@
 
 mod at_rest;
 mod backup;
+mod cleanup;
 mod faults;
+mod hang;
 mod health;
 mod live;
 mod migrate;
