@@ -2474,7 +2474,7 @@ _hctl() {
             return 0
             ;;
         hctl__subcmd__preflight)
-            opts="-c -o -y -q -v -h -V --checklist --tag --only --exclude --fail-on --concurrency --skip-manual --deadline --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            opts="-c -o -y -q -v -h -V --checklist --tag --only --exclude --fail-on --concurrency --skip-manual --allow-empty --deadline --env --config --set --output --yes --no-color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -110,6 +110,7 @@ json\t'One JSON document with stable field names'
 junit\t'JUnit XML, for CI test reporters'
 markdown\t'Markdown, for sign-off reports and pull requests'"
 complete -c hctl -n "__fish_hctl_using_subcommand preflight" -l skip-manual -d 'Do not count unticked manual items as failures (they are skipped)'
+complete -c hctl -n "__fish_hctl_using_subcommand preflight" -l allow-empty -d 'Pass even when every selected item was skipped (by default a run that verified nothing fails: exit 1)'
 complete -c hctl -n "__fish_hctl_using_subcommand preflight" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
 complete -c hctl -n "__fish_hctl_using_subcommand preflight" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
 complete -c hctl -n "__fish_hctl_using_subcommand preflight" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
@@ -350,7 +351,7 @@ json\t'One JSON document with stable field names'
 junit\t'JUnit XML, for CI test reporters'
 markdown\t'Markdown, for sign-off reports and pull requests'"
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -l dry-run -d 'Show what would be applied, change nothing'
-complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -l lint -d 'Check pending migrations for destructive or locking statements first; exit 1 without applying anything when one is found'
+complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -l lint -d 'Only check the pending migrations for destructive or locking statements and apply nothing: exit 0 when clean, 1 with findings'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
 complete -c hctl -n "__fish_hctl_using_subcommand db; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
@@ -606,17 +607,17 @@ complete -c hctl -n "__fish_hctl_using_subcommand serve" -l bind -d 'Address to 
 complete -c hctl -n "__fish_hctl_using_subcommand serve" -l database-url -d 'Database: sqlite://FILE (created when missing) or postgres://… [default: sqlite://healthtracker.db, migrated at start]' -r
 complete -c hctl -n "__fish_hctl_using_subcommand serve" -l storage-url -d 'Where uploaded files go: file://DIR or s3://BUCKET/PREFIX' -r
 complete -c hctl -n "__fish_hctl_using_subcommand serve" -l s3-endpoint -d 'S3 endpoint override for s3:// storage (MinIO, moto)' -r
-complete -c hctl -n "__fish_hctl_using_subcommand serve" -l redis-url -d 'Redis for rate limits shared across replicas (default: in memory)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l redis-url -d 'Redis for rate limits shared across replicas (default: in memory; while Redis fails, limits fall back to memory)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand serve" -l jwt-secret -d 'HS256 signing secret for access tokens, at least 32 bytes (default outside production: an ephemeral one)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand serve" -l admin-token -d 'Bearer token of the feature-flag admin API (unset: admin API disabled)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand serve" -l cors-origins -d 'Browser origins allowed by CORS, comma separated' -r
-complete -c hctl -n "__fish_hctl_using_subcommand serve" -l rate-limit-ip -d 'Requests per minute per client IP (0 turns the limit off)' -r
-complete -c hctl -n "__fish_hctl_using_subcommand serve" -l rate-limit-user -d 'Requests per minute per signed-in user (0 turns the limit off)' -r
-complete -c hctl -n "__fish_hctl_using_subcommand serve" -l login-attempts -d 'Login attempts per account per 15 minutes' -r
-complete -c hctl -n "__fish_hctl_using_subcommand serve" -l retention-days -d 'Purge health entries older than this many days (0 keeps them)' -r
-complete -c hctl -n "__fish_hctl_using_subcommand serve" -l purge-interval -d 'Run the retention purge this often, in seconds' -r
-complete -c hctl -n "__fish_hctl_using_subcommand serve" -l db-max-connections -d 'Maximum database connections of this process' -r
-complete -c hctl -n "__fish_hctl_using_subcommand serve" -l request-timeout -d 'Seconds a request may take before it is answered 503' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l rate-limit-ip -d 'Requests per minute per client IP, 0–1000000 (0 turns the limit off)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l rate-limit-user -d 'Requests per minute per signed-in user, 0–1000000 (0 turns the limit off)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l login-attempts -d 'Login attempts per account per 15 minutes, 0–1000000 (0 turns the limit off)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l retention-days -d 'Purge health entries older than this many days, 0–36500 (0 keeps them)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l purge-interval -d 'Run the retention purge this often, in seconds (1–31536000)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l db-max-connections -d 'Maximum database connections of this process (1–1000)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l request-timeout -d 'Seconds a request may take before it is answered 503 (1–3600)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand serve" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand serve" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
 complete -c hctl -n "__fish_hctl_using_subcommand serve" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
