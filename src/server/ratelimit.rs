@@ -152,25 +152,27 @@ impl axum::extract::FromRequestParts<AppState> for ClientIp {
 
 /// The TCP peer, or with `trust_forwarded_for` the last `X-Forwarded-For`
 /// hop (the address the trusted proxy saw; earlier hops are client-supplied).
+/// The last hop must be a bare IP address: anything else (`192.0.2.1:4711`,
+/// garbage, an empty value) falls back to the TCP peer, never to an earlier,
+/// client-chosen hop.
 pub fn client_ip(
     headers: &axum::http::HeaderMap,
     extensions: &axum::http::Extensions,
     trust_forwarded_for: bool,
 ) -> Option<String> {
-    if trust_forwarded_for
-        && let Some(last) = headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(str::trim)
-            .rfind(|hop| hop.parse::<std::net::IpAddr>().is_ok())
-    {
-        return Some(last.to_string());
+    if trust_forwarded_for && let Some(ip) = last_forwarded_hop(headers) {
+        return Some(ip.to_string());
     }
     extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
+}
+
+/// The last hop of the last `X-Forwarded-For` line, when it is an IP address.
+fn last_forwarded_hop(headers: &axum::http::HeaderMap) -> Option<std::net::IpAddr> {
+    let line = headers.get_all("x-forwarded-for").iter().next_back()?;
+    let hop = line.to_str().ok()?.rsplit(',').next()?.trim();
+    hop.parse().ok()
 }
 
 /// Middleware: the per-IP limit on the API (probes and metrics are exempt).
@@ -201,6 +203,45 @@ pub async fn per_ip(State(state): State<AppState>, request: Request, next: Next)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_bare_ip_as_the_last_hop_is_trusted() {
+        let peer = SocketAddr::from(([10, 0, 0, 7], 40_000));
+        let mut extensions = axum::http::Extensions::new();
+        extensions.insert(ConnectInfo(peer));
+        let ip = |values: &[&str]| {
+            let mut headers = axum::http::HeaderMap::new();
+            for v in values {
+                headers.append("x-forwarded-for", v.parse().unwrap());
+            }
+            client_ip(&headers, &extensions, true).unwrap()
+        };
+        assert_eq!(ip(&["198.51.100.9, 203.0.113.5"]), "203.0.113.5");
+        assert_eq!(ip(&["198.51.100.9", "2001:db8::1"]), "2001:db8::1");
+        for rotated in [
+            "198.51.100.9, 192.0.2.1:4711",
+            "198.51.100.9, garbage",
+            "198.51.100.9,",
+            "198.51.100.9, [2001:db8::1]:443",
+        ] {
+            assert_eq!(ip(&[rotated]), "10.0.0.7", "{rotated}");
+        }
+        assert_eq!(
+            ip(&["203.0.113.5", "x"]),
+            "10.0.0.7",
+            "the last line counts"
+        );
+        assert_eq!(ip(&[]), "10.0.0.7");
+        let untrusted = client_ip(
+            &[("x-forwarded-for", "203.0.113.5")]
+                .into_iter()
+                .map(|(k, v)| (axum::http::HeaderName::from_static(k), v.parse().unwrap()))
+                .collect(),
+            &extensions,
+            false,
+        );
+        assert_eq!(untrusted.as_deref(), Some("10.0.0.7"));
+    }
 
     #[tokio::test]
     async fn memory_window_denies_then_resets() {

@@ -332,3 +332,31 @@ async fn healthz_reports_a_failing_background_task() {
     rename("entries_away", "entries").await;
     background("ok").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_last_hop_that_is_not_an_ip_cannot_rotate_the_rate_limit_key() {
+    let app = App::spawn_with(Backend::Sqlite, |s| {
+        s.rate_limit_ip = 2;
+        s.trust_forwarded_for = true;
+    })
+    .await;
+    let mut codes = Vec::new();
+    for (i, last) in ["192.0.2.1:4711", "garbage", "192.0.2.1:4712"]
+        .iter()
+        .enumerate()
+    {
+        let resp = app
+            .http
+            .get(app.url("/api/entries"))
+            .header("x-forwarded-for", format!("203.0.113.{i}, {last}"))
+            .send()
+            .await
+            .unwrap();
+        codes.push(resp.status());
+    }
+    assert_eq!(
+        codes[2],
+        StatusCode::TOO_MANY_REQUESTS,
+        "all three count against the socket address: {codes:?}"
+    );
+}
