@@ -516,7 +516,6 @@ impl<R: AsyncRead + Unpin> AsyncRead for Stalled<R> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
