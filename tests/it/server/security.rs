@@ -449,3 +449,29 @@ async fn forwarded_for_is_used_only_when_trusted() {
         assert_eq!(limited, !trusted, "trusted={trusted}: {codes:?}");
     }
 }
+
+/// hyper answers what never reaches the router; the README says why those
+/// answers need no security headers: they have no body and close the
+/// connection. Keep that true.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_requests_get_an_empty_answer_and_a_closed_connection() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = App::spawn(Backend::Sqlite).await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let big = format!(
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(2_000_000)
+    );
+    for (request, status) in [("GARBAGE\r\n\r\n".to_string(), "400"), (big, "431")] {
+        let mut conn = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        // The server may stop reading mid-way: the answer is what counts.
+        let _ = conn.write_all(request.as_bytes()).await;
+        let mut answer = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), conn.read_to_end(&mut answer)).await;
+        let text = String::from_utf8_lossy(&answer).to_lowercase();
+        assert!(text.starts_with(&format!("http/1.1 {status}")), "{text}");
+        assert!(text.contains("content-length: 0\r\n"), "{text}");
+        assert!(text.contains("connection: close\r\n"), "{text}");
+        assert!(text.ends_with("\r\n\r\n"), "no body: {text}");
+    }
+}
