@@ -302,6 +302,7 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             break
         }
         'hctl;checklist;report' {
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Report only items with this tag (repeatable: any of them), e.g. `--tag local` so a local report never runs the production checks')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')

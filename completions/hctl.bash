@@ -672,12 +672,16 @@ _hctl() {
             return 0
             ;;
         hctl__subcmd__checklist__subcmd__report)
-            opts="-o -y -q -v -h -V --no-checks --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            opts="-o -y -q -v -h -V --no-checks --tag --env --config --set --output --yes --no-color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -221,6 +221,7 @@ complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_sub
 complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from log" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
 complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from log" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from log" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from report" -l tag -d 'Report only items with this tag (repeatable: any of them), e.g. `--tag local` so a local report never runs the production checks' -r
 complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from report" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from report" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
 complete -c hctl -n "__fish_hctl_using_subcommand checklist; and __fish_seen_subcommand_from report" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r

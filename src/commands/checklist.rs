@@ -88,7 +88,7 @@ pub enum ChecklistCommand {
     Log(NameArg),
     /// Sign-off report: automated results and manual ticks with names and times
     #[command(
-        after_help = "Examples:\n  hctl checklist report pre-launch -o markdown > signoff.md"
+        after_help = "Examples:\n  hctl checklist report pre-launch -o markdown > signoff.md\n  hctl checklist report pre-launch --tag local --no-checks"
     )]
     Report(ReportArgs),
 }
@@ -129,6 +129,10 @@ pub struct ReportArgs {
     /// Do not run the automated items (report ticks only)
     #[arg(long)]
     pub no_checks: bool,
+    /// Report only items with this tag (repeatable: any of them), e.g.
+    /// `--tag local` so a local report never runs the production checks
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
 }
 
 pub async fn run(ctx: &Ctx, cmd: ChecklistCommand) -> Result<Exit> {
@@ -462,7 +466,11 @@ async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit> {
     let c = load_one(ctx, &args.name)?;
     let settings = ctx.settings()?;
     let state = Store::read_ticks(settings.require("database_url")?, &c.name).await?;
-    let mut plan = preflight::select(std::slice::from_ref(&c), &Selection::default())?;
+    let selection = Selection {
+        tags: args.tags,
+        ..Selection::default()
+    };
+    let mut plan = preflight::select(std::slice::from_ref(&c), &selection)?;
     if args.no_checks {
         plan.retain(|p| matches!(p.entry.action, Action::Manual));
     }

@@ -303,3 +303,39 @@ fn require_complete_names_what_is_missing_and_repeated_ticks_say_so() {
         "the no-op untick records nothing: {log}"
     );
 }
+
+#[test]
+fn report_by_tag_runs_only_the_tagged_items() {
+    let sb = Sandbox::new();
+    sb.write(
+        "checklists/launch.yaml",
+        &LIST.replace(
+            "        check: { kind: command, shell: \"echo fine\" }\n",
+            "        tags: [local]\n        check: { kind: command, shell: \"echo fine\" }\n      - id: prod-only\n        title: Production check\n        tags: [production]\n        check: { kind: command, shell: \"touch ran-production\" }\n",
+        ),
+    );
+    let run = sb.run(&[
+        "checklist",
+        "report",
+        "launch",
+        "--tag",
+        "local",
+        "-o",
+        "json",
+    ]);
+    let doc = json(&run.stdout);
+    let ids: Vec<&str> = doc["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["echo"], "{doc}");
+    assert!(
+        !sb.path().join("ran-production").exists(),
+        "a production item ran"
+    );
+    sb.run(&["checklist", "report", "launch", "--tag", "nope"])
+        .code(2)
+        .assert_stderr_has("--tag nope");
+}
