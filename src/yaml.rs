@@ -79,12 +79,15 @@ fn key_before(text: &str, line: u64, column: u64) -> Option<String> {
     let row = text
         .lines()
         .nth(usize::try_from(line).ok()?.checked_sub(1)?)?;
+    // The parser counts columns in characters, not bytes.
     let col = usize::try_from(column).ok()?.checked_sub(1)?;
-    let before = row.get(..col.min(row.len()))?.trim_end();
-    let head = before.strip_suffix(':')?.trim_end();
+    let end = row.char_indices().nth(col).map_or(row.len(), |(i, _)| i);
+    let head = row[..end].trim_end().strip_suffix(':')?.trim_end();
     let start = head
-        .rfind(|c: char| c.is_whitespace() || matches!(c, '{' | ',' | '-'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || matches!(c, '{' | ',' | '-'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let key = head[start..].trim_matches(|c| c == '"' || c == '\'');
     (!key.is_empty()).then(|| key.to_string())
 }
@@ -144,6 +147,20 @@ mod tests {
         let text = "s3:\n  region: x\n  force_path_style: maybe\n";
         let err = from_str::<Flags>(text, Path::new("h.yaml")).unwrap_err();
         assert!(err.message.starts_with("`force_path_style`: "), "{err}");
+    }
+
+    #[test]
+    fn the_key_lookup_never_splits_a_character() {
+        for (row, column) in [
+            ("\u{a0}é\u{a0}: x", 6),
+            ("ключ: значение", 7),
+            ("a\u{a0}b: c", 5),
+            ("::", 3),
+            ("", 1),
+        ] {
+            let _ = key_before(row, 1, column);
+        }
+        assert_eq!(key_before("ключ: значение", 1, 7).as_deref(), Some("ключ"));
     }
 
     #[test]
