@@ -40,7 +40,7 @@ const INSERT: &str = "INSERT INTO hctl_checklist_events (checklist, item_id, act
 const SELECT: &str = "SELECT id, checklist, item_id, action, actor, note, at FROM hctl_checklist_events WHERE checklist = $1 ORDER BY id";
 
 /// One audit row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Event {
     pub id: i64,
     pub checklist: String,
@@ -51,6 +51,7 @@ pub struct Event {
     pub note: Option<String>,
     pub at: DateTime<Utc>,
 }
+crate::from_row!(Event { id, checklist, item_id, action, actor, note, at });
 
 /// The current tick of an item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -34,7 +34,7 @@ pub const KINDS: &[(&str, f64, f64)] = &[
 pub const MAX_LIMIT: i64 = 100;
 
 /// One entry as the API shows it.
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Entry {
     pub id: Uuid,
@@ -44,6 +44,7 @@ pub struct Entry {
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
 }
+crate::from_row!(Entry { id, kind, value, recorded_at, note, created_at });
 
 pub const ENTRY_COLUMNS: &str = "id, kind, value, recorded_at, note, created_at";
 

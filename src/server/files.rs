@@ -34,7 +34,7 @@ const TYPES: &[(&str, &[u8])] = &[
     ("application/json", b""),
 ];
 
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FileMeta {
     pub id: Uuid,
@@ -43,6 +43,7 @@ pub struct FileMeta {
     pub size_bytes: i64,
     pub created_at: DateTime<Utc>,
 }
+crate::from_row!(FileMeta { id, name, content_type, size_bytes, created_at });
 
 /// The multipart body of an upload (for the OpenAPI document).
 #[derive(utoipa::ToSchema)]
@@ -180,12 +181,11 @@ async fn list(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<V
 }
 
 async fn find(state: &AppState, user: Uuid, id: Uuid) -> ApiResult<(FileMeta, String)> {
-    #[derive(sqlx::FromRow)]
     struct Row {
-        #[sqlx(flatten)]
         meta: FileMeta,
         storage_key: String,
     }
+    crate::from_row!(Row { meta: FileMeta, storage_key });
     let sql = format!("SELECT {COLUMNS}, storage_key FROM files WHERE id = $1 AND user_id = $2");
     let row: Option<Row> = crate::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)

@@ -37,7 +37,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// One flag.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Flag {
     pub name: String,
@@ -49,6 +49,7 @@ pub struct Flag {
     pub description: String,
     pub updated_at: DateTime<Utc>,
 }
+crate::from_row!(Flag { name, enabled, rollout_percentage, group_id, description, updated_at });
 
 impl Flag {
     /// Whether the flag is on for `user` (sticky per user and group id).

@@ -21,12 +21,12 @@ pub fn router() -> Router<AppState> {
 pub const FLAG: &str = "leaderboard";
 const TOP: i64 = 10;
 
-#[derive(sqlx::FromRow)]
 struct Row {
     id: Uuid,
     display_name: Option<String>,
     steps: f64,
 }
+crate::from_row!(Row { id, display_name, steps });
 
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]

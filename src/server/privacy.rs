@@ -29,11 +29,11 @@ pub fn router() -> Router<AppState> {
 pub const CONSENTS: &[&str] = &["analytics", "marketing", "research"];
 
 async fn load_consents(state: &AppState, user: AuthUser) -> ApiResult<BTreeMap<String, bool>> {
-    #[derive(sqlx::FromRow)]
     struct Row {
         kind: String,
         granted: bool,
     }
+    crate::from_row!(Row { kind, granted });
     let rows: Vec<Row> = crate::on_pool!(&state.db, pool => sqlx::query_as("SELECT kind, granted FROM consents WHERE user_id = $1")
         .bind(user.id)
         .fetch_all(pool)
@@ -89,13 +89,14 @@ async fn set_consents(
     Ok(Json(load_consents(&state, user).await?))
 }
 
-#[derive(Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct AuditRow {
     at: DateTime<Utc>,
     action: String,
     ip: Option<String>,
 }
+crate::from_row!(AuditRow { at, action, ip });
 
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]

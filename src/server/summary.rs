@@ -60,12 +60,13 @@ pub fn local_date(at: DateTime<Utc>, tz: &TimeZone) -> Date {
         .unwrap_or_default()
 }
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug)]
 pub struct Point {
     pub kind: String,
     pub value: f64,
     pub recorded_at: DateTime<Utc>,
 }
+crate::from_row!(Point { kind, value, recorded_at });
 
 /// The caller's points in `[from, to]` (local days), oldest first.
 pub async fn points(

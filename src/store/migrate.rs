@@ -135,13 +135,13 @@ pub struct ApplyReport {
     pub target_version: i64,
 }
 
-#[derive(sqlx::FromRow)]
 struct Recorded {
     version: i64,
     name: String,
     checksum: String,
     applied_at: DateTime<Utc>,
 }
+crate::from_row!(Recorded { version, name, checksum, applied_at });
 
 async fn history_exists(db: &Db) -> Result<bool> {
     let sql = match db.backend() {

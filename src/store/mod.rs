@@ -54,6 +54,31 @@ macro_rules! on_pool {
     };
 }
 
+/// Implement `sqlx::FromRow` for both backends' rows by column name, the way
+/// `#[derive(sqlx::FromRow)]` does, without sqlx's `macros` feature (which builds
+/// a second host copy of sqlx and SQLite). `field: Type` reads a nested row
+/// struct from the same columns (the derive's `#[sqlx(flatten)]`).
+#[macro_export]
+macro_rules! from_row {
+    ($name:ident { $($field:ident $(: $flat:ty)?),* $(,)? }) => {
+        $crate::from_row!(@impl ::sqlx::postgres::PgRow, $name { $($field $(: $flat)?),* });
+        $crate::from_row!(@impl ::sqlx::sqlite::SqliteRow, $name { $($field $(: $flat)?),* });
+    };
+    (@impl $row:ty, $name:ident { $($field:ident $(: $flat:ty)?),* }) => {
+        impl<'r> ::sqlx::FromRow<'r, $row> for $name {
+            fn from_row(row: &'r $row) -> ::std::result::Result<Self, ::sqlx::Error> {
+                Ok(Self { $($field: $crate::from_row!(@get row, $field $(: $flat)?)),* })
+            }
+        }
+    };
+    (@get $row:ident, $field:ident) => {
+        ::sqlx::Row::try_get($row, stringify!($field))?
+    };
+    (@get $row:ident, $field:ident : $flat:ty) => {
+        ::sqlx::FromRow::from_row($row)?
+    };
+}
+
 /// Pool sizing and timeouts.
 #[derive(Debug, Clone, Copy)]
 pub struct PoolOptions {

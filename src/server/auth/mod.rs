@@ -212,7 +212,7 @@ struct TokenResponse {
 }
 
 /// The public view of an account.
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     pub id: Uuid,
@@ -221,6 +221,7 @@ pub struct User {
     pub leaderboard_opt_in: bool,
     pub created_at: DateTime<Utc>,
 }
+crate::from_row!(User { id, email, display_name, leaderboard_opt_in, created_at });
 
 const USER_COLUMNS: &str = "id, email, display_name, leaderboard_opt_in, created_at";
 
@@ -306,11 +307,11 @@ async fn login(
             .fetch_add(1, Ordering::Relaxed);
         return Err(ApiError::RateLimited { retry_after });
     }
-    #[derive(sqlx::FromRow)]
     struct Row {
         id: Uuid,
         password_hash: String,
     }
+    crate::from_row!(Row { id, password_hash });
     let sql = "SELECT id, password_hash FROM users WHERE email = $1";
     let row: Option<Row> = crate::on_pool!(&state.db, pool => sqlx::query_as(sql)
         .bind(&email)
