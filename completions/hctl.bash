@@ -3046,7 +3046,7 @@ _hctl() {
             return 0
             ;;
         hctl__subcmd__serve)
-            opts="-o -y -q -v -h -V --bind --database-url --migrate --storage-url --s3-endpoint --redis-url --jwt-secret --admin-token --cors-origins --production --rate-limit-ip --rate-limit-user --login-attempts --retention-days --purge-interval --trust-forwarded-for --db-max-connections --request-timeout --env --config --set --output --yes --no-color --quiet --verbose --help --version"
+            opts="-o -y -q -v -h -V --bind --database-url --migrate --storage-url --s3-endpoint --redis-url --jwt-secret --admin-token --cors-origins --production --rate-limit-ip --rate-limit-user --login-attempts --retention-days --purge-interval --trust-forwarded-for --db-max-connections --request-timeout --header-read-timeout --idle-timeout --max-connections --drain-timeout --env --config --set --output --yes --no-color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3109,6 +3109,22 @@ _hctl() {
                     return 0
                     ;;
                 --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drain-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -623,6 +623,10 @@ complete -c hctl -n "__fish_hctl_using_subcommand serve" -l retention-days -d 'P
 complete -c hctl -n "__fish_hctl_using_subcommand serve" -l purge-interval -d 'Run the retention purge this often, in seconds (1–31536000)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand serve" -l db-max-connections -d 'Maximum database connections of this process (1–1000)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand serve" -l request-timeout -d 'Seconds a request may take before it is answered 503 (1–3600)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l header-read-timeout -d 'Seconds a client has to send a request head, from connect or from the first byte after an idle period (1–300); slow clients are disconnected' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l idle-timeout -d 'Seconds an idle keep-alive connection stays open (1–3600); keep it above the load balancer\'s idle timeout' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l max-connections -d 'Open client connections of this process (1–1000000); past it new ones wait in the listen backlog. Lowered to fit the open-file limit' -r
+complete -c hctl -n "__fish_hctl_using_subcommand serve" -l drain-timeout -d 'Seconds in-flight requests get to finish after SIGTERM or Ctrl-C (1–3600); keep it below the pod\'s terminationGracePeriodSeconds' -r
 complete -c hctl -n "__fish_hctl_using_subcommand serve" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand serve" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
 complete -c hctl -n "__fish_hctl_using_subcommand serve" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r

@@ -44,6 +44,10 @@ fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
+        if serve {
+            // The server turns SIGINT into a drain, as it does SIGTERM.
+            return hctl::commands::run(cli).await;
+        }
         tokio::select! {
             // Polled first, so the SIGINT handler is installed before the
             // command runs: a command that reaches a prompt without ever

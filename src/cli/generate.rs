@@ -65,7 +65,7 @@ fn render(
     }
     buf.extend_from_slice(exit_status_section().as_bytes());
     man.render_version_section(&mut buf)?;
-    pages.push((format!("{name}.1"), buf));
+    pages.push((format!("{name}.1"), literal_blocks(&buf)));
     for sub in cmd.get_subcommands() {
         render(sub, &format!("{name}-{}", sub.get_name()), pages)?;
     }
@@ -81,4 +81,66 @@ fn exit_status_section() -> String {
         }
     }
     roff
+}
+
+/// Indented text in help (the YAML examples) is shown as written: each run of
+/// lines that start with a space goes between `.nf` and `.fi`, so `man`
+/// neither fills nor justifies it at narrow widths.
+fn literal_blocks(roff: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(roff);
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut literal = false;
+    for line in text.split_inclusive('\n') {
+        let indented = line.starts_with(' ');
+        if indented && !literal {
+            out.push_str(".nf\n");
+        } else if !indented && literal {
+            out.push_str(".fi\n");
+        }
+        literal = indented;
+        out.push_str(line);
+    }
+    if literal {
+        out.push_str(".fi\n");
+    }
+    out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_examples_are_not_filled_in_man_pages() {
+        let pages = man_pages().unwrap();
+        let (_, checklist) = pages
+            .iter()
+            .find(|(name, _)| name == "hctl-checklist.1")
+            .unwrap();
+        let roff = String::from_utf8_lossy(checklist);
+        assert!(roff.contains(".nf\n  name: pre\\-launch"), "{roff}");
+        for (name, page) in &pages {
+            let mut literal = false;
+            for line in String::from_utf8_lossy(page).lines() {
+                match line {
+                    ".nf" => literal = true,
+                    ".fi" => literal = false,
+                    _ if line.starts_with(' ') => {
+                        assert!(literal, "{name}: indented line outside .nf: {line:?}")
+                    }
+                    _ => {}
+                }
+            }
+            assert!(!literal, "{name}: .nf without .fi");
+        }
+    }
+
+    #[test]
+    fn literal_blocks_wrap_each_indented_run() {
+        let got = literal_blocks(b"text\n  a: 1\n  b: 2\nmore\n  c\n");
+        assert_eq!(
+            String::from_utf8(got).unwrap(),
+            "text\n.nf\n  a: 1\n  b: 2\n.fi\nmore\n.nf\n  c\n.fi\n"
+        );
+    }
 }

@@ -96,6 +96,30 @@ pub struct ServeArgs {
     #[arg(long, env = "REQUEST_TIMEOUT", default_value_t = 15,
           value_parser = clap::value_parser!(u32).range(ranges::REQUEST_TIMEOUT))]
     pub request_timeout: u32,
+
+    /// Seconds a client has to send a request head, from connect or from the
+    /// first byte after an idle period (1–300); slow clients are disconnected
+    #[arg(long, env = "HEADER_READ_TIMEOUT", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(ranges::HEADER_READ_TIMEOUT))]
+    pub header_read_timeout: u32,
+
+    /// Seconds an idle keep-alive connection stays open (1–3600); keep it
+    /// above the load balancer's idle timeout
+    #[arg(long, env = "IDLE_TIMEOUT", default_value_t = 75,
+          value_parser = clap::value_parser!(u32).range(ranges::IDLE_TIMEOUT))]
+    pub idle_timeout: u32,
+
+    /// Open client connections of this process (1–1000000); past it new ones
+    /// wait in the listen backlog. Lowered to fit the open-file limit
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 4096,
+          value_parser = clap::value_parser!(u32).range(ranges::MAX_CONNECTIONS))]
+    pub max_connections: u32,
+
+    /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C
+    /// (1–3600); keep it below the pod's terminationGracePeriodSeconds
+    #[arg(long, env = "DRAIN_TIMEOUT", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(ranges::DRAIN_TIMEOUT))]
+    pub drain_timeout: u32,
 }
 
 impl ServeArgs {
@@ -128,6 +152,10 @@ impl ServeArgs {
             trust_forwarded_for: self.trust_forwarded_for,
             db_max_connections: self.db_max_connections,
             request_timeout: Duration::from_secs(self.request_timeout.into()),
+            header_read_timeout: Duration::from_secs(self.header_read_timeout.into()),
+            idle_timeout: Duration::from_secs(self.idle_timeout.into()),
+            max_connections: self.max_connections,
+            drain_timeout: Duration::from_secs(self.drain_timeout.into()),
             ..Settings::default()
         }
     }
@@ -149,29 +177,56 @@ pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<Exit> {
         &ctx.style,
         &format!("hctl serve: listening on http://{addr}"),
     );
-    server::launch_with_listener(settings, listener, shutdown_signal()).await?;
+    let server = server::launch_with_listener(settings, listener, shutdown_signal());
+    tokio::pin!(server);
+    tokio::select! {
+        result = &mut server => result?,
+        // The first Ctrl-C drains; a second one stops without waiting.
+        () = second_interrupt() => return Err(crate::exit::Interrupted.into()),
+    }
     Ok(Exit::Success)
 }
 
-/// SIGTERM (Kubernetes) or Ctrl-C: stop taking connections and drain.
-async fn shutdown_signal() {
+async fn second_interrupt() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = tokio::signal::ctrl_c() => {}
+        if let Ok(mut int) = signal(SignalKind::interrupt()) {
+            int.recv().await;
+            int.recv().await;
+            return;
+        }
+    }
+    std::future::pending::<()>().await
+}
+
+/// SIGTERM (Kubernetes) or Ctrl-C: stop taking connections and drain. The
+/// handlers are installed now, not when the future is first polled, so a
+/// signal during start-up (migrations) is not fatal either.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

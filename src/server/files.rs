@@ -43,7 +43,13 @@ pub struct FileMeta {
     pub size_bytes: i64,
     pub created_at: DateTime<Utc>,
 }
-crate::from_row!(FileMeta { id, name, content_type, size_bytes, created_at });
+crate::from_row!(FileMeta {
+    id,
+    name,
+    content_type,
+    size_bytes,
+    created_at
+});
 
 /// The multipart body of an upload (for the OpenAPI document).
 #[derive(utoipa::ToSchema)]
@@ -185,7 +191,10 @@ async fn find(state: &AppState, user: Uuid, id: Uuid) -> ApiResult<(FileMeta, St
         meta: FileMeta,
         storage_key: String,
     }
-    crate::from_row!(Row { meta: FileMeta, storage_key });
+    crate::from_row!(Row {
+        meta: FileMeta,
+        storage_key
+    });
     let sql = format!("SELECT {COLUMNS}, storage_key FROM files WHERE id = $1 AND user_id = $2");
     let row: Option<Row> = crate::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)

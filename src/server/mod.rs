@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod blobs;
 pub mod cache;
+pub mod conn;
 pub mod entries;
 pub mod error;
 pub mod files;
@@ -29,7 +30,6 @@ pub mod summary;
 pub mod tasks;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -116,17 +116,13 @@ where
             move || background(state.clone(), stop_rx.clone())
         },
     ));
-    let app = app(state.clone());
-    let result = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        shutdown.await;
-        tracing::info!("shutting down: draining in-flight requests");
-    })
-    .await
-    .context("the HTTP server failed");
+    let limits = conn::Limits {
+        header_read_timeout: state.settings.header_read_timeout,
+        idle_timeout: state.settings.idle_timeout,
+        max_connections: state.settings.max_connections as usize,
+        drain_timeout: state.settings.drain_timeout,
+    };
+    let result = conn::serve(listener, app(state.clone()), limits, shutdown).await;
     let _ = stop_tx.send(true);
     let _ = background.await;
     state.db.close().await;

@@ -42,6 +42,14 @@ pub mod ranges {
     pub const DB_MAX_CONNECTIONS: RangeInclusive<i64> = 1..=1_000;
     /// Seconds a request may take (at most an hour).
     pub const REQUEST_TIMEOUT: RangeInclusive<i64> = 1..=3_600;
+    /// Seconds a client has to send a request head (at most 5 minutes).
+    pub const HEADER_READ_TIMEOUT: RangeInclusive<i64> = 1..=300;
+    /// Seconds an idle keep-alive connection stays open (at most an hour).
+    pub const IDLE_TIMEOUT: RangeInclusive<i64> = 1..=3_600;
+    /// Open client connections of one process.
+    pub const MAX_CONNECTIONS: RangeInclusive<i64> = 1..=1_000_000;
+    /// Seconds in-flight requests get to finish on shutdown (at most an hour).
+    pub const DRAIN_TIMEOUT: RangeInclusive<i64> = 1..=3_600;
 }
 
 /// Settings of one server process.
@@ -84,6 +92,14 @@ pub struct Settings {
     /// Take the client IP from the last `X-Forwarded-For` hop (set this only
     /// behind a proxy that appends it, like the ingress).
     pub trust_forwarded_for: bool,
+    /// Time a client has to send a request head (slowloris bound).
+    pub header_read_timeout: Duration,
+    /// An idle keep-alive connection is closed after this.
+    pub idle_timeout: Duration,
+    /// Open client connections; past it new ones wait in the backlog.
+    pub max_connections: u32,
+    /// In-flight requests get this long to finish on SIGTERM/SIGINT.
+    pub drain_timeout: Duration,
 }
 
 impl Default for Settings {
@@ -112,6 +128,10 @@ impl Default for Settings {
             purge_interval: Duration::from_secs(3600),
             db_max_connections: 16,
             trust_forwarded_for: false,
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(75),
+            max_connections: 4096,
+            drain_timeout: Duration::from_secs(20),
         }
     }
 }
@@ -217,6 +237,11 @@ impl Settings {
                 i64::from(self.db_max_connections),
                 ranges::DB_MAX_CONNECTIONS,
             ),
+            (
+                "MAX_CONNECTIONS",
+                i64::from(self.max_connections),
+                ranges::MAX_CONNECTIONS,
+            ),
         ];
         for (name, value, range) in numbers {
             if !range.contains(&value) {
@@ -240,6 +265,13 @@ impl Settings {
                 self.request_timeout,
                 ranges::REQUEST_TIMEOUT,
             ),
+            (
+                "HEADER_READ_TIMEOUT",
+                self.header_read_timeout,
+                ranges::HEADER_READ_TIMEOUT,
+            ),
+            ("IDLE_TIMEOUT", self.idle_timeout, ranges::IDLE_TIMEOUT),
+            ("DRAIN_TIMEOUT", self.drain_timeout, ranges::DRAIN_TIMEOUT),
         ] {
             if value.is_zero() || millis(value) > range.end() * 1000 {
                 bail!(

@@ -141,7 +141,12 @@ struct Recorded {
     checksum: String,
     applied_at: DateTime<Utc>,
 }
-crate::from_row!(Recorded { version, name, checksum, applied_at });
+crate::from_row!(Recorded {
+    version,
+    name,
+    checksum,
+    applied_at
+});
 
 async fn history_exists(db: &Db) -> Result<bool> {
     let sql = match db.backend() {

@@ -221,7 +221,13 @@ pub struct User {
     pub leaderboard_opt_in: bool,
     pub created_at: DateTime<Utc>,
 }
-crate::from_row!(User { id, email, display_name, leaderboard_opt_in, created_at });
+crate::from_row!(User {
+    id,
+    email,
+    display_name,
+    leaderboard_opt_in,
+    created_at
+});
 
 const USER_COLUMNS: &str = "id, email, display_name, leaderboard_opt_in, created_at";
 

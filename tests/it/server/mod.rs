@@ -4,6 +4,7 @@
 
 mod api;
 mod cli;
+mod connections;
 mod data;
 mod faults;
 mod flags;

@@ -1,0 +1,386 @@
+//! The accept loop of `hctl serve`: what a connection may cost the server.
+//!
+//! `axum::serve` has no timeouts and no cap, so one half-sent request held
+//! SIGTERM forever and a few thousand slowloris connections exhausted the file
+//! descriptors. Here every connection lives under [`Limits`], in the model of
+//! Go's `http.Server`:
+//! - the request head must arrive within `header_read_timeout`, counted from
+//!   the accept or from the first byte after an idle period;
+//! - a keep-alive connection with nothing to do is closed after `idle_timeout`
+//!   (keep it above the load balancer's idle timeout);
+//! - at most `max_connections` are open; past that the loop stops accepting
+//!   and new ones wait in the kernel's backlog instead of costing descriptors;
+//! - on shutdown the loop stops accepting, idle and half-open connections are
+//!   closed at once, in-flight requests finish, and whatever is still open at
+//!   `drain_timeout` is closed.
+//!
+//! A request being handled is never cut by these timers: the request timeout
+//! middleware bounds it.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use anyhow::Result;
+use axum::Router;
+use axum::extract::ConnectInfo;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, Semaphore, watch};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+use tower::ServiceExt;
+
+/// What one connection may cost (see the module docs).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub header_read_timeout: Duration,
+    pub idle_timeout: Duration,
+    pub max_connections: usize,
+    pub drain_timeout: Duration,
+}
+
+/// Descriptors kept free for the database pool, files and the cache.
+const RESERVED_FDS: u64 = 128;
+
+/// Serve `app` on `listener` until `shutdown` resolves, then drain.
+pub async fn serve<F>(listener: TcpListener, app: Router, limits: Limits, shutdown: F) -> Result<()>
+where
+    F: Future<Output = ()> + Send,
+{
+    let cap = connection_cap(limits.max_connections);
+    let permits = Arc::new(Semaphore::new(cap));
+    let (drain_tx, drain_rx) = watch::channel(false);
+    let graceful = GracefulShutdown::new();
+    let builder = auto::Builder::new(TokioExecutor::new());
+    let mut tasks = JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+        };
+        let (stream, peer) = tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // EMFILE and friends: back off instead of spinning, keep serving.
+                    tracing::warn!(error = %err, "could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        while tasks.try_join_next().is_some() {}
+        let _ = stream.set_nodelay(true);
+        let activity = Arc::new(Activity::new());
+        let io = TokioIo::new(Tracked {
+            inner: stream,
+            activity: activity.clone(),
+        });
+        let service = service(app.clone(), peer, activity.clone());
+        let watcher = graceful.watcher();
+        let builder = builder.clone();
+        let mut drain = drain_rx.clone();
+        tasks.spawn(async move {
+            let _permit = permit;
+            let conn = watcher.watch(builder.serve_connection_with_upgrades(io, service));
+            tokio::select! {
+                result = conn => if let Err(err) = result {
+                    tracing::debug!(peer = %peer, error = %err, "connection ended with an error");
+                },
+                reason = watchdog(&activity, &limits, &mut drain) => {
+                    tracing::debug!(peer = %peer, reason, "closing connection");
+                }
+            }
+        });
+    }
+    drop(listener);
+    let _ = drain_tx.send(true);
+    tracing::info!(
+        connections = tasks.len(),
+        deadline_s = limits.drain_timeout.as_secs_f64(),
+        "shutting down: no new connections, draining in-flight requests"
+    );
+    if tokio::time::timeout(limits.drain_timeout, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            connections = tasks.len(),
+            "drain deadline passed: closing the connections still open"
+        );
+    }
+    tasks.abort_all();
+    while tasks.join_next().await.is_some() {}
+    Ok(())
+}
+
+/// The app as a hyper service for one connection: the peer address as
+/// `ConnectInfo`, each request counted in flight while it is handled.
+fn service(
+    app: Router,
+    peer: SocketAddr,
+    activity: Arc<Activity>,
+) -> impl hyper::service::Service<
+    hyper::Request<Incoming>,
+    Response = axum::response::Response,
+    Error = std::convert::Infallible,
+    Future = impl Future<Output = Result<axum::response::Response, std::convert::Infallible>>
+             + Send
+             + 'static,
+> + Clone {
+    hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+        request.extensions_mut().insert(ConnectInfo(peer));
+        let in_flight = activity.begin();
+        let app = app.clone();
+        async move {
+            let response = app.oneshot(request).await;
+            drop(in_flight);
+            response
+        }
+    })
+}
+
+/// Resolves (with the reason) when the connection should be closed.
+async fn watchdog(
+    activity: &Activity,
+    limits: &Limits,
+    drain: &mut watch::Receiver<bool>,
+) -> &'static str {
+    loop {
+        let changed = activity.changed.notified();
+        tokio::pin!(changed);
+        changed.as_mut().enable();
+        let draining = *drain.borrow();
+        let (deadline, reason) = {
+            let state = activity.state();
+            if state.in_flight > 0 {
+                (None, "")
+            } else if let Some(started) = state.head_started {
+                if draining {
+                    return "shutting down: half-sent request";
+                }
+                (
+                    Some(started + limits.header_read_timeout),
+                    "header read timeout",
+                )
+            } else {
+                (Some(state.idle_since + limits.idle_timeout), "idle timeout")
+            }
+        };
+        if let Some(deadline) = deadline
+            && deadline <= Instant::now()
+        {
+            return reason;
+        }
+        let sleep = async {
+            match deadline {
+                Some(deadline) => tokio::time::sleep_until(deadline).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            () = sleep => {}
+            () = changed => {}
+            _ = drain.changed(), if !draining => {}
+        }
+    }
+}
+
+/// Where one connection is in its request cycle.
+struct Activity {
+    state: Mutex<State>,
+    changed: Notify,
+}
+
+struct State {
+    /// Requests being handled.
+    in_flight: usize,
+    /// The first byte of a request head that is not complete yet (or the
+    /// accept, for the first request).
+    head_started: Option<Instant>,
+    /// Last response or write, for the idle timeout.
+    idle_since: Instant,
+}
+
+impl Activity {
+    fn new() -> Self {
+        let now = Instant::now();
+        Activity {
+            state: Mutex::new(State {
+                in_flight: 0,
+                head_started: Some(now),
+                idle_since: now,
+            }),
+            changed: Notify::new(),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // The state is plain data: a panic while holding it leaves it usable.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn begin(self: &Arc<Self>) -> InFlight {
+        {
+            let mut state = self.state();
+            state.in_flight += 1;
+            state.head_started = None;
+        }
+        self.changed.notify_one();
+        InFlight(self.clone())
+    }
+
+    fn read(&self) {
+        let mut state = self.state();
+        if state.in_flight == 0 && state.head_started.is_none() {
+            state.head_started = Some(Instant::now());
+            drop(state);
+            self.changed.notify_one();
+        }
+    }
+
+    fn wrote(&self) {
+        let mut state = self.state();
+        if state.in_flight == 0 {
+            state.idle_since = Instant::now();
+        }
+    }
+}
+
+/// A request being handled; dropping it makes the connection idle again.
+struct InFlight(Arc<Activity>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        {
+            let mut state = self.0.state();
+            state.in_flight -= 1;
+            state.idle_since = Instant::now();
+        }
+        self.0.changed.notify_one();
+    }
+}
+
+/// The socket, reporting reads and writes to its [`Activity`].
+struct Tracked {
+    inner: TcpStream,
+    activity: Arc<Activity>,
+}
+
+impl AsyncRead for Tracked {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let poll = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if matches!(poll, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            self.activity.read();
+        }
+        poll
+    }
+}
+
+impl AsyncWrite for Tracked {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let poll = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if matches!(poll, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.wrote();
+        }
+        poll
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let poll = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        if matches!(poll, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.wrote();
+        }
+        poll
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// `max_connections`, lowered when the open-file limit could not hold it.
+/// The soft limit is raised to the hard one first, as Go's runtime does.
+fn connection_cap(max_connections: usize) -> usize {
+    let Some(files) = raise_open_file_limit() else {
+        return max_connections;
+    };
+    let fit = usize::try_from(files.saturating_sub(RESERVED_FDS).max(1)).unwrap_or(usize::MAX);
+    if fit < max_connections {
+        tracing::warn!(
+            max_connections,
+            open_file_limit = files,
+            "MAX_CONNECTIONS is more than the open-file limit holds: capping at {fit}"
+        );
+        fit
+    } else {
+        max_connections
+    }
+}
+
+/// Raise `RLIMIT_NOFILE`'s soft limit to its hard limit; the limit in effect.
+#[cfg(unix)]
+fn raise_open_file_limit() -> Option<u64> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit only read and write the struct passed.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return None;
+        }
+        if limit.rlim_cur < limit.rlim_max {
+            let raised = libc::rlimit {
+                rlim_cur: limit.rlim_max,
+                rlim_max: limit.rlim_max,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                limit = raised;
+            }
+        }
+    }
+    Some(limit.rlim_cur)
+}
+
+#[cfg(not(unix))]
+fn raise_open_file_limit() -> Option<u64> {
+    None
+}
