@@ -3,7 +3,9 @@
 that the server still answers /api/healthz, and count how many are still
 open 12 s later. Usage: slowloris.py HOST PORT N"""
 import socket, sys, time, urllib.request, resource
-resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000))
+_, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+want = 20000 if hard == resource.RLIM_INFINITY else min(20000, hard)
+resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
 host, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 socks = []
 t0 = time.time()
