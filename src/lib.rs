@@ -14,6 +14,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod db;
+pub mod duration;
 pub mod exit;
 pub mod files;
 pub mod flags;

@@ -11,7 +11,8 @@ use serde_saphyr::Spanned;
 
 use super::template::{TemplateError, render_value};
 use super::{Action, Checklist, DEFAULT_RETRY_DELAY, DEFAULT_TIMEOUT, Entry, Invalid, Section};
-use crate::checks::{CheckSpec, KINDS, duration};
+use crate::checks::{CheckSpec, KINDS};
+use crate::duration;
 use crate::report::Severity;
 use crate::yaml::{self, YamlError};
 

@@ -10,7 +10,8 @@ use anyhow::{Context, Result};
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
 
-use super::{Outcome, duration, one_line, tls_config};
+use super::{Outcome, one_line, tls_config};
+use crate::duration;
 use crate::report::Status;
 
 /// The most of a body any check reads.

@@ -10,7 +10,6 @@
 
 pub mod command;
 pub mod dns;
-pub mod duration;
 pub mod headers;
 pub mod http;
 pub mod kubernetes;

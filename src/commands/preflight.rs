@@ -10,8 +10,9 @@ use clap::{Args, ValueEnum};
 use super::Ctx;
 use crate::checklist::store::Store;
 use crate::checklist::{self, Action, Checklist, discover};
-use crate::checks::{Deps, duration};
+use crate::checks::Deps;
 use crate::config::Settings;
+use crate::duration;
 use crate::exit::{Exit, usage};
 use crate::output;
 use crate::preflight::{self, Manual, Options, Selection};
@@ -47,8 +48,8 @@ pub struct PreflightArgs {
     #[arg(long)]
     pub allow_empty: bool,
     /// Overall time limit; checks still running then fail with a timeout (e.g. 90s, 5m)
-    #[arg(long, default_value = "5m", value_name = "DURATION")]
-    pub deadline: String,
+    #[arg(long, default_value = "5m", value_name = "DURATION", value_parser = duration::parse)]
+    pub deadline: std::time::Duration,
 }
 
 /// `--fail-on`.
@@ -107,8 +108,7 @@ pub(crate) async fn manual_state(settings: &Settings, checklists: &[Checklist]) 
 }
 
 pub async fn run(ctx: &Ctx, args: PreflightArgs) -> Result<Exit> {
-    let deadline =
-        duration::parse(&args.deadline).map_err(|e| usage(format!("--deadline: {e}")))?;
+    let deadline = args.deadline;
     if args.concurrency == 0 {
         return Err(usage("--concurrency must be at least 1"));
     }

@@ -50,7 +50,7 @@ pub struct WaitArgs {
     #[arg(long)]
     pub wait: bool,
     /// Give up waiting after this long (e.g. 90s, 5m); exit 3 saying what is pending
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = k8s::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = crate::duration::parse)]
     pub timeout: Duration,
     /// After a successful rollout, do not probe `{url}/api/healthz`
     #[arg(long)]

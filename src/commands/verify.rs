@@ -11,10 +11,11 @@ use clap::{Args, Subcommand};
 use super::Ctx;
 use super::preflight::{deps, print_report};
 use crate::checklist::{Action, DEFAULT_RETRY_DELAY, Entry};
+use crate::checks::CheckSpec;
 use crate::checks::dns::{DnsCheck, RecordKind};
 use crate::checks::headers::{HeadersCheck, Observatory};
 use crate::checks::tls::{MinProtocol, TlsCheck};
-use crate::checks::{CheckSpec, duration};
+use crate::duration;
 use crate::exit::{Exit, usage};
 use crate::output::{self, Format};
 use crate::preflight::{Manual, Planned, run_item};
@@ -105,8 +106,8 @@ pub struct HeadersArgs {
 #[derive(Debug, Args)]
 pub struct CommonArgs {
     /// Time limit per attempt
-    #[arg(long, default_value = "10s", value_name = "DURATION")]
-    pub timeout: String,
+    #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = duration::parse)]
+    pub timeout: std::time::Duration,
     /// Extra attempts after a failure
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub retries: u32,
@@ -179,7 +180,7 @@ pub async fn run(ctx: &Ctx, cmd: VerifyCommand) -> Result<Exit> {
             ("verify headers", a.url, spec, a.common)
         }
     };
-    let timeout = duration::parse(&common.timeout).map_err(|e| usage(format!("--timeout: {e}")))?;
+    let timeout = common.timeout;
     let planned = Planned {
         checklist: String::new(),
         section: String::new(),

@@ -9,7 +9,8 @@ use futures::StreamExt;
 
 use super::{Manual, Planned};
 use crate::checklist::Action;
-use crate::checks::{self, Deps, Outcome, duration::human};
+use crate::checks::{self, Deps, Outcome};
+use crate::duration::human;
 use crate::report::{Attempt, Item, Status, millis};
 use crate::ui::progress::Progress;
 

@@ -276,6 +276,25 @@ fn selection_flags() {
     sb.run(&["preflight", "--deadline", "soon"]).code(2);
 }
 
+/// One duration grammar on every flag: a unit is required (as kubectl's
+/// `--timeout` requires one), and the error says what to write.
+#[test]
+fn every_duration_flag_takes_the_same_grammar() {
+    let sb = sandbox_with(LIST);
+    for args in [
+        &["preflight", "--deadline", "90"][..],
+        &["rollout", "status", "--timeout", "90"],
+        &["verify", "tls", "127.0.0.1:1", "--timeout", "90"],
+    ] {
+        sb.run(args)
+            .code(2)
+            .assert_stderr_has("add a unit, e.g. `90s`");
+    }
+    sb.run(&["rollout", "status", "--timeout", "-5m"]).code(2);
+    let run = sb.run(&["preflight", "--deadline", "1m30s", "--only", "up"]);
+    assert_ne!(run.code, 2, "`1m30s` is a duration: {}", run.stderr);
+}
+
 #[test]
 fn a_selector_that_matches_nothing_is_a_usage_error_naming_it() {
     let sb = sandbox_with(LIST);
