@@ -1,6 +1,6 @@
 //! The backup manifest (`<id>/manifest.json`, written last) and the verification
 //! record (`<id>/verified.json`), with the backup id format. Field names are a
-//! contract (contracts.md): other areas read them.
+//! contract: `db health`, the postgres check kind and the README read them.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

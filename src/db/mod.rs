@@ -115,7 +115,7 @@ pub async fn connect_sqlite(path: &std::path::Path, read_only: bool) -> Result<S
 }
 
 /// Schema version of a PostgreSQL database: the highest applied migration in
-/// `hctl_schema_migrations`, 0 when the table is absent (contracts.md).
+/// `hctl_schema_migrations`, 0 when the table is absent.
 pub async fn pg_schema_version(conn: &mut PgConnection) -> Result<i64> {
     let exists: bool = sqlx::query("SELECT to_regclass('hctl_schema_migrations') IS NOT NULL")
         .fetch_one(&mut *conn)
