@@ -1,5 +1,9 @@
 //! The shipped checklists are embedded in the binary: they work in an empty
-//! directory, a project directory overrides or adds to them.
+//! directory, a project directory overrides or adds to them, and every item
+//! tagged `ci` passes on this repository.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
 
 use super::json;
 use crate::support::Sandbox;
@@ -173,4 +177,95 @@ fn a_project_file_reusing_a_shipped_name_says_how_to_override() {
         .code(2)
         .assert_stderr_has("checklists/mine.yaml:1:1: checklist name `pre-launch` is also used by `<shipped>/pre-launch.yaml`")
         .assert_stderr_has("name the project's file `pre-launch.yaml`");
+}
+
+#[test]
+fn the_multi_stage_item_fails_a_dockerfile_that_ships_its_toolchain() {
+    let sb = Sandbox::new();
+    let cases = [
+        (
+            "FROM rust:1.95\nRUN cargo build --release\n",
+            "a single stage",
+        ),
+        (
+            "FROM rust:1.95 AS build\nRUN cargo build\nFROM build\nCOPY --from=build /src/hctl /hctl\n",
+            "starts from the build stage or image (build)",
+        ),
+        (
+            "FROM rust:1.95 AS build\nRUN cargo build\nFROM rust:1.95\nCOPY --from=build /src/hctl /hctl\n",
+            "starts from the build stage or image (rust:1.95)",
+        ),
+        (
+            "FROM rust:1.95 AS build\nRUN cargo build\nFROM debian:12-slim\nCOPY . /src\n",
+            "copies nothing from a build stage",
+        ),
+    ];
+    for (dockerfile, why) in cases {
+        sb.write("Dockerfile", dockerfile);
+        let run = sb.run(&[
+            "preflight",
+            "-c",
+            "pre-launch",
+            "--only",
+            "docker-multi-stage",
+            "-o",
+            "json",
+        ]);
+        let item = &json(&run.stdout)["items"][0];
+        assert_eq!(item["status"], "fail", "{dockerfile}: {item}");
+        assert!(
+            item["detail"].as_str().unwrap().contains(why),
+            "{dockerfile}: {item}"
+        );
+    }
+    sb.write(
+        "Dockerfile",
+        "FROM --platform=$BUILDPLATFORM rust:1.95 AS Build\nRUN cargo build\nfrom scratch\ncopy --from=build /src/hctl /hctl\n",
+    );
+    sb.run(&[
+        "preflight",
+        "-c",
+        "pre-launch",
+        "--only",
+        "docker-multi-stage",
+    ])
+    .code(0);
+}
+
+#[test]
+fn every_shipped_ci_item_passes_on_this_repository() {
+    // Only the embedded checklists: checklists_dir points at an empty directory,
+    // and the checks run from the repository root, as CI runs them.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("none")).unwrap();
+    let config = dir.path().join("hctl.yaml");
+    std::fs::write(&config, "checklists_dir: none\n").unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hctl"));
+    cmd.args(["--config", config.to_str().unwrap()])
+        .args(["preflight", "--tag", "ci", "--skip-manual", "-o", "json"])
+        .current_dir(root)
+        .stdin(Stdio::null());
+    for (name, _) in std::env::vars() {
+        if name.starts_with("HCTL_") {
+            cmd.env_remove(name);
+        }
+    }
+    let out = cmd.output().expect("run hctl");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stdout.is_empty(), "no report: {stderr}");
+    let doc = json(&stdout);
+    let items = doc["items"].as_array().unwrap();
+    let ids: Vec<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    for id in ["docker-multi-stage", "k8s-manifests-rules"] {
+        assert!(ids.contains(&id), "{id} is not a ci item: {ids:?}");
+    }
+    let failing: Vec<String> = items
+        .iter()
+        .filter(|i| i["status"] != "pass")
+        .map(|i| format!("{} {}: {}", i["id"], i["status"], i["detail"]))
+        .collect();
+    assert!(failing.is_empty(), "ci items not passing: {failing:#?}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
