@@ -11,7 +11,10 @@ RUN mkdir src && echo 'fn main() {}' > src/main.rs && echo '' > src/lib.rs \
     && cargo build --release --locked \
     && rm -rf src target/release/deps/hctl* target/release/deps/libhctl*
 COPY src ./src
+# Embedded in the binary at compile time (include_str!): migrations and the
+# shipped checklists, so `hctl preflight -c pre-launch` works in the image.
 COPY migrations ./migrations
+COPY checklists ./checklists
 RUN touch src/main.rs src/lib.rs && cargo build --release --locked && strip target/release/hctl
 
 FROM gcr.io/distroless/cc-debian12:nonroot

@@ -25,6 +25,7 @@ pub mod preflight;
 pub mod report;
 pub mod s3;
 pub mod server;
+pub mod shipped;
 pub mod storage;
 pub mod store;
 pub mod ui;

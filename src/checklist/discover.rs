@@ -1,71 +1,65 @@
-//! Finding checklists: `-c FILE` or `-c NAME` (→ `checklists/NAME.yaml`), or
-//! every `checklists/*.yaml` / `*.yml` of the project when none is named.
+//! Finding checklists: the shipped ones (embedded, see [`crate::shipped`])
+//! overlaid by the project's directory — `checklists_dir` of the config file,
+//! else `checklists/` beside it (or in the current directory without one).
+//! `-c FILE` names a file, `-c NAME` a checklist of that overlay; none means
+//! all of them.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
-use crate::exit::usage;
+use crate::config::Settings;
+use crate::shipped::{CHECKLISTS, Source};
 
 /// The directory shipped and project checklists live in.
-pub const DIR: &str = "checklists";
+pub const DIR: &str = CHECKLISTS.dir;
 
-/// Every checklist file in `dir`, sorted by name.
+/// The project's checklist directory for these settings (it may not exist).
+pub fn project_dir(settings: &Settings) -> PathBuf {
+    settings
+        .checklists_dir
+        .clone()
+        .unwrap_or_else(|| settings.beside_config(DIR))
+}
+
+/// Every checklist file in `dir`, sorted by name (the project's own only).
 pub fn all_in(dir: &Path) -> Result<Vec<PathBuf>> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut files = Vec::new();
-    for entry in
-        std::fs::read_dir(dir).with_context(|| format!("cannot list `{}`", dir.display()))?
-    {
-        let path = entry
-            .with_context(|| format!("cannot list `{}`", dir.display()))?
-            .path();
-        if path.extension().is_some_and(|e| e == "yaml" || e == "yml") && path.is_file() {
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok(files)
+    crate::shipped::files_in(dir)
 }
 
-/// Resolve `-c` arguments (files or names); none means every checklist in [`DIR`].
-pub fn resolve(args: &[String]) -> Result<Vec<PathBuf>> {
+/// Every checklist: shipped, replaced or added to by the files of `dir`.
+pub fn all(dir: &Path) -> Result<Vec<Source>> {
+    CHECKLISTS.all(dir)
+}
+
+/// Resolve `-c` arguments (files or names); none means [`all`].
+pub fn resolve(dir: &Path, args: &[String]) -> Result<Vec<Source>> {
     if args.is_empty() {
-        let files = all_in(Path::new(DIR))?;
-        if files.is_empty() {
-            return Err(usage(format!(
-                "no checklists: `{DIR}/` has no .yaml files here (pass -c FILE)"
-            )));
-        }
-        return Ok(files);
+        return all(dir);
     }
-    args.iter().map(|arg| find(arg)).collect()
+    args.iter().map(|arg| CHECKLISTS.find(dir, arg)).collect()
 }
 
-/// One checklist by path or by name.
-pub fn find(arg: &str) -> Result<PathBuf> {
-    let path = Path::new(arg);
-    if path.is_file() {
-        return Ok(path.to_path_buf());
-    }
-    for ext in ["yaml", "yml"] {
-        let candidate = Path::new(DIR).join(format!("{arg}.{ext}"));
-        if candidate.is_file() {
-            return Ok(candidate);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Overrides, Settings};
+
+    #[test]
+    fn every_shipped_checklist_is_valid_and_named_like_its_file() {
+        let settings = Settings::resolve(None, &Overrides::default(), &|_| None).unwrap();
+        let lookup = |key: &str| settings.get(key).map(str::to_string);
+        for file in CHECKLISTS.files {
+            let source = CHECKLISTS
+                .find(Path::new("/nonexistent"), file.name)
+                .unwrap();
+            let checklist = super::super::load_source(&source, &lookup)
+                .unwrap_or_else(|e| panic!("shipped `{}` is invalid:\n{e}", file.name));
+            assert_eq!(checklist.name, file.name);
+            assert_eq!(
+                checklist.path,
+                Path::new(&format!("<shipped>/{}.yaml", file.name))
+            );
         }
     }
-    let known: Vec<String> = all_in(Path::new(DIR))?
-        .iter()
-        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
-        .collect();
-    Err(usage(format!(
-        "no checklist `{arg}` (not a file, and no `{DIR}/{arg}.yaml`; known: {})",
-        if known.is_empty() {
-            "none".to_string()
-        } else {
-            known.join(", ")
-        }
-    )))
 }

@@ -7,7 +7,8 @@
 //! `timeout`, `retries`, `retry_delay` on the item) or `manual: true`.
 //! [`load`] validates everything (unknown keys, duplicate ids, bad durations,
 //! unknown kinds, bad templates) and reports the first problems as
-//! `file:line:column` before anything runs.
+//! `file:line:column` before anything runs. [`discover`] finds them: shipped
+//! in the binary, overridden or added to by the project's directory.
 
 pub mod discover;
 mod parse;
@@ -20,6 +21,7 @@ use std::time::Duration;
 
 use crate::checks::CheckSpec;
 use crate::report::Severity;
+use crate::shipped::{Origin, Source};
 use crate::yaml::YamlError;
 
 pub use parse::{load, parse};
@@ -109,44 +111,92 @@ impl std::fmt::Display for Invalid {
     }
 }
 
-/// Load several checklists; every problem in every file is reported at once
-/// (exit 2), and two files may not share a checklist name.
+/// Read and validate one checklist, shipped or on disk; errors name
+/// `source.path` (`<shipped>/pre-launch.yaml:LINE:COL` for a shipped one).
+pub fn load_source(
+    source: &Source,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<Checklist, Invalid> {
+    let text = source.text().map_err(|e| Invalid(vec![e]))?;
+    parse(&text, &source.path, lookup)
+}
+
+/// Load several checklists, in the order given; every problem in every file
+/// is reported at once (exit 2), and two files may not share a checklist name.
 pub fn load_all(
-    paths: &[PathBuf],
+    sources: &[Source],
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> anyhow::Result<Vec<Checklist>> {
     let mut errors = Vec::new();
-    let mut loaded: Vec<Checklist> = Vec::new();
-    for path in paths {
-        match load(path, lookup) {
+    let mut loaded: Vec<(&Source, Checklist)> = Vec::new();
+    for source in sources {
+        match load_source(source, lookup) {
             Ok(c) => {
-                if let Some(other) = loaded.iter().find(|o| o.name == c.name) {
-                    errors.push(YamlError::at(
-                        path,
-                        1,
-                        1,
-                        format!(
-                            "checklist name `{}` is also used by `{}`",
-                            c.name,
-                            other.path.display()
-                        ),
-                    ));
+                if let Some((other, _)) = loaded.iter().find(|(_, o)| o.name == c.name) {
+                    errors.push(same_name(&c.name, source, other));
                 }
-                loaded.push(c);
+                loaded.push((source, c));
             }
             Err(Invalid(errs)) => errors.extend(errs),
         }
     }
     if errors.is_empty() {
-        Ok(loaded)
+        Ok(loaded.into_iter().map(|(_, c)| c).collect())
     } else {
         Err(Invalid(errors).into_error())
     }
+}
+
+/// Two files with one checklist name, reported at the project's file (where
+/// to act), with how to replace a shipped checklist when one of them is.
+fn same_name(name: &str, a: &Source, b: &Source) -> YamlError {
+    let (here, there) = match a.origin {
+        Origin::Shipped(_) => (b, a),
+        Origin::File => (a, b),
+    };
+    let hint = match there.origin {
+        Origin::Shipped(_) => {
+            format!(" (to replace the shipped checklist, name the project's file `{name}.yaml`)")
+        }
+        Origin::File => String::new(),
+    };
+    YamlError::at(
+        &here.path,
+        1,
+        1,
+        format!(
+            "checklist name `{name}` is also used by `{}`{hint}",
+            there.path.display()
+        ),
+    )
 }
 
 impl Invalid {
     /// A usage error (exit 2) listing every problem.
     pub fn into_error(self) -> anyhow::Error {
         crate::exit::usage(self.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shipped::{Origin, Source};
+
+    #[test]
+    fn errors_in_a_shipped_checklist_name_it_by_its_shipped_path() {
+        let source = Source {
+            name: "broken".into(),
+            path: PathBuf::from("<shipped>/broken.yaml"),
+            origin: Origin::Shipped(
+                "name: broken\nsections:\n  - name: s\n    items:\n      - id: a\n        title: t\n        timeout: 5x\n        check: { kind: command, shell: 'true' }\n",
+            ),
+            overrides: false,
+        };
+        let err = load_all(&[source], &|_| None).unwrap_err().to_string();
+        assert!(
+            err.starts_with("<shipped>/broken.yaml:7:18: invalid duration `5x`"),
+            "{err}"
+        );
     }
 }

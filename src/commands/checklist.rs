@@ -21,6 +21,7 @@ use crate::exit::{Exit, usage};
 use crate::output::{self, Format};
 use crate::preflight::{self, Manual, Options, Selection};
 use crate::report::{Item, Report, Severity, Status};
+use crate::shipped::Source;
 use crate::ui::confirm::answered;
 use crate::ui::progress::Progress;
 
@@ -28,7 +29,11 @@ use crate::ui::progress::Progress;
 pub const FORMAT_HELP: &str = "\
 Launch checklists: list, show, tick off, and report.
 
-Checklists are YAML files in checklists/ (or given by path):
+Checklists are YAML files. pre-launch, launch-day, post-launch and compliance
+are shipped inside hctl; a project's checklists/ beside hctl.yaml (or the
+config's `checklists_dir:`) replaces a shipped one of the same file name and
+adds the others; -c FILE names any file. `hctl checklist list` shows each
+one's origin. The format:
 
   name: pre-launch                 # used by `hctl checklist tick pre-launch ...`
   description: Before go-live
@@ -147,9 +152,19 @@ pub async fn run(ctx: &Ctx, cmd: ChecklistCommand) -> Result<Exit> {
     }
 }
 
+/// The checklists `names` select (none: all), each with where it came from.
+fn load_with_sources(ctx: &Ctx, names: &[String]) -> Result<Vec<(Source, Checklist)>> {
+    let settings = ctx.settings()?;
+    let sources = discover::resolve(&discover::project_dir(settings), names)?;
+    let checklists = checklist::load_all(&sources, &lookup(settings))?;
+    Ok(sources.into_iter().zip(checklists).collect())
+}
+
 fn load(ctx: &Ctx, names: &[String]) -> Result<Vec<Checklist>> {
-    let paths = discover::resolve(names)?;
-    checklist::load_all(&paths, &lookup(ctx.settings()?))
+    Ok(load_with_sources(ctx, names)?
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect())
 }
 
 fn load_one(ctx: &Ctx, name: &str) -> Result<Checklist> {
@@ -174,6 +189,10 @@ fn table_or_json(ctx: &Ctx, command: &str) -> Result<()> {
 struct Listed {
     name: String,
     path: String,
+    /// `shipped` (embedded in hctl), or the file's path.
+    origin: String,
+    /// A project file that replaces the shipped checklist of its name.
+    overrides_shipped: bool,
     description: String,
     items: usize,
     automated: usize,
@@ -182,9 +201,9 @@ struct Listed {
 
 fn list(ctx: &Ctx) -> Result<Exit> {
     table_or_json(ctx, "list")?;
-    let listed: Vec<Listed> = load(ctx, &[])?
+    let listed: Vec<Listed> = load_with_sources(ctx, &[])?
         .iter()
-        .map(|c| {
+        .map(|(source, c)| {
             let manual = c
                 .entries()
                 .filter(|(_, e)| matches!(e.action, Action::Manual))
@@ -193,6 +212,8 @@ fn list(ctx: &Ctx) -> Result<Exit> {
             Listed {
                 name: c.name.clone(),
                 path: c.path.display().to_string(),
+                origin: source.origin_label(),
+                overrides_shipped: source.overrides,
                 description: c.description.clone(),
                 items,
                 automated: items - manual,
@@ -203,15 +224,26 @@ fn list(ctx: &Ctx) -> Result<Exit> {
     if ctx.format() == Format::Json {
         output::print_json(&listed)?;
     } else {
-        let mut table = ctx
-            .style
-            .table(&["NAME", "ITEMS", "AUTOMATED", "MANUAL", "DESCRIPTION"]);
+        let mut table = ctx.style.table(&[
+            "NAME",
+            "ITEMS",
+            "AUTOMATED",
+            "MANUAL",
+            "ORIGIN",
+            "DESCRIPTION",
+        ]);
         for l in &listed {
+            let origin = if l.overrides_shipped {
+                format!("{} (replaces shipped)", l.origin)
+            } else {
+                l.origin.clone()
+            };
             table.add_row(vec![
                 Cell::new(&l.name),
                 Cell::new(l.items),
                 Cell::new(l.automated),
                 Cell::new(l.manual),
+                Cell::new(origin),
                 Cell::new(&l.description),
             ]);
         }

@@ -112,9 +112,9 @@ pub async fn run(ctx: &Ctx, args: PreflightArgs) -> Result<Exit> {
     if args.concurrency == 0 {
         return Err(usage("--concurrency must be at least 1"));
     }
-    let paths = discover::resolve(&args.checklists)?;
     let settings = ctx.settings()?;
-    let checklists = checklist::load_all(&paths, &lookup(settings))?;
+    let sources = discover::resolve(&discover::project_dir(settings), &args.checklists)?;
+    let checklists = checklist::load_all(&sources, &lookup(settings))?;
     let selection = Selection {
         tags: args.tags,
         only: args.only,

@@ -15,6 +15,8 @@ type Text = Option<Spanned<String>>;
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     pub default_env: Option<Spanned<String>>,
+    /// The project's checklists (default: `checklists/` beside this file).
+    pub checklists_dir: Option<Spanned<String>>,
     #[serde(default)]
     pub environments: BTreeMap<String, Spanned<EnvFile>>,
 }
@@ -78,10 +80,48 @@ impl LoadedFile {
         } else {
             yaml::from_str(&text, path)?
         };
-        Ok(LoadedFile {
+        let file = LoadedFile {
             path: path.to_path_buf(),
             data,
-        })
+        };
+        file.check_checklists_dir()?;
+        Ok(file)
+    }
+
+    /// `checklists_dir`, relative to the directory of this file.
+    pub fn checklists_dir(&self) -> Option<PathBuf> {
+        let dir = self.data.checklists_dir.as_ref()?;
+        let base = self.path.parent().unwrap_or(Path::new(""));
+        Some(base.join(dir.value.trim()))
+    }
+
+    /// A `checklists_dir` that is empty or not a directory is an error at its
+    /// place in the file: a typo must not silently fall back to the shipped ones.
+    fn check_checklists_dir(&self) -> Result<(), YamlError> {
+        let (Some(value), Some(dir)) = (&self.data.checklists_dir, self.checklists_dir()) else {
+            return Ok(());
+        };
+        let at = |message: String| {
+            YamlError::at(
+                &self.path,
+                value.referenced.line(),
+                value.referenced.column(),
+                message,
+            )
+        };
+        if value.value.trim().is_empty() {
+            return Err(at(
+                "`checklists_dir` is empty: name a directory, or remove the key to use `checklists/` beside this file".into(),
+            ));
+        }
+        if !dir.is_dir() {
+            return Err(at(format!(
+                "`checklists_dir`: `{}` is not a directory (looked for `{}`; relative paths start at the config file's directory)",
+                value.value,
+                dir.display()
+            )));
+        }
+        Ok(())
     }
 
     pub fn env_names(&self) -> Vec<&str> {
@@ -164,6 +204,25 @@ mod tests {
                 .any(|(k, v)| *k == "s3.force_path_style" && v.raw == "true")
         );
         assert!(!values.iter().any(|(k, _)| *k == "s3.endpoint"));
+    }
+
+    #[test]
+    fn checklists_dir_is_relative_to_the_file_and_must_exist() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("lists")).unwrap();
+        let path = dir.path().join("hctl.yaml");
+        std::fs::write(&path, "checklists_dir: lists\n").unwrap();
+        let file = LoadedFile::read(&path).unwrap();
+        assert_eq!(file.checklists_dir(), Some(dir.path().join("lists")));
+
+        std::fs::write(&path, "environments: {}\nchecklists_dir: listz\n").unwrap();
+        let err = LoadedFile::read(&path).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 17), "{err}");
+        assert!(err.message.contains("`listz` is not a directory"), "{err}");
+
+        std::fs::write(&path, "checklists_dir: ''\n").unwrap();
+        let err = LoadedFile::read(&path).unwrap_err();
+        assert!(err.message.contains("is empty"), "{err}");
     }
 
     #[test]

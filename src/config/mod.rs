@@ -81,6 +81,8 @@ pub struct Settings {
     pub env: String,
     /// The config file that was read, if any.
     pub file: Option<PathBuf>,
+    /// `checklists_dir` of the config file, relative to the current directory.
+    pub checklists_dir: Option<PathBuf>,
     values: BTreeMap<&'static str, Value>,
 }
 
@@ -195,8 +197,16 @@ impl Settings {
         Ok(Settings {
             env,
             file: file.map(|f| f.path.clone()),
+            checklists_dir: file.and_then(LoadedFile::checklists_dir),
             values,
         })
+    }
+
+    /// Where the project keeps its own files of kind `dir` (`checklists`,
+    /// `playbooks`): beside the config file, or here without one.
+    pub fn beside_config(&self, dir: &str) -> PathBuf {
+        let base = self.file.as_deref().and_then(Path::parent);
+        base.unwrap_or(Path::new("")).join(dir)
     }
 
     /// A setting's value, if set.

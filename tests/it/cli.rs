@@ -146,7 +146,7 @@ fn device_files_are_refused_not_read_forever() {
         "checklists/ca.yaml",
         "name: ca\nsections:\n  - name: s\n    items:\n      - id: api\n        title: api\n        check: { kind: http, url: \"https://127.0.0.1:1/\", ca_file: /dev/zero }\n",
     );
-    sb.run(&["preflight", "-o", "json"])
+    sb.run(&["preflight", "-c", "ca", "-o", "json"])
         .code(1)
         .assert_stdout_has("cannot read ca_file `/dev/zero`: not a regular file");
 }

@@ -1,6 +1,9 @@
 //! `hctl checklist` end to end: ticks in SQLite (default) and PostgreSQL,
 //! concurrent ticks both kept, status and --require-complete, the audit log,
-//! the sign-off report, and ticks of items later removed from the file.
+//! the sign-off report, and ticks of items later removed from the file;
+//! `shipped` covers the checklists embedded in the binary.
+
+mod shipped;
 
 use crate::support::Sandbox;
 use crate::support::services::TestDb;
@@ -46,9 +49,17 @@ fn tick_status_log_and_report_on_sqlite() {
     let sb = sandbox();
     let run = sb.run(&["checklist", "list", "-o", "json"]);
     run.code(0);
-    assert_eq!(json(&run.stdout)[0]["manual"], 3);
+    let doc = json(&run.stdout);
+    let launch = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "launch")
+        .unwrap_or_else(|| panic!("no launch: {doc}"));
+    assert_eq!(launch["manual"], 3);
+    assert_eq!(launch["origin"], "checklists/launch.yaml");
 
-    sb.run(&["checklist", "status", "--require-complete"])
+    sb.run(&["checklist", "status", "launch", "--require-complete"])
         .code(1);
     sb.run(&[
         "checklist",
@@ -63,7 +74,7 @@ fn tick_status_log_and_report_on_sqlite() {
     .code(0);
     sb.run(&["checklist", "tick", "launch", "lessons", "--as", "bo"])
         .code(0);
-    sb.run(&["checklist", "status", "--require-complete"])
+    sb.run(&["checklist", "status", "launch", "--require-complete"])
         .code(0);
     let run = sb.run(&["checklist", "status", "launch"]);
     run.code(0);
@@ -75,7 +86,14 @@ fn tick_status_log_and_report_on_sqlite() {
 
     sb.run(&["checklist", "untick", "launch", "lessons", "--as", "bo"])
         .code(0);
-    let run = sb.run(&["checklist", "status", "-o", "json", "--require-complete"]);
+    let run = sb.run(&[
+        "checklist",
+        "status",
+        "launch",
+        "-o",
+        "json",
+        "--require-complete",
+    ]);
     run.code(1);
     assert_eq!(
         json(&run.stdout)[0]["sections"][1]["open_critical"][0],
@@ -283,7 +301,7 @@ fn the_picker_lists_only_manual_items_and_esc_cancels_with_130() {
 #[test]
 fn require_complete_names_what_is_missing_and_repeated_ticks_say_so() {
     let sb = sandbox();
-    sb.run(&["checklist", "status", "--require-complete"])
+    sb.run(&["checklist", "status", "launch", "--require-complete"])
         .code(1)
         .assert_stderr_has(
             "incomplete: 2 critical manual items not ticked: launch/briefed, launch/lessons",

@@ -110,7 +110,7 @@ fn invalid_checklists_exit_2_before_anything_runs() {
         "checklists/bad.yaml",
         "name: bad\nsections:\n  - name: s\n    items:\n      - id: a\n        title: runs\n        check: { kind: command, shell: \"touch ran\" }\n      - id: b\n        title: typo\n        timeout: 5x\n        check: { kind: htp, url: x }\n",
     );
-    let run = sb.run(&["preflight"]);
+    let run = sb.run(&["preflight", "-c", "bad"]);
     run.code(2);
     assert!(
         run.stderr
@@ -142,7 +142,16 @@ fn the_gate_follows_fail_on_and_records_every_attempt() {
     let addr = fake_serve();
     let sb = sandbox_with(LIST);
     let url = format!("url=http://{addr}");
-    let run = sb.run(&["preflight", "--skip-manual", "--set", &url, "-o", "json"]);
+    let run = sb.run(&[
+        "preflight",
+        "-c",
+        "gate",
+        "--skip-manual",
+        "--set",
+        &url,
+        "-o",
+        "json",
+    ]);
     run.code(0);
     let doc = json(&run.stdout);
     assert_eq!(doc["summary"]["pass"], 1, "{doc}");
@@ -157,6 +166,8 @@ fn the_gate_follows_fail_on_and_records_every_attempt() {
 
     sb.run(&[
         "preflight",
+        "-c",
+        "gate",
         "--skip-manual",
         "--set",
         &url,
@@ -165,7 +176,15 @@ fn the_gate_follows_fail_on_and_records_every_attempt() {
     ])
     .code(1);
     // Manual items fail until ticked.
-    let run = sb.run(&["preflight", "--set", &url, "--only", "signoff"]);
+    let run = sb.run(&[
+        "preflight",
+        "-c",
+        "gate",
+        "--set",
+        &url,
+        "--only",
+        "signoff",
+    ]);
     run.code(1);
     assert!(run.stdout.contains("not ticked"), "{}", run.stdout);
     sb.run_with(
@@ -175,6 +194,8 @@ fn the_gate_follows_fail_on_and_records_every_attempt() {
     .code(0);
     let run = sb.run(&[
         "preflight",
+        "-c",
+        "gate",
         "--set",
         &url,
         "--only",
@@ -198,7 +219,17 @@ fn an_unreachable_tick_database_fails_manual_items_not_the_run() {
     let sb = sandbox_with(LIST);
     let closed = peers::closed_port();
     let db = format!("database_url=postgres://hctl:secret@{closed}/ticks");
-    let run = sb.run(&["preflight", "--only", "signoff", "--set", &db, "-o", "json"]);
+    let run = sb.run(&[
+        "preflight",
+        "-c",
+        "gate",
+        "--only",
+        "signoff",
+        "--set",
+        &db,
+        "-o",
+        "json",
+    ]);
     run.code(1);
     let item = &json(&run.stdout)["items"][0];
     assert_eq!(item["status"], "error", "{item}");
@@ -219,6 +250,8 @@ fn junit_and_markdown_views() {
     let url = format!("url=http://{addr}");
     let run = sb.run(&[
         "preflight",
+        "-c",
+        "gate",
         "--skip-manual",
         "--set",
         &url,
@@ -240,6 +273,8 @@ fn junit_and_markdown_views() {
     );
     let run = sb.run(&[
         "preflight",
+        "-c",
+        "gate",
         "--skip-manual",
         "--set",
         &url,
@@ -256,7 +291,16 @@ fn selection_flags() {
     let sb = sandbox_with(LIST);
     let url = format!("url=http://{addr}");
     let ids = |args: &[&str]| -> Vec<String> {
-        let mut all = vec!["preflight", "--skip-manual", "--set", &url, "-o", "json"];
+        let mut all = vec![
+            "preflight",
+            "-c",
+            "gate",
+            "--skip-manual",
+            "--set",
+            &url,
+            "-o",
+            "json",
+        ];
         all.extend_from_slice(args);
         let run = sb.run(&all);
         json(&run.stdout)["items"]
@@ -269,11 +313,12 @@ fn selection_flags() {
     assert_eq!(ids(&["--tag", "local"]), ["up", "flaky"]);
     assert_eq!(ids(&["--only", "up"]), ["up"]);
     assert_eq!(ids(&["--exclude", "flaky", "--exclude", "signoff"]), ["up"]);
-    let run = sb.run(&["preflight", "--only", "nope"]);
+    let run = sb.run(&["preflight", "-c", "gate", "--only", "nope"]);
     run.code(2);
     assert!(run.stderr.contains("no item `nope`"), "{}", run.stderr);
     sb.run(&["preflight", "-c", "missing"]).code(2);
-    sb.run(&["preflight", "--deadline", "soon"]).code(2);
+    sb.run(&["preflight", "-c", "gate", "--deadline", "soon"])
+        .code(2);
 }
 
 /// One duration grammar on every flag: a unit is required (as kubectl's
@@ -312,7 +357,7 @@ fn a_selector_that_matches_nothing_is_a_usage_error_naming_it() {
         ),
     ];
     for (args, message) in cases {
-        let mut all = vec!["preflight"];
+        let mut all = vec!["preflight", "-c", "gate"];
         all.extend_from_slice(args);
         sb.run(&all).code(2).assert_stderr_has(message);
     }
@@ -324,7 +369,14 @@ fn a_selector_that_matches_nothing_is_a_usage_error_naming_it() {
 #[test]
 fn a_run_that_skips_every_item_verified_nothing_and_fails() {
     let sb = sandbox_with(LIST);
-    let skip_all = ["preflight", "--only", "signoff", "--skip-manual"];
+    let skip_all = [
+        "preflight",
+        "-c",
+        "gate",
+        "--only",
+        "signoff",
+        "--skip-manual",
+    ];
     sb.run(&skip_all).code(1).assert_stderr_has(
         "gate: nothing was verified (1 of 1 selected item skipped); pass --allow-empty",
     );
@@ -337,7 +389,7 @@ fn the_gate_line_says_why_the_exit_code_is_what_it_is() {
     let addr = fake_serve();
     let sb = sandbox_with(LIST);
     let url = format!("url=http://{addr}");
-    let run = ["preflight", "--skip-manual", "--set", &url];
+    let run = ["preflight", "-c", "gate", "--skip-manual", "--set", &url];
     sb.run(&run).code(0).assert_stderr_has(
         "gate: passed, only items below critical failed (flaky); --fail-on warning to fail on them",
     );
@@ -360,7 +412,16 @@ fn junit_validates_against_the_jenkins_schema() {
     );
     let sb = sandbox_with(&list);
     let url = format!("url=http://{addr}");
-    let run = sb.run(&["preflight", "--skip-manual", "--set", &url, "-o", "junit"]);
+    let run = sb.run(&[
+        "preflight",
+        "-c",
+        "gate",
+        "--skip-manual",
+        "--set",
+        &url,
+        "-o",
+        "junit",
+    ]);
     run.code(1);
     for status in ["<failure", "<error", "<skipped", "attempt 2"] {
         run.assert_stdout_has(status);
@@ -391,6 +452,8 @@ fn the_run_ends_by_its_deadline_when_peers_hang() {
     let started = Instant::now();
     let run = sb.run(&[
         "preflight",
+        "-c",
+        "slow",
         "--deadline",
         "1s",
         "--concurrency",
