@@ -1,7 +1,7 @@
 //! Dynamic shell completion. The script `hctl completions SHELL` prints calls
 //! back into hctl on every TAB (`HCTL_COMPLETE=bash hctl -- hctl checklist tick
 //! pre…`, clap_complete's `CompleteEnv` protocol), and the completers attached
-//! here answer with what exists now: checklist names and item ids, the
+//! here answer with what exists now: checklist names, item ids and tags, the
 //! environments of `hctl.yaml`, backup ids, feature flags.
 //!
 //! Completion never gets in the way: a completer that cannot answer (no
@@ -43,6 +43,11 @@ pub fn command() -> clap::Command {
         })
         .mut_subcommand("preflight", |c| {
             c.mut_arg("checklists", |a| a.add(checklist()))
+                .mut_arg("only", |a| a.add(ArgValueCompleter::new(values::item_ids)))
+                .mut_arg("exclude", |a| {
+                    a.add(ArgValueCompleter::new(values::item_ids))
+                })
+                .mut_arg("tags", |a| a.add(ArgValueCompleter::new(values::tags)))
         })
         .mut_subcommand("checklist", |group| {
             CHECKLIST_NAMED
@@ -52,6 +57,9 @@ pub fn command() -> clap::Command {
                 })
                 .mut_subcommand("tick", |c| {
                     c.mut_arg("items", |a| a.add(ArgValueCompleter::new(values::to_tick)))
+                })
+                .mut_subcommand("report", |c| {
+                    c.mut_arg("tags", |a| a.add(ArgValueCompleter::new(values::tags)))
                 })
                 .mut_subcommand("untick", |c| {
                     c.mut_arg("items", |a| {

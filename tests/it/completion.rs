@@ -21,12 +21,14 @@ sections:
     items:
       - id: api-health
         title: API health endpoint answers
+        tags: [local, production]
         check: { kind: http, url: \"{{ env.url }}/api/healthz\" }
       - id: pentest
         title: Penetration test completed
         manual: true
       - id: unit-tests
         title: Tests pass
+        tags: [ci]
         check: { kind: command, run: [\"true\"] }
       - id: privacy-review
         title: Privacy review signed
@@ -192,6 +194,55 @@ fn tick_completes_manual_items_and_untick_every_item_manual_first() {
         ["launch-day-done"]
     );
     assert!(values(complete(&sb, &["checklist", "tick", "no-such-list", ""])).is_empty());
+}
+
+#[test]
+fn preflight_and_report_complete_the_ids_and_tags_of_their_checklists() {
+    let sb = project();
+    assert_eq!(
+        complete(&sb, &["preflight", "-c", "pre-launch", "--only", ""]),
+        ["api-health", "pentest", "unit-tests", "privacy-review"]
+    );
+    assert_eq!(
+        complete(
+            &sb,
+            &[
+                "preflight",
+                "-c",
+                "pre-launch",
+                "--only",
+                "pentest",
+                "--exclude",
+                "p"
+            ]
+        ),
+        ["privacy-review"]
+    );
+    // No -c: every checklist.
+    assert_eq!(
+        complete(&sb, &["preflight", "--exclude", "launch"]),
+        ["launch-day-done"]
+    );
+    assert_eq!(
+        complete(&sb, &["preflight", "--tag", ""]),
+        ["ci", "local", "production"]
+    );
+    assert_eq!(
+        complete(
+            &sb,
+            &[
+                "checklist",
+                "report",
+                "pre-launch",
+                "--tag",
+                "ci",
+                "--tag",
+                ""
+            ]
+        ),
+        ["local", "production"]
+    );
+    assert!(complete(&sb, &["checklist", "report", "launch-day", "--tag", ""]).is_empty());
 }
 
 #[test]

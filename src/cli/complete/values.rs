@@ -2,11 +2,13 @@
 //! the commands use. Every completer returns the candidates that start with
 //! what is typed, and an empty list on any problem.
 
+use std::collections::BTreeSet;
 use std::ffi::OsStr;
 use std::future::Future;
 use std::path::Path;
 use std::time::Duration;
 
+use clap::ArgMatches;
 use clap_complete::engine::{CompletionCandidate, PathCompleter, ValueCompleter};
 
 use super::{Line, many, one};
@@ -56,8 +58,24 @@ fn names_in(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
         .collect()
 }
 
-/// A checklist file as written: templates are left unresolved, which is
-/// enough for names, titles and ids.
+// The two functions below are the only ones that know how checklists are
+// found: both go through `checklist::discover`, as preflight does.
+
+/// Every checklist a `NAME` can name, loaded when it is valid.
+fn all_checklists() -> Vec<(String, Option<Checklist>)> {
+    names_in(Path::new(discover::DIR))
+        .into_iter()
+        .map(|(name, path)| (name, load_checklist(&path)))
+        .collect()
+}
+
+/// The checklist `name_or_file` names.
+fn checklist_named(name_or_file: &str) -> Option<Checklist> {
+    load_checklist(&discover::find(name_or_file).ok()?)
+}
+
+/// A checklist as written: templates are left unresolved, which is enough
+/// for names, titles and ids.
 fn load_checklist(path: &Path) -> Option<Checklist> {
     checklist::load(path, &|_| None).ok()
 }
@@ -67,13 +85,59 @@ pub fn checklists(current: &OsStr) -> Vec<CompletionCandidate> {
     if looks_like_path(current) {
         return PathCompleter::file().complete(current);
     }
-    let named = names_in(Path::new(discover::DIR))
+    let described = all_checklists()
         .into_iter()
-        .map(|(name, path)| {
-            let help = load_checklist(&path).map(|c| c.description);
-            (name, help)
-        });
-    starting_with(current, named)
+        .map(|(name, list)| (name, list.map(|c| c.description)));
+    starting_with(current, described)
+}
+
+/// The checklists the line works on: its `NAME` or `-c` ones, else all.
+fn line_checklists(leaf: &ArgMatches) -> Vec<Checklist> {
+    let named: Vec<String> = one::<String>(leaf, "name")
+        .into_iter()
+        .chain(many(leaf, "checklists"))
+        .collect();
+    if named.is_empty() {
+        return all_checklists()
+            .into_iter()
+            .filter_map(|(_, list)| list)
+            .collect();
+    }
+    named.iter().filter_map(|n| checklist_named(n)).collect()
+}
+
+/// Item ids for `preflight --only|--exclude`, of the checklists on the line,
+/// not those already given.
+pub fn item_ids(current: &OsStr) -> Vec<CompletionCandidate> {
+    let line = Line::current();
+    let leaf = line.leaf();
+    let given: Vec<String> = many(leaf, "only")
+        .into_iter()
+        .chain(many(leaf, "exclude"))
+        .collect();
+    let ids: Vec<(String, Option<String>)> = line_checklists(leaf)
+        .iter()
+        .flat_map(|c| {
+            c.entries()
+                .map(|(_, e)| (e.id.clone(), Some(e.title.clone())))
+        })
+        .filter(|(id, _)| !given.contains(id))
+        .collect();
+    starting_with(current, ids)
+}
+
+/// The tags used by the checklists on the line (`preflight --tag`,
+/// `checklist report --tag`), sorted, not those already given.
+pub fn tags(current: &OsStr) -> Vec<CompletionCandidate> {
+    let line = Line::current();
+    let leaf = line.leaf();
+    let given = many(leaf, "tags");
+    let used: BTreeSet<String> = line_checklists(leaf)
+        .iter()
+        .flat_map(|c| c.entries().flat_map(|(_, e)| e.tags.clone()))
+        .filter(|t| !given.contains(t))
+        .collect();
+    starting_with(current, used.into_iter().map(|t| (t, None)))
 }
 
 /// Item ids for `checklist tick NAME ITEM`: the manual items (automated ones
@@ -94,10 +158,7 @@ fn items(current: &OsStr, with_automated: bool) -> Vec<CompletionCandidate> {
     let Some(name) = one::<String>(leaf, "name") else {
         return Vec::new();
     };
-    let Some(list) = discover::find(&name)
-        .ok()
-        .and_then(|path| load_checklist(&path))
-    else {
+    let Some(list) = checklist_named(&name) else {
         return Vec::new();
     };
     let given = many(leaf, "items");
