@@ -8,6 +8,8 @@ use hctl::cli::Cli;
 use hctl::exit::{self, Exit, Interrupted};
 
 fn main() -> ExitCode {
+    // A TAB in the shell (`HCTL_COMPLETE=bash hctl -- …`) ends here.
+    hctl::cli::complete::complete_if_requested();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

@@ -4,16 +4,25 @@
 
 use clap::CommandFactory;
 use clap_complete::Shell;
+use clap_complete::env::Shells;
 
-use super::Cli;
+use super::{Cli, complete};
 use crate::exit::EXIT_CODES_HELP;
 
-/// The completion script for `shell`.
-pub fn completions(shell: Shell) -> Vec<u8> {
-    let mut cmd = Cli::command();
+/// The completion script for `shell`: it registers `hctl` (found on PATH) as
+/// its own completer, so what is completed is always what the installed
+/// binary knows (see [`complete`]). The same bytes on every machine, so the
+/// committed copies can be compared.
+pub fn completions(shell: Shell) -> std::io::Result<Vec<u8>> {
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut cmd, "hctl", &mut buf);
-    buf
+    match Shells::builtins().completer(&shell.to_string()) {
+        Some(dynamic) => {
+            dynamic.write_registration(complete::VAR, "hctl", "hctl", "hctl", &mut buf)?
+        }
+        // A shell clap_complete knows only statically: commands and flags.
+        None => clap_complete::generate(shell, &mut Cli::command(), "hctl", &mut buf),
+    }
+    Ok(buf)
 }
 
 /// The file name a completion script is committed under.
@@ -29,7 +38,13 @@ pub fn completion_file(shell: Shell) -> String {
 }
 
 /// The shells whose completions are committed.
-pub const SHELLS: [Shell; 4] = [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell];
+pub const SHELLS: [Shell; 5] = [
+    Shell::Bash,
+    Shell::Zsh,
+    Shell::Fish,
+    Shell::PowerShell,
+    Shell::Elvish,
+];
 
 /// Every man page: `hctl.1` and `hctl-<sub>[-<subsub>].1`, as (file name, roff).
 pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {

@@ -4,6 +4,7 @@
 //! only assembles them. Completions and man pages are generated from this same
 //! definition (see [`generate`]).
 
+pub mod complete;
 pub mod generate;
 
 use std::path::PathBuf;
@@ -118,8 +119,10 @@ pub enum Command {
     /// Back up, restore, verify and check the environment's database
     #[command(subcommand)]
     Db(commands::db::DbCommand),
-    /// Print a shell completion script to stdout
-    #[command(after_help = "Examples:\n  hctl completions bash > /etc/bash_completion.d/hctl")]
+    /// Print the script that makes a shell complete commands, flags and their values
+    #[command(
+        after_help = "Examples:\n  echo 'source <(hctl completions bash)' >> ~/.bashrc\n  echo 'source <(hctl completions zsh)' >> ~/.zshrc\n  hctl completions fish > ~/.config/fish/completions/hctl.fish"
+    )]
     Completions(commands::docs::CompletionsArgs),
     /// Write the man pages (hctl.1 and one per subcommand)
     #[command(after_help = "Examples:\n  hctl man --out /usr/local/share/man/man1")]

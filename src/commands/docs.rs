@@ -26,7 +26,8 @@ pub struct ManArgs {
 }
 
 pub fn completions(args: CompletionsArgs) -> Result<Exit> {
-    let script = generate::completions(args.shell);
+    let script = generate::completions(args.shell)
+        .with_context(|| format!("failed to write the {} completion script", args.shell))?;
     output::print(&String::from_utf8_lossy(&script))?;
     Ok(Exit::Success)
 }

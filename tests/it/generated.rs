@@ -14,7 +14,7 @@ fn completions_are_current() {
         let path = dir.join(generate::completion_file(shell));
         let committed = std::fs::read(&path).unwrap_or_default();
         assert!(
-            committed == generate::completions(shell),
+            committed == generate::completions(shell).unwrap(),
             "{}: {FIX}",
             path.display()
         );

@@ -6,6 +6,7 @@ mod support;
 mod checklist;
 mod checks;
 mod cli;
+mod completion;
 mod config;
 mod db;
 mod generated;
