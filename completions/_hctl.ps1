@@ -69,7 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the effective settings of the selected environment, secrets redacted, with the layer each value came from')
-            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Validate hctl.yaml (and every checklist and playbook file); exit 2 when a file is invalid, naming file:line:column')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Validate hctl.yaml (and every checklist and playbook file), listing every problem of every file as file:line:column with its key; exit 2 when any file is invalid')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -113,7 +113,7 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
         }
         'hctl;config;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the effective settings of the selected environment, secrets redacted, with the layer each value came from')
-            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Validate hctl.yaml (and every checklist and playbook file); exit 2 when a file is invalid, naming file:line:column')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Validate hctl.yaml (and every checklist and playbook file), listing every problem of every file as file:line:column with its key; exit 2 when any file is invalid')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1177,7 +1177,7 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
         }
         'hctl;help;config' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the effective settings of the selected environment, secrets redacted, with the layer each value came from')
-            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Validate hctl.yaml (and every checklist and playbook file); exit 2 when a file is invalid, naming file:line:column')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Validate hctl.yaml (and every checklist and playbook file), listing every problem of every file as file:line:column with its key; exit 2 when any file is invalid')
             break
         }
         'hctl;help;config;show' {

@@ -63,7 +63,7 @@ complete -c hctl -n "__fish_hctl_using_subcommand config; and not __fish_seen_su
 complete -c hctl -n "__fish_hctl_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hctl -n "__fish_hctl_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -s V -l version -d 'Print version'
 complete -c hctl -n "__fish_hctl_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -f -a "show" -d 'Print the effective settings of the selected environment, secrets redacted, with the layer each value came from'
-complete -c hctl -n "__fish_hctl_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -f -a "validate" -d 'Validate hctl.yaml (and every checklist and playbook file); exit 2 when a file is invalid, naming file:line:column'
+complete -c hctl -n "__fish_hctl_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -f -a "validate" -d 'Validate hctl.yaml (and every checklist and playbook file), listing every problem of every file as file:line:column with its key; exit 2 when any file is invalid'
 complete -c hctl -n "__fish_hctl_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand config; and __fish_seen_subcommand_from show" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
@@ -92,7 +92,7 @@ complete -c hctl -n "__fish_hctl_using_subcommand config; and __fish_seen_subcom
 complete -c hctl -n "__fish_hctl_using_subcommand config; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hctl -n "__fish_hctl_using_subcommand config; and __fish_seen_subcommand_from validate" -s V -l version -d 'Print version'
 complete -c hctl -n "__fish_hctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the effective settings of the selected environment, secrets redacted, with the layer each value came from'
-complete -c hctl -n "__fish_hctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Validate hctl.yaml (and every checklist and playbook file); exit 2 when a file is invalid, naming file:line:column'
+complete -c hctl -n "__fish_hctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Validate hctl.yaml (and every checklist and playbook file), listing every problem of every file as file:line:column with its key; exit 2 when any file is invalid'
 complete -c hctl -n "__fish_hctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand preflight" -s c -l checklist -d 'Checklist file or name (`pre-launch` → checklists/pre-launch.yaml); repeatable; default: every file in checklists/' -r
 complete -c hctl -n "__fish_hctl_using_subcommand preflight" -l tag -d 'Run only items with this tag (repeatable: any of them)' -r
@@ -789,7 +789,7 @@ complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subc
 complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "flags" -d 'List and change feature flags through the server\'s admin API'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective settings of the selected environment, secrets redacted, with the layer each value came from'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Validate hctl.yaml (and every checklist and playbook file); exit 2 when a file is invalid, naming file:line:column'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Validate hctl.yaml (and every checklist and playbook file), listing every problem of every file as file:line:column with its key; exit 2 when any file is invalid'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from checklist" -f -a "list" -d 'List the checklists with their item counts'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from checklist" -f -a "show" -d 'Show every item of a checklist with its kind, owner and tick'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from checklist" -f -a "tick" -d 'Tick items off (no ITEM: choose from the open items interactively)'

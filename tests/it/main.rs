@@ -15,4 +15,5 @@ mod preflight;
 mod production;
 mod server;
 mod services;
+mod validate;
 mod verify;
