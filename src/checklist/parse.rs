@@ -1,17 +1,19 @@
 //! Checklist YAML → [`Checklist`], strictly: serde-saphyr for syntax, types
 //! and unknown keys (located by the parser), then our own checks located with
 //! `Spanned`: duplicate ids, durations, check kinds and fields, templates.
+//! Every problem of a file is collected ([`crate::yaml::collect`]), each
+//! naming its key (`sections[0].items[2].retries`), not only the first.
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
 use serde::Deserialize;
-use serde_saphyr::Spanned;
+use serde_saphyr::{Location, Spanned};
 
 use super::template::{TemplateError, render_value};
 use super::{Action, Checklist, DEFAULT_RETRY_DELAY, DEFAULT_TIMEOUT, Entry, Invalid, Section};
-use crate::checks::{CheckSpec, KINDS};
+use crate::checks::{CheckSpec, KINDS, limits};
 use crate::duration;
 use crate::report::Severity;
 use crate::yaml::{self, YamlError};
@@ -19,25 +21,27 @@ use crate::yaml::{self, YamlError};
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawChecklist {
-    name: Spanned<String>,
+    name: Option<Spanned<String>>,
     #[serde(default)]
     description: String,
-    sections: Vec<RawSection>,
+    sections: Option<Vec<Spanned<RawSection>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSection {
-    name: String,
+    name: Option<String>,
     #[serde(default)]
-    items: Vec<RawItem>,
+    items: Vec<Spanned<RawItem>>,
 }
 
+// Required fields are `Option` here and their absence is reported by
+// [`parse`], so an item without a title is still checked for everything else.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawItem {
-    id: Spanned<String>,
-    title: String,
+    id: Option<Spanned<String>>,
+    title: Option<String>,
     #[serde(default)]
     description: String,
     #[serde(default = "critical")]
@@ -53,13 +57,10 @@ struct RawItem {
     #[serde(default)]
     timeout: Option<Spanned<String>>,
     #[serde(default)]
-    retries: Option<Spanned<u32>>,
+    retries: Option<Spanned<i64>>,
     #[serde(default)]
     retry_delay: Option<Spanned<String>>,
 }
-
-/// The most retries an item may ask for: more only delays a verdict.
-pub const MAX_RETRIES: u32 = 100;
 
 fn critical() -> Severity {
     Severity::Critical
@@ -78,143 +79,266 @@ pub fn load(path: &Path, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Chec
     parse(&text, path, lookup)
 }
 
-/// Validate checklist text (named `path` in errors).
+/// The problems of one checklist file, each located and naming its key.
+struct Problems<'a> {
+    path: &'a Path,
+    list: Vec<YamlError>,
+}
+
+impl Problems<'_> {
+    fn push(&mut self, loc: &Location, key: &str, message: impl Into<String>) {
+        self.push_at((loc.line(), loc.column()), key, message);
+    }
+
+    fn push_at(&mut self, (line, column): (u64, u64), key: &str, message: impl Into<String>) {
+        self.list
+            .push(YamlError::at(self.path, line, column, message).with_key(key));
+    }
+
+    /// A required field is absent: say so, unless it was there but bad (its
+    /// problem is already reported and the value dropped).
+    fn missing(&mut self, at: (u64, u64), key: &str, message: impl Into<String>) {
+        if !self.list.iter().any(|p| p.key.as_deref() == Some(key)) {
+            self.push_at(at, key, message);
+        }
+    }
+}
+
+/// Validate checklist text (named `path` in errors): every problem of the
+/// file is reported, in file order.
 pub fn parse(
     text: &str,
     path: &Path,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Checklist, Invalid> {
-    let raw: RawChecklist = yaml::from_str(text, path).map_err(|e| Invalid(vec![e]))?;
-    let lines: Vec<&str> = text.lines().collect();
-    let mut errors = Vec::new();
-    let at = |loc: &serde_saphyr::Location, msg: String| {
-        YamlError::at(path, loc.line(), loc.column(), msg)
+    let mut problems = Problems {
+        path,
+        list: Vec::new(),
     };
+    let raw = yaml::collect::<RawChecklist>(text, path, &mut problems.list);
+    let checklist = raw.map(|raw| checklist(raw, text, path, lookup, &mut problems));
+    match checklist {
+        Some(checklist) if problems.list.is_empty() => Ok(checklist),
+        _ => {
+            let mut list = problems.list;
+            if list.is_empty() {
+                list.push(YamlError::at(path, 0, 0, "not a checklist"));
+            }
+            list.sort_by_key(|e| (e.line == 0, e.line, e.column));
+            Err(Invalid(list))
+        }
+    }
+}
 
-    let name = raw.name.value.trim().to_string();
-    if !valid_id(&name) {
-        errors.push(at(
-            &raw.name.referenced,
-            format!("checklist name `{name}` must be lowercase letters, digits, `-`, `_` or `.`"),
-        ));
+/// Where a problem of the whole file is reported.
+const START: (u64, u64) = (1, 1);
+
+fn at(loc: &Location) -> (u64, u64) {
+    (loc.line(), loc.column())
+}
+
+/// Check what the YAML holds and build the checklist, pushing every problem.
+fn checklist(
+    raw: RawChecklist,
+    text: &str,
+    path: &Path,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    problems: &mut Problems<'_>,
+) -> Checklist {
+    let lines: Vec<&str> = text.lines().collect();
+    let name = match &raw.name {
+        Some(name) => {
+            let value = name.value.trim().to_string();
+            if !valid_id(&value) {
+                problems.push(
+                    &name.referenced,
+                    "name",
+                    format!(
+                        "checklist name `{value}` must be lowercase letters, digits, `-`, `_` or `.`"
+                    ),
+                );
+            }
+            value
+        }
+        None => {
+            problems.missing(START, "name", "missing field `name`");
+            String::new()
+        }
+    };
+    if raw.sections.is_none() {
+        problems.missing(START, "sections", "missing field `sections`");
     }
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut sections = Vec::new();
-    for raw_section in raw.sections {
+    for (s, raw_section) in raw.sections.into_iter().flatten().enumerate() {
+        let section_key = format!("sections[{s}]");
+        let raw_section_value = raw_section.value;
+        if raw_section_value.name.is_none() {
+            problems.missing(
+                at(&raw_section.referenced),
+                &format!("{section_key}.name"),
+                "missing field `name`",
+            );
+        }
         let mut items = Vec::new();
-        for item in raw_section.items {
-            let id = item.id.value.clone();
-            let id_loc = item.id.referenced;
-            if !valid_id(&id) {
-                errors.push(at(
-                    &id_loc,
-                    format!("item id `{id}` must be lowercase letters, digits, `-`, `_` or `.`"),
-                ));
-            }
-            if let Some(first) = seen.insert(id.clone(), id_loc.line()) {
-                errors.push(at(
-                    &id_loc,
-                    format!("duplicate item id `{id}` (first defined on line {first})"),
-                ));
-            }
-            let mut dur = |field: &Option<Spanned<String>>, default: Duration| match field {
-                None => default,
-                Some(s) => duration::parse(&s.value).unwrap_or_else(|msg| {
-                    errors.push(at(&s.referenced, msg));
-                    default
-                }),
+        for (i, item) in raw_section_value.items.into_iter().enumerate() {
+            let key = format!("{section_key}.items[{i}]");
+            let ctx = ItemCtx {
+                key: &key,
+                lines: &lines,
+                lookup,
             };
-            let timeout = dur(&item.timeout, DEFAULT_TIMEOUT);
-            let retry_delay = dur(&item.retry_delay, DEFAULT_RETRY_DELAY);
-            if timeout.is_zero() {
-                errors.push(at(
-                    &id_loc,
-                    format!("item `{id}`: timeout must be more than 0"),
-                ));
-            }
-            let manual = item.manual.as_ref().is_some_and(|m| m.value);
-            let action = match (&item.check, manual) {
-                (Some(check), true) => {
-                    errors.push(at(
-                        &check.referenced,
-                        format!("item `{id}` has both `check:` and `manual: true`"),
-                    ));
-                    Action::Manual
-                }
-                (Some(check), false) => match check_action(check, lookup, &lines) {
-                    Ok(action) => action,
-                    Err((line, col, msg)) => {
-                        errors.push(YamlError::at(
-                            path,
-                            line,
-                            col,
-                            format!("item `{id}`: {msg}"),
-                        ));
-                        Action::Manual
-                    }
-                },
-                (None, true) => Action::Manual,
-                (None, false) => {
-                    errors.push(at(
-                        &id_loc,
-                        format!("item `{id}` needs `check:` (automated) or `manual: true`"),
-                    ));
-                    Action::Manual
-                }
-            };
-            if matches!(action, Action::Manual) {
-                for (field, present) in [
-                    ("timeout", item.timeout.is_some()),
-                    ("retries", item.retries.is_some()),
-                    ("retry_delay", item.retry_delay.is_some()),
-                ] {
-                    if present && manual {
-                        errors.push(at(
-                            &id_loc,
-                            format!("item `{id}`: `{field}` applies only to automated items"),
-                        ));
-                    }
-                }
-            }
-            if let Some(r) = &item.retries
-                && r.value > MAX_RETRIES
-            {
-                errors.push(at(
-                    &r.referenced,
-                    format!(
-                        "`retries: {}` is out of range: at most {MAX_RETRIES}",
-                        r.value
-                    ),
-                ));
-            }
-            items.push(Entry {
-                id,
-                title: item.title,
-                description: item.description,
-                severity: item.severity,
-                owner: item.owner,
-                tags: item.tags,
-                action,
-                timeout,
-                retries: item.retries.map(|r| r.value).unwrap_or(0),
-                retry_delay,
-                line: id_loc.line(),
-            });
+            items.push(entry(item, &ctx, &mut seen, problems));
         }
         sections.push(Section {
-            name: raw_section.name,
+            name: raw_section_value.name.unwrap_or_default(),
             items,
         });
     }
-    if !errors.is_empty() {
-        return Err(Invalid(errors));
-    }
-    Ok(Checklist {
+    Checklist {
         name,
         description: raw.description,
         path: path.to_path_buf(),
         sections,
-    })
+    }
+}
+
+/// What checking one item needs besides the item.
+struct ItemCtx<'a> {
+    /// `sections[0].items[2]`
+    key: &'a str,
+    lines: &'a [&'a str],
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+}
+
+/// Check one item, all of it: an item without an id is still checked for
+/// everything else.
+fn entry(
+    spanned: Spanned<RawItem>,
+    ctx: &ItemCtx<'_>,
+    seen: &mut HashMap<String, u64>,
+    problems: &mut Problems<'_>,
+) -> Entry {
+    let item = spanned.value;
+    let key = ctx.key;
+    let field = |name: &str| format!("{key}.{name}");
+    let (id, id_loc) = match &item.id {
+        Some(id) => (id.value.clone(), id.referenced),
+        None => {
+            problems.missing(at(&spanned.referenced), &field("id"), "missing field `id`");
+            (String::new(), spanned.referenced)
+        }
+    };
+    let label = match &item.id {
+        Some(_) => format!("item `{id}`"),
+        None => "item without id".to_string(),
+    };
+    if item.title.is_none() {
+        problems.missing(
+            at(&spanned.referenced),
+            &field("title"),
+            format!("{label}: missing field `title`"),
+        );
+    }
+    if item.id.is_some() {
+        if !valid_id(&id) {
+            problems.push(
+                &id_loc,
+                &field("id"),
+                format!("item id `{id}` must be lowercase letters, digits, `-`, `_` or `.`"),
+            );
+        }
+        if let Some(first) = seen.insert(id.clone(), id_loc.line()) {
+            problems.push(
+                &id_loc,
+                &field("id"),
+                format!("duplicate item id `{id}` (first defined on line {first})"),
+            );
+        }
+    }
+    let mut dur = |name: &str, value: &Option<Spanned<String>>, default: Duration| match value {
+        None => default,
+        Some(s) => duration::parse(&s.value).unwrap_or_else(|msg| {
+            problems.push(&s.referenced, &field(name), msg);
+            default
+        }),
+    };
+    let timeout = dur("timeout", &item.timeout, DEFAULT_TIMEOUT);
+    let retry_delay = dur("retry_delay", &item.retry_delay, DEFAULT_RETRY_DELAY);
+    if timeout.is_zero() {
+        let at = item.timeout.as_ref().map_or(id_loc, |t| t.referenced);
+        problems.push(
+            &at,
+            &field("timeout"),
+            format!("{label}: timeout must be more than 0"),
+        );
+    }
+    let manual = item.manual.as_ref().is_some_and(|m| m.value);
+    let action = match (&item.check, manual) {
+        (Some(check), true) => {
+            problems.push(
+                &check.referenced,
+                &field("check"),
+                format!("{label} has both `check:` and `manual: true`"),
+            );
+            Action::Manual
+        }
+        (Some(check), false) => {
+            let before = problems.list.len();
+            let action = check_action(check, ctx, &field("check"), problems);
+            for problem in &mut problems.list[before..] {
+                problem.message = format!("{label}: {}", problem.message);
+            }
+            action
+        }
+        (None, true) => Action::Manual,
+        (None, false) => {
+            problems.push(
+                &id_loc,
+                key,
+                format!("{label} needs `check:` (automated) or `manual: true`"),
+            );
+            Action::Manual
+        }
+    };
+    if manual {
+        for (name, present) in [
+            ("timeout", item.timeout.is_some()),
+            ("retries", item.retries.is_some()),
+            ("retry_delay", item.retry_delay.is_some()),
+        ] {
+            if present {
+                problems.push(
+                    &id_loc,
+                    &field(name),
+                    format!("{label}: `{name}` applies only to automated items"),
+                );
+            }
+        }
+    }
+    let retries = match &item.retries {
+        Some(r) => match limits::retries(r.value) {
+            Ok(n) => n,
+            Err(msg) => {
+                problems.push(&r.referenced, &field("retries"), msg);
+                0
+            }
+        },
+        None => 0,
+    };
+    Entry {
+        id,
+        title: item.title.unwrap_or_default(),
+        description: item.description,
+        severity: item.severity,
+        owner: item.owner,
+        tags: item.tags,
+        action,
+        timeout,
+        retries,
+        retry_delay,
+        line: id_loc.line(),
+    }
 }
 
 /// Ids and names: lowercase, digits, `-`, `_`, `.`; starting with a letter or digit.
@@ -227,92 +351,136 @@ fn valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c))
 }
 
-/// Decide a `check:` mapping: kind known, fields strict, templates rendered.
-/// Errors carry the best location we can find (the offending key's line).
+/// Decide a `check:` mapping: kind known, fields strict, templates rendered,
+/// numbers in range. Every problem found is pushed, located at the offending
+/// key where it can be found (`key` is the check's key path); any problem
+/// makes the item [`Action::Manual`], which nothing runs since the file is
+/// then invalid.
 fn check_action(
     check: &Spanned<serde_json::Value>,
-    lookup: &dyn Fn(&str) -> Option<String>,
-    lines: &[&str],
-) -> Result<Action, (u64, u64, String)> {
+    ctx: &ItemCtx<'_>,
+    key: &str,
+    problems: &mut Problems<'_>,
+) -> Action {
     let (line, col) = (check.referenced.line(), check.referenced.column());
-    let here = |msg: String| (line, col, msg);
-    let near = |needle: &str, msg: String| match locate(lines, line, needle) {
-        Some((l, c)) => (l, c, msg),
-        None => (line, col, msg),
-    };
+    let field = |name: &str| format!("{key}.{name}");
+    let near = |needle: &str| locate(ctx.lines, line, needle).unwrap_or((line, col));
     let mut value = check.value.clone();
     let kind = match value.get("kind") {
         Some(serde_json::Value::String(k)) => k.clone(),
-        Some(_) => return Err(near("kind", "`kind` must be a string".into())),
+        Some(_) => {
+            problems.push_at(near("kind"), &field("kind"), "`kind` must be a string");
+            return Action::Manual;
+        }
         None => {
-            return Err(here(format!(
-                "`check:` needs a `kind` (one of {})",
-                KINDS.join(", ")
-            )));
+            problems.push_at(
+                (line, col),
+                &field("kind"),
+                format!("`check:` needs a `kind` (one of {})", KINDS.join(", ")),
+            );
+            return Action::Manual;
         }
     };
     if kind == "manual" {
-        return Err(near(
-            "kind",
-            "use `manual: true` on the item instead of `kind: manual`".into(),
-        ));
+        problems.push_at(
+            near("kind"),
+            &field("kind"),
+            "use `manual: true` on the item instead of `kind: manual`",
+        );
+        return Action::Manual;
     }
     if !KINDS.contains(&kind.as_str()) {
-        return Err(near(
-            "kind",
+        problems.push_at(
+            near("kind"),
+            &field("kind"),
             format!("unknown check kind `{kind}` (known: {})", KINDS.join(", ")),
-        ));
+        );
+        return Action::Manual;
     }
-    match render_value(&mut value, lookup) {
-        Ok(()) => {}
-        Err(TemplateError::Unset(key)) => {
+    let unset = match render_value(&mut value, ctx.lookup) {
+        Ok(()) => None,
+        Err(TemplateError::Unset(setting)) => {
             // Still validate the fields, with a placeholder for the missing setting.
-            let mut probe = check.value.clone();
-            let _ = render_value(&mut probe, &|k| {
-                Some(lookup(k).unwrap_or_else(|| "unset.invalid".into()))
+            value = check.value.clone();
+            let _ = render_value(&mut value, &|k| {
+                Some((ctx.lookup)(k).unwrap_or_else(|| "unset.invalid".into()))
             });
-            let spec = serde_json::from_value::<CheckSpec>(probe)
-                .map_err(|e| field_error(&e, lines, line, col))?;
-            in_range(&spec, &near)?;
-            return Ok(Action::NotApplicable { key });
+            Some(setting)
         }
         Err(err) => {
             let needle = match &err {
                 TemplateError::UnknownKey(k) => format!("env.{k}"),
                 _ => "{{".to_string(),
             };
-            return Err(near(&needle, err.to_string()));
+            problems.push_at(near(&needle), key, err.to_string());
+            return Action::Manual;
+        }
+    };
+    let before = problems.list.len();
+    let spec = check_spec(value, ctx.lines, (line, col), key, problems);
+    if let Some(spec) = &spec {
+        for (name, msg) in limits::out_of_range(spec) {
+            problems.push_at(near(name), &field(name), msg);
         }
     }
-    let spec = serde_json::from_value::<CheckSpec>(value)
-        .map_err(|e| field_error(&e, lines, line, col))?;
-    in_range(&spec, &near)?;
-    Ok(Action::Check(Box::new(spec)))
+    match (spec, unset) {
+        (Some(_), _) if problems.list.len() > before => Action::Manual,
+        (Some(_), Some(key)) => Action::NotApplicable { key },
+        (Some(spec), None) => Action::Check(Box::new(spec)),
+        (None, _) => Action::Manual,
+    }
 }
 
-/// A numeric field outside its range, located at the field.
-fn in_range(
-    spec: &CheckSpec,
-    near: &dyn Fn(&str, String) -> (u64, u64, String),
-) -> Result<(), (u64, u64, String)> {
-    match crate::checks::limits::out_of_range(spec) {
-        Some((field, msg)) => Err(near(field, msg)),
-        None => Ok(()),
+/// The check's fields as a [`CheckSpec`]; an unknown field is reported and
+/// dropped so the remaining fields are still checked.
+fn check_spec(
+    mut value: serde_json::Value,
+    lines: &[&str],
+    at: (u64, u64),
+    key: &str,
+    problems: &mut Problems<'_>,
+) -> Option<CheckSpec> {
+    loop {
+        let err = match serde_json::from_value::<CheckSpec>(value.clone()) {
+            Ok(spec) => return Some(spec),
+            Err(err) => err,
+        };
+        let (line, column, msg, name) = field_error(&err, lines, at.0, at.1);
+        let is_field = value.get(&name).is_some() || msg.starts_with("missing field");
+        let field_key = if is_field && !name.is_empty() {
+            format!("{key}.{name}")
+        } else {
+            key.to_string()
+        };
+        problems.push_at((line, column), &field_key, msg.clone());
+        let removed = msg.starts_with("unknown field")
+            && value
+                .as_object_mut()
+                .is_some_and(|map| map.remove(&name).is_some());
+        if !removed {
+            return None;
+        }
     }
 }
 
 /// Locate a serde error inside a check by the first backticked name in it
-/// (`unknown field `urll``, `invalid duration `5x``).
-fn field_error(err: &serde_json::Error, lines: &[&str], line: u64, col: u64) -> (u64, u64, String) {
+/// (`unknown field `urll``, `invalid duration `5x``): line, column, message
+/// and that name.
+fn field_error(
+    err: &serde_json::Error,
+    lines: &[&str],
+    line: u64,
+    col: u64,
+) -> (u64, u64, String, String) {
     let msg = err.to_string();
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-    let needle = msg.split('`').nth(1).unwrap_or("");
+    let needle = msg.split('`').nth(1).unwrap_or("").to_string();
     match (!needle.is_empty())
-        .then(|| locate(lines, line, needle))
+        .then(|| locate(lines, line, &needle))
         .flatten()
     {
-        Some((l, c)) => (l, c, msg),
-        None => (line, col, msg),
+        Some((l, c)) => (l, c, msg, needle),
+        None => (line, col, msg, needle),
     }
 }
 

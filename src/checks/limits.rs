@@ -1,12 +1,26 @@
-//! The ranges numeric check fields must fall in. Checked when a checklist is
-//! loaded, so `port: 0`, `max_connections_pct: 250` or `min_hit_ratio: 5`
-//! are located errors (exit 2) rather than a check that can never pass, a
-//! wrapped counter or a panic at run time.
+//! The ranges numeric check fields (and an item's `retries`) must fall in.
+//! Checked when a checklist is loaded, so `port: 0`, `max_connections_pct: 250`
+//! or `retries: 500` are located errors (exit 2) rather than a check that can
+//! never pass, a wrapped counter or a panic at run time.
 
 use super::CheckSpec;
 
-/// The first field of `spec` outside its range: (field name, message).
-pub fn out_of_range(spec: &CheckSpec) -> Option<(&'static str, String)> {
+/// The most retries an item may ask for: more only delays a verdict.
+pub const MAX_RETRIES: u32 = 100;
+
+/// An item's `retries:` as a count, or why it is out of range.
+pub fn retries(value: i64) -> Result<u32, String> {
+    let mut found = Vec::new();
+    int(&mut found, "retries", value, 0, i64::from(MAX_RETRIES));
+    match found.pop() {
+        Some((_, msg)) => Err(msg),
+        None => u32::try_from(value).map_err(|_| format!("`retries: {value}` is out of range")),
+    }
+}
+
+/// Every field of `spec` outside its range: (field name, message), in the
+/// order the fields are listed here.
+pub fn out_of_range(spec: &CheckSpec) -> Vec<(&'static str, String)> {
     let mut found = Vec::new();
     match spec {
         CheckSpec::Http(c) => {
@@ -62,7 +76,7 @@ pub fn out_of_range(spec: &CheckSpec) -> Option<(&'static str, String)> {
         | CheckSpec::Kubernetes(_)
         | CheckSpec::Manifests(_) => {}
     }
-    found.into_iter().next()
+    found
 }
 
 fn int(found: &mut Vec<(&'static str, String)>, field: &'static str, v: i64, lo: i64, hi: i64) {
@@ -82,5 +96,30 @@ fn float(found: &mut Vec<(&'static str, String)>, field: &'static str, v: f64, l
             format!("{lo} to {hi}")
         };
         found.push((field, format!("`{field}: {v}` is out of range: {range}")));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_out_of_range_is_reported() {
+        let spec: CheckSpec = serde_json::from_value(serde_json::json!({
+            "kind": "tls", "host": "example.com", "port": 0, "warn_days": 5000, "fail_days": 1
+        }))
+        .unwrap();
+        let fields: Vec<_> = out_of_range(&spec).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, ["port", "warn_days"]);
+    }
+
+    #[test]
+    fn retries_range() {
+        assert_eq!(retries(3), Ok(3));
+        assert_eq!(
+            retries(101).unwrap_err(),
+            "`retries: 101` is out of range: 0 to 100"
+        );
+        assert!(retries(-1).is_err());
     }
 }

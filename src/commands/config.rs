@@ -1,7 +1,5 @@
 //! `hctl config show | validate`.
 
-use std::time::Instant;
-
 use anyhow::Result;
 use chrono::Utc;
 use clap::Subcommand;
@@ -9,11 +7,10 @@ use comfy_table::Cell;
 use serde::Serialize;
 
 use super::Ctx;
-use crate::config::validate::{self, project_targets};
+use crate::config::validate::{self, Level, project_targets};
 use crate::config::{Source, process_env, redact::redact_url};
 use crate::exit::{Exit, usage};
 use crate::output::{self, Format};
-use crate::report::{Report, Status};
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
@@ -23,10 +20,11 @@ pub enum ConfigCommand {
         after_help = "Examples:\n  hctl config show\n  hctl --env production config show -o json\n  hctl config show --set url=http://127.0.0.1:8080"
     )]
     Show,
-    /// Validate hctl.yaml (and every checklist and playbook file); exit 2 when a
-    /// file is invalid, naming file:line:column
+    /// Validate hctl.yaml (and every checklist and playbook file), listing every
+    /// problem of every file as file:line:column with its key; exit 2 when any
+    /// file is invalid
     #[command(
-        after_help = "Examples:\n  hctl config validate\n  hctl config validate -o junit > config-report.xml"
+        after_help = "Examples:\n  hctl config validate\n  hctl config validate -o json | jq '.problems[] | .key'\n  hctl config validate -o junit > config-report.xml"
     )]
     Validate,
 }
@@ -95,35 +93,31 @@ fn show(ctx: &Ctx) -> Result<Exit> {
 }
 
 fn validate(ctx: &Ctx) -> Result<Exit> {
-    let started_at = Utc::now();
-    let started = Instant::now();
     let targets = project_targets(ctx.global.config.as_deref());
-    let items = targets
-        .iter()
-        .map(|t| validate::validate(t, &process_env))
-        .collect();
-    let report = Report::new(
-        "config validate",
-        None,
-        started_at,
-        started.elapsed(),
-        items,
-    );
-    let mut out = Vec::new();
-    report.render(ctx.format(), &ctx.style, &mut out)?;
-    output::print(&String::from_utf8_lossy(&out))?;
-    let invalid = report
-        .items
-        .iter()
-        .filter(|i| i.status == Status::Fail)
-        .count();
-    if invalid > 0 {
+    let validation = validate::validate_all(&targets, &process_env, Utc::now());
+    match ctx.format() {
+        Format::Json => output::print_json(&validation)?,
+        format => {
+            let mut out = Vec::new();
+            validation.report.render(format, &ctx.style, &mut out)?;
+            output::print(&String::from_utf8_lossy(&out))?;
+        }
+    }
+    let files = &validation.files;
+    if files.invalid > 0 {
+        let errors = validation
+            .problems
+            .iter()
+            .filter(|p| p.level == Level::Error)
+            .count();
         return Err(usage(format!(
-            "{invalid} of {} files invalid",
-            report.items.len()
+            "{} of {} files invalid ({errors} {})",
+            files.invalid,
+            files.total,
+            if errors == 1 { "problem" } else { "problems" }
         )));
     }
-    if report.items.is_empty() {
+    if files.total == 0 {
         output::note(&ctx.style, "nothing to validate: no hctl.yaml here");
     }
     Ok(Exit::Success)

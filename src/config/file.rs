@@ -1,5 +1,7 @@
 //! The `hctl.yaml` file format: typed, strict (unknown keys are errors with
 //! file:line:column), and flattened into dotted keys with their locations.
+//! [`LoadedFile::read`] stops at the first problem (any command that needs
+//! settings); [`collect`] lists them all (`hctl config validate`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -129,6 +131,35 @@ impl LoadedFile {
     }
 }
 
+/// Read a config file pushing every problem of its YAML onto `problems`
+/// (unknown keys, values of the wrong type, each located); what is left once
+/// the bad entries are dropped, so its values can be checked too.
+pub fn collect(path: &Path, problems: &mut Vec<YamlError>) -> Option<ConfigFile> {
+    let text = match crate::files::read_text(path, crate::files::MAX_YAML_BYTES) {
+        Ok(text) => text,
+        Err(err) => {
+            problems.push(YamlError::at(
+                path,
+                0,
+                0,
+                format!("cannot read config file: {err}"),
+            ));
+            return None;
+        }
+    };
+    if text.trim().is_empty() {
+        return Some(ConfigFile::default());
+    }
+    let file = LoadedFile {
+        path: path.to_path_buf(),
+        data: yaml::collect(&text, path, problems)?,
+    };
+    if let Err(err) = file.check_checklists_dir() {
+        problems.push(err);
+    }
+    Some(file.data)
+}
+
 fn text(out: &mut Vec<(&'static str, FileValue)>, key: &'static str, value: &Text) {
     if let Some(v) = value {
         out.push((key, spanned(&v.value, v)));
@@ -226,6 +257,34 @@ mod tests {
     }
 
     #[test]
+    fn collect_reports_an_unknown_key_and_a_bad_boolean() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hctl.yaml");
+        std::fs::write(
+            &path,
+            "environments:\n  local:\n    urll: http://x\n    s3: { force_path_style: maybe, region: eu }\n",
+        )
+        .unwrap();
+        let mut problems = Vec::new();
+        let file = collect(&path, &mut problems).expect("the rest is read");
+        let keys: Vec<_> = problems.iter().map(|p| p.key.as_deref().unwrap()).collect();
+        assert_eq!(
+            keys,
+            [
+                "environments.local.urll",
+                "environments.local.s3.force_path_style"
+            ],
+            "{problems:?}"
+        );
+        let values = file.environments["local"].value.flatten();
+        assert!(
+            values
+                .iter()
+                .any(|(k, v)| *k == "s3.region" && v.raw == "eu")
+        );
+    }
+
+    #[test]
     fn unknown_nested_key_is_located() {
         let err = parse("environments:\n  local:\n    kube:\n      namespce: x\n").unwrap_err();
         assert_eq!(err.line, 4, "{err}");
@@ -292,6 +351,14 @@ mod fuzz {
                 for env in file.environments.values() {
                     let _ = env.value.flatten();
                 }
+            }
+            // Collecting every problem ends, and places each inside the text.
+            let mut problems = Vec::new();
+            let _ = yaml::collect::<ConfigFile>(&text, Path::new("f.yaml"), &mut problems);
+            let lines = text.lines().count() as u64 + 1;
+            prop_assert!(problems.len() <= yaml::MAX_PROBLEMS + 1);
+            for p in &problems {
+                prop_assert!(p.line <= lines + 1, "{p} beyond {lines} lines");
             }
         }
     }

@@ -16,4 +16,5 @@ mod preflight;
 mod production;
 mod server;
 mod services;
+mod validate;
 mod verify;

@@ -194,7 +194,9 @@ fn retries_out_of_range_are_located_not_wrapped() {
     let errs = errors(&text);
     assert_eq!(
         errs,
-        ["c.yaml:14:18: `retries: 4294967295` is out of range: at most 100"],
+        [
+            "c.yaml:14:18: `retries: 4294967295` is out of range: 0 to 100 (key `sections[0].items[0].retries`)"
+        ],
         "{errs:?}"
     );
 }
@@ -232,4 +234,74 @@ fn numeric_check_fields_out_of_range_are_located() {
         );
     }
     assert!(errors(&list("{ kind: tls, host: example.com, port: 8443 }")).is_empty());
+}
+
+/// Five distinct problems, one per item (the file says which).
+const FIVE_ERRORS: &str = include_str!("../../../tests/fixtures/five-problems.yaml");
+
+#[test]
+fn every_problem_of_a_file_is_reported_in_order() {
+    let errs = errors(FIVE_ERRORS);
+    let wants = [
+        (
+            "c.yaml:13:9: unknown field `colour`",
+            "sections[0].items[0].colour",
+        ),
+        ("c.yaml:16:19: ", "sections[0].items[1].severity"),
+        (
+            "c.yaml:21:18: `retries: 500` is out of range: 0 to 100",
+            "sections[0].items[2].retries",
+        ),
+        (
+            "c.yaml:22:13: duplicate item id `one` (first defined on line 10)",
+            "sections[0].items[3].id",
+        ),
+        (
+            "c.yaml:27:18: item `five`: unknown check kind `htp`",
+            "sections[0].items[4].check.kind",
+        ),
+    ];
+    assert_eq!(errs.len(), wants.len(), "{errs:#?}");
+    for (err, (start, key)) in errs.iter().zip(wants) {
+        assert!(
+            err.starts_with(start) && err.ends_with(&format!("(key `{key}`)")),
+            "{err} should start with {start} and name {key}"
+        );
+    }
+    assert!(errs[1].contains("hgih"), "{errs:#?}");
+}
+
+#[test]
+fn a_missing_title_does_not_hide_the_rest_of_the_item() {
+    let text = GOOD
+        .replace("        title: Pen test done\n", "")
+        .replace("id: p95", "id: pentest");
+    let errs = errors(&text);
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+    assert!(
+        errs[0].contains("item `pentest`: missing field `title`")
+            && errs[0].ends_with("(key `sections[0].items[1].title`)"),
+        "{errs:#?}"
+    );
+    assert!(errs[1].contains("duplicate item id `pentest`"), "{errs:#?}");
+}
+
+#[test]
+fn an_unknown_check_field_hides_no_range_error() {
+    let text = GOOD.replace(
+        "          json: {status: ok}\n",
+        "          jsn: {status: ok}\n          status: 999\n",
+    );
+    let errs = errors(&text);
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+    assert!(
+        errs[0].starts_with("c.yaml:12:11: item `api-health`: unknown field `jsn`")
+            && errs[0].ends_with("(key `sections[0].items[0].check.jsn`)"),
+        "{errs:#?}"
+    );
+    assert!(
+        errs[1].contains("`status: 999` is out of range")
+            && errs[1].ends_with("(key `sections[0].items[0].check.status`)"),
+        "{errs:#?}"
+    );
 }
