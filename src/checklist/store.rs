@@ -51,7 +51,15 @@ pub struct Event {
     pub note: Option<String>,
     pub at: DateTime<Utc>,
 }
-crate::from_row!(Event { id, checklist, item_id, action, actor, note, at });
+crate::from_row!(Event {
+    id,
+    checklist,
+    item_id,
+    action,
+    actor,
+    note,
+    at
+});
 
 /// The current tick of an item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -44,7 +44,14 @@ pub struct Entry {
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
 }
-crate::from_row!(Entry { id, kind, value, recorded_at, note, created_at });
+crate::from_row!(Entry {
+    id,
+    kind,
+    value,
+    recorded_at,
+    note,
+    created_at
+});
 
 pub const ENTRY_COLUMNS: &str = "id, kind, value, recorded_at, note, created_at";
 

@@ -49,7 +49,14 @@ pub struct Flag {
     pub description: String,
     pub updated_at: DateTime<Utc>,
 }
-crate::from_row!(Flag { name, enabled, rollout_percentage, group_id, description, updated_at });
+crate::from_row!(Flag {
+    name,
+    enabled,
+    rollout_percentage,
+    group_id,
+    description,
+    updated_at
+});
 
 impl Flag {
     /// Whether the flag is on for `user` (sticky per user and group id).

@@ -26,7 +26,11 @@ struct Row {
     display_name: Option<String>,
     steps: f64,
 }
-crate::from_row!(Row { id, display_name, steps });
+crate::from_row!(Row {
+    id,
+    display_name,
+    steps
+});
 
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]

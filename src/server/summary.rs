@@ -66,7 +66,11 @@ pub struct Point {
     pub value: f64,
     pub recorded_at: DateTime<Utc>,
 }
-crate::from_row!(Point { kind, value, recorded_at });
+crate::from_row!(Point {
+    kind,
+    value,
+    recorded_at
+});
 
 /// The caller's points in `[from, to]` (local days), oldest first.
 pub async fn points(
