@@ -174,34 +174,39 @@ async fn export(
     }))
 }
 
-/// Erase the account: stored files first (so no orphaned bytes remain), then
+/// Erase the account, to the end even if the client goes away: stored files
+/// first (so no orphaned bytes remain), then
 /// audit rows that still name the account by its email (written before
 /// migration 0003, or by an older replica during a rolling upgrade) get its
 /// pseudonymous id, then the user row goes, which cascades to entries,
 /// consents, files and revocations.
 #[utoipa::path(delete, path = "/api/me", operation_id = "erase_account", tag = "privacy", security(("bearer" = [])), responses((status = 204)))]
 async fn erase(State(state): State<AppState>, user: AuthUser) -> ApiResult<StatusCode> {
-    for key in files::keys_of(&state, user.id).await? {
-        state.blobs.delete(&key).await.map_err(|e| {
-            tracing::warn!(error = %format!("{e:#}"), "could not delete a stored file");
-            ApiError::Unavailable("file storage unavailable, try again shortly".into())
-        })?;
-    }
-    let profile = auth::load_user(&state, user.id).await?;
-    audit::forget_email(&state.db, &profile.email, user.id).await?;
-    crate::on_pool!(&state.db, pool => sqlx::query("DELETE FROM users WHERE id = $1")
-        .bind(user.id)
-        .execute(pool)
+    files::finish(async move {
+        for key in files::keys_of(&state, user.id).await? {
+            state
+                .blobs
+                .delete(&key)
+                .await
+                .map_err(files::storage_down)?;
+        }
+        let profile = auth::load_user(&state, user.id).await?;
+        audit::forget_email(&state.db, &profile.email, user.id).await?;
+        crate::on_pool!(&state.db, pool => sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(user.id)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        state.sessions.forget_user(user.id);
+        audit::by_user(
+            &state.db,
+            user.id,
+            "account.erase",
+            None,
+            serde_json::json!({}),
+        )
         .await
-        .map(|_| ()))?;
-    state.sessions.forget_user(user.id);
-    audit::by_user(
-        &state.db,
-        user.id,
-        "account.erase",
-        None,
-        serde_json::json!({}),
-    )
+    })
     .await?;
     Ok(StatusCode::NO_CONTENT)
 }
