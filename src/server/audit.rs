@@ -1,17 +1,25 @@
 //! The audit log: one row per security-relevant event (logins, logouts,
-//! registrations, flag changes, account erasure). Never health data.
+//! registrations, flag changes, uploads, exports, account erasure). Never
+//! health data, and never an email address or a display name: an account is
+//! named by its pseudonymous [`subject`] (`user:<uuid>`), an address with no
+//! account by a keyed hash ([`email_subject`]), so an erased account leaves
+//! no row that names the person.
 
 use chrono::Utc;
+use uuid::Uuid;
 
+use super::auth::token::Keys;
 use super::error::ApiResult;
 use crate::store::Db;
 
 /// One audit event.
 pub struct Event<'a> {
-    /// `user:<id>`, `admin` or `anonymous`.
+    /// `user:<id>`, `admin`, `anonymous` or `link:user:<id>` (a signed link
+    /// of that user's export).
     pub actor: &'a str,
     /// e.g. `auth.login.failed`, `flag.update`.
     pub action: &'a str,
+    /// What the event is about: a [`subject`], an [`email_subject`], a flag name.
     pub target: &'a str,
     pub ip: Option<String>,
     /// JSON detail (before/after of a flag, the reason of a failure).
@@ -32,7 +40,7 @@ pub async fn record(db: &Db, event: Event<'_>) -> ApiResult<()> {
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))?;
-    // The subject (an email for logins) stays in the table, out of the logs.
+    // Only who and what reach the log; the target and the ip stay in the table.
     tracing::info!(actor = event.actor, action = event.action, "audit");
     Ok(())
 }
@@ -45,7 +53,7 @@ pub async fn by_user(
     ip: Option<String>,
     detail: serde_json::Value,
 ) -> ApiResult<()> {
-    let actor = format!("user:{user}");
+    let actor = subject(user);
     record(
         db,
         Event {
@@ -57,4 +65,53 @@ pub async fn by_user(
         },
     )
     .await
+}
+
+/// How the audit log names an account: `user:<uuid>`, which nothing links to
+/// a person once the account is erased.
+pub fn subject(user: Uuid) -> String {
+    format!("user:{user}")
+}
+
+/// How the audit log names an email address that has no account (a failed
+/// login for an unknown address): `email:` and 32 hex digits of a keyed hash,
+/// so attempts on one address can be counted without storing it. The key is
+/// the JWT secret; after a rotation the same address gets a new name.
+pub fn email_subject(keys: &Keys, email: &str) -> String {
+    format!(
+        "email:{}",
+        hex::encode(&keys.tag("audit-subject", email.as_bytes())[..16])
+    )
+}
+
+/// Rename `email` to the account's [`subject`] in every audit row (rows
+/// written before migration 0003, or by an older replica during a rolling
+/// upgrade, name logins by email), before the account is erased.
+pub async fn forget_email(db: &Db, email: &str, user: Uuid) -> ApiResult<u64> {
+    let sql = "UPDATE audit_log SET target = CASE WHEN target = $2 THEN $1 ELSE target END, detail = replace(detail, $2, $1) WHERE target = $2 OR detail <> replace(detail, $2, $1)";
+    Ok(crate::on_pool!(db, pool => sqlx::query(sql)
+        .bind(subject(user))
+        .bind(email)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn unknown_addresses_get_a_stable_keyed_name() {
+        let keys = Keys::new(&[7u8; 32], Duration::from_secs(60));
+        let a = email_subject(&keys, "eve@example.com");
+        assert_eq!(a.len(), "email:".len() + 32);
+        assert!(!a.contains("eve"), "{a}");
+        assert_eq!(a, email_subject(&keys, "eve@example.com"), "stable");
+        assert_ne!(a, email_subject(&keys, "eva@example.com"));
+        let rotated = Keys::new(&[8u8; 32], Duration::from_secs(60));
+        assert_ne!(a, email_subject(&rotated, "eve@example.com"), "keyed");
+    }
 }

@@ -1,6 +1,7 @@
-//! GDPR: `GET /api/me/export` (everything held about the caller, as JSON),
-//! `DELETE /api/me` (erase the account, its rows and its stored files) and
-//! consents (`GET/PUT /api/me/consents`).
+//! GDPR: `GET /api/me/export` (everything held about the caller, as JSON,
+//! with a short-lived signed download link per stored file), `DELETE /api/me`
+//! (erase the account, its rows and its stored files; audit rows keep only the
+//! pseudonymous `user:<uuid>`) and consents (`GET/PUT /api/me/consents`).
 
 use std::collections::BTreeMap;
 
@@ -16,7 +17,8 @@ use super::audit;
 use super::auth::{self, AuthUser, User};
 use super::entries::{ENTRY_COLUMNS, Entry};
 use super::error::{ApiError, ApiResult, Json};
-use super::files::{self, FileMeta};
+use super::files::{self, FileMeta, links};
+use super::ratelimit::ClientIp;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -98,6 +100,19 @@ struct AuditRow {
 }
 crate::from_row!(AuditRow { at, action, ip });
 
+/// A stored file in the export: its metadata and a link to its bytes.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct ExportedFile {
+    #[serde(flatten)]
+    meta: FileMeta,
+    /// `GET` this (relative to the API's base URL; no token needed) for the
+    /// file's bytes, until `downloadExpiresAt`.
+    download_url: String,
+    /// When the link stops working (15 minutes after the export).
+    download_expires_at: DateTime<Utc>,
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct Export {
@@ -105,12 +120,16 @@ struct Export {
     user: User,
     entries: Vec<Entry>,
     consents: BTreeMap<String, bool>,
-    files: Vec<FileMeta>,
+    files: Vec<ExportedFile>,
     security_events: Vec<AuditRow>,
 }
 
-#[utoipa::path(get, path = "/api/me/export", tag = "privacy", security(("bearer" = [])), responses((status = 200, body = Export)))]
-async fn export(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Export>> {
+#[utoipa::path(get, path = "/api/me/export", tag = "privacy", security(("bearer" = [])), responses((status = 200, body = Export, description = "everything held about the caller; each file with a signed download link that works for 15 minutes")))]
+async fn export(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ClientIp(client_ip): ClientIp,
+) -> ApiResult<Json<Export>> {
     let profile = auth::load_user(&state, user.id).await?;
     let sql =
         format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE user_id = $1 ORDER BY recorded_at, id");
@@ -118,21 +137,35 @@ async fn export(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json
         .bind(user.id)
         .fetch_all(pool)
         .await)?;
-    let files_sql = "SELECT id, name, content_type, size_bytes, created_at FROM files WHERE user_id = $1 ORDER BY created_at";
-    let files: Vec<FileMeta> = crate::on_pool!(&state.db, pool => sqlx::query_as(files_sql)
-        .bind(user.id)
-        .fetch_all(pool)
-        .await)?;
-    let actor = format!("user:{}", user.id);
+    let now = Utc::now();
+    let files = files::of_user(&state, user.id, i64::MAX)
+        .await?
+        .into_iter()
+        .map(|meta| {
+            let link = links::sign(&state.keys, user.id, meta.id, now);
+            ExportedFile {
+                meta,
+                download_url: link.url,
+                download_expires_at: link.expires_at,
+            }
+        })
+        .collect();
+    audit::by_user(
+        &state.db,
+        user.id,
+        "account.export",
+        client_ip,
+        serde_json::json!({}),
+    )
+    .await?;
     let audit_sql =
-        "SELECT at, action, ip FROM audit_log WHERE actor = $1 OR target = $2 ORDER BY id";
+        "SELECT at, action, ip FROM audit_log WHERE actor = $1 OR target = $1 ORDER BY id";
     let security_events: Vec<AuditRow> = crate::on_pool!(&state.db, pool => sqlx::query_as(audit_sql)
-        .bind(&actor)
-        .bind(&profile.email)
+        .bind(audit::subject(user.id))
         .fetch_all(pool)
         .await)?;
     Ok(Json(Export {
-        exported_at: Utc::now(),
+        exported_at: now,
         consents: load_consents(&state, user).await?,
         user: profile,
         entries,
@@ -141,29 +174,39 @@ async fn export(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json
     }))
 }
 
-/// Erase the account: stored files first (so no orphaned bytes remain), then
-/// the user row, which cascades to entries, consents, files and revocations.
+/// Erase the account, to the end even if the client goes away: stored files
+/// first (so no orphaned bytes remain), then
+/// audit rows that still name the account by its email (written before
+/// migration 0003, or by an older replica during a rolling upgrade) get its
+/// pseudonymous id, then the user row goes, which cascades to entries,
+/// consents, files and revocations.
 #[utoipa::path(delete, path = "/api/me", operation_id = "erase_account", tag = "privacy", security(("bearer" = [])), responses((status = 204)))]
 async fn erase(State(state): State<AppState>, user: AuthUser) -> ApiResult<StatusCode> {
-    for key in files::keys_of(&state, user.id).await? {
-        state.blobs.delete(&key).await.map_err(|e| {
-            tracing::warn!(error = %format!("{e:#}"), "could not delete a stored file");
-            ApiError::Unavailable("file storage unavailable, try again shortly".into())
-        })?;
-    }
-    crate::on_pool!(&state.db, pool => sqlx::query("DELETE FROM users WHERE id = $1")
-        .bind(user.id)
-        .execute(pool)
+    files::finish(async move {
+        for key in files::keys_of(&state, user.id).await? {
+            state
+                .blobs
+                .delete(&key)
+                .await
+                .map_err(files::storage_down)?;
+        }
+        let profile = auth::load_user(&state, user.id).await?;
+        audit::forget_email(&state.db, &profile.email, user.id).await?;
+        crate::on_pool!(&state.db, pool => sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(user.id)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        state.sessions.forget_user(user.id);
+        audit::by_user(
+            &state.db,
+            user.id,
+            "account.erase",
+            None,
+            serde_json::json!({}),
+        )
         .await
-        .map(|_| ()))?;
-    state.sessions.forget_user(user.id);
-    audit::by_user(
-        &state.db,
-        user.id,
-        "account.erase",
-        None,
-        serde_json::json!({}),
-    )
+    })
     .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -38,9 +38,16 @@ macro_rules! embed {
 }
 
 /// Append-only: add new files at the end, never edit one that has shipped.
-const POSTGRES: &[Migration] =
-    embed!("postgres": 1 => "0001_init.sql", 2 => "0002_flag_group_id.sql");
-const SQLITE: &[Migration] = embed!("sqlite": 1 => "0001_init.sql", 2 => "0002_flag_group_id.sql");
+const POSTGRES: &[Migration] = embed!("postgres":
+    1 => "0001_init.sql",
+    2 => "0002_flag_group_id.sql",
+    3 => "0003_audit_pseudonymous_targets.sql",
+);
+const SQLITE: &[Migration] = embed!("sqlite":
+    1 => "0001_init.sql",
+    2 => "0002_flag_group_id.sql",
+    3 => "0003_audit_pseudonymous_targets.sql",
+);
 
 /// The history table name (a contract with `hctl db` and preflight).
 pub const HISTORY_TABLE: &str = "hctl_schema_migrations";

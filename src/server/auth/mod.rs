@@ -1,6 +1,15 @@
 //! Accounts and sessions: register, login, logout, me. Emails are normalised
 //! (trimmed, lowercased) at the edge; login failures are uniform (no account
-//! enumeration) and throttled per account; every outcome is audited.
+//! enumeration) and throttled per account; every outcome is audited, by
+//! pseudonymous ids only ([`audit::subject`], [`audit::email_subject`]).
+//!
+//! Registration does say that an address is taken (409 naming `email`), on
+//! purpose: without a mail channel to confirm addresses, registering and then
+//! logging in with the chosen password tells anyone whether the account was
+//! new, so a uniform answer would hide nothing and only confuse real users.
+//! Both answers cost the same argon2 hash (no timing difference beyond the
+//! answer itself), probes are bounded by the per-IP rate limit, and each one
+//! is an `auth.register.conflict` audit row with the client IP.
 //!
 //! [`AuthUser`] is the extractor every user route takes: a valid, unrevoked
 //! token of an existing account, within the per-user rate limit.
@@ -231,7 +240,10 @@ crate::from_row!(User {
 
 const USER_COLUMNS: &str = "id, email, display_name, leaderboard_opt_in, created_at";
 
-#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterBody, responses((status = 201, body = TokenResponse)))]
+#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterBody, responses(
+    (status = 201, body = TokenResponse),
+    (status = 409, description = "an account with this email exists (`field`: `email`); deliberate, see the README's account enumeration note", body = crate::server::openapi::ErrorBody),
+))]
 async fn register(
     State(state): State<AppState>,
     ClientIp(client_ip): ClientIp,
@@ -254,6 +266,23 @@ async fn register(
         .await
         .map(|r| r.rows_affected()))?;
     if inserted == 0 {
+        let existing: Option<Uuid> = crate::on_pool!(&state.db, pool => sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(pool)
+            .await)?;
+        let target =
+            existing.map_or_else(|| audit::email_subject(&state.keys, &email), audit::subject);
+        audit::record(
+            &state.db,
+            Event {
+                actor: "anonymous",
+                action: "auth.register.conflict",
+                target: &target,
+                ip: client_ip,
+                detail: serde_json::json!({}),
+            },
+        )
+        .await?;
         return Err(ApiError::Conflict {
             field: "email",
             message: "an account with this email already exists".into(),
@@ -298,10 +327,13 @@ async fn login(
 ) -> ApiResult<Json<TokenResponse>> {
     // An unparseable email is treated like an unknown account: same answer.
     let email = normalize_email(&body.email).unwrap_or_else(|_| body.email.trim().to_lowercase());
+    // The throttle's key (a Redis key for 15 minutes) names the address by a
+    // keyed hash too, so an erased account's email is in no store at all.
+    let throttle = hex::encode(&state.keys.tag("login-throttle", email.as_bytes())[..16]);
     if let Decision::Deny(retry_after) = state
         .limiter
         .hit(
-            &format!("login:{email}"),
+            &format!("login:{throttle}"),
             state.settings.login_attempts,
             Duration::from_secs(15 * 60),
         )
@@ -329,15 +361,16 @@ async fn login(
     };
     let ok = state.hashers.verify_password(body.password, hash).await?;
     let (actor, action) = match (ok, id) {
-        (true, Some(id)) => (format!("user:{id}"), "auth.login"),
+        (true, Some(id)) => (audit::subject(id), "auth.login"),
         _ => ("anonymous".to_string(), "auth.login.failed"),
     };
+    let target = id.map_or_else(|| audit::email_subject(&state.keys, &email), audit::subject);
     audit::record(
         &state.db,
         Event {
             actor: &actor,
             action,
-            target: &email,
+            target: &target,
             ip: client_ip.clone(),
             detail: serde_json::json!({}),
         },

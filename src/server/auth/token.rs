@@ -1,4 +1,5 @@
-//! Access tokens (JWT HS256 with expiry, issuer and audience, all checked) and
+//! Access tokens (JWT HS256 with expiry, issuer and audience, all checked),
+//! keyed hashes under the same secret (pseudonymous ids, signed links) and
 //! password hashing (argon2id, run on the blocking pool so a login never
 //! stalls the async workers, at most one hash per core at a time so a login
 //! storm cannot take the memory).
@@ -8,8 +9,10 @@ use std::time::Duration;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::Utc;
+use hmac::{Hmac, KeyInit, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::server::error::{ApiError, ApiResult};
@@ -34,6 +37,8 @@ pub struct Keys {
     decoding: DecodingKey,
     validation: Validation,
     ttl: Duration,
+    /// The JWT secret, also the key of [`Keys::tag`].
+    mac_key: Vec<u8>,
 }
 
 impl Keys {
@@ -48,7 +53,29 @@ impl Keys {
             decoding: DecodingKey::from_secret(secret),
             validation,
             ttl,
+            mac_key: secret.to_vec(),
         }
+    }
+
+    fn mac(&self, purpose: &str, message: &[u8]) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.mac_key)
+            .expect("HMAC takes a key of any length");
+        mac.update(purpose.as_bytes());
+        mac.update(b"\0");
+        mac.update(message);
+        mac
+    }
+
+    /// HMAC-SHA256 under the server secret of `purpose`, a NUL byte and
+    /// `message`: the purpose label keeps a tag made for one use from
+    /// verifying for another.
+    pub fn tag(&self, purpose: &str, message: &[u8]) -> [u8; 32] {
+        self.mac(purpose, message).finalize().into_bytes().into()
+    }
+
+    /// Whether `tag` is [`Keys::tag`] of `purpose` and `message` (constant time).
+    pub fn verify_tag(&self, purpose: &str, message: &[u8], tag: &[u8]) -> bool {
+        self.mac(purpose, message).verify_slice(tag).is_ok()
     }
 
     pub fn ttl(&self) -> Duration {
@@ -204,6 +231,22 @@ mod tests {
         assert!(keys.verify(&format!("{forged}.{}", parts[2])).is_err());
         assert!(keys.verify("not.a.token").is_err());
         assert!(keys.verify("").is_err());
+    }
+
+    #[test]
+    fn tags_are_keyed_and_bound_to_their_purpose() {
+        let keys = keys();
+        let tag = keys.tag("file-link", b"message");
+        // RFC 2104 HMAC-SHA256 of "file-link\0message" under [7; 32].
+        let mut reference = <Hmac<Sha256> as KeyInit>::new_from_slice(&[7u8; 32]).unwrap();
+        reference.update(b"file-link\0message");
+        assert_eq!(tag[..], reference.finalize().into_bytes()[..]);
+        assert!(keys.verify_tag("file-link", b"message", &tag));
+        assert!(!keys.verify_tag("audit-subject", b"message", &tag));
+        assert!(!keys.verify_tag("file-link", b"messagf", &tag));
+        assert!(!keys.verify_tag("file-link", b"message", &tag[..31]));
+        let other = Keys::new(&[8u8; 32], Duration::from_secs(60));
+        assert!(!other.verify_tag("file-link", b"message", &tag));
     }
 
     #[test]

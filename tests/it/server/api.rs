@@ -98,7 +98,15 @@ async fn accounts_register_login_logout(backend: Backend) {
 
     let db = app.db().await;
     let actions: Vec<String> = hctl::on_pool!(&db, pool => sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id").fetch_all(pool).await).unwrap();
-    assert_eq!(actions, ["auth.register", "auth.login", "auth.logout"]);
+    assert_eq!(
+        actions,
+        [
+            "auth.register",
+            "auth.register.conflict",
+            "auth.login",
+            "auth.logout"
+        ]
+    );
 }
 
 async fn login_errors_are_uniform_and_throttled(backend: Backend) {

@@ -106,3 +106,75 @@ async fn concurrent_postgres_migrators_apply_each_migration_once() {
     let rows: i64 = hctl::on_pool!(&db, pool => sqlx::query_scalar("SELECT count(*) FROM hctl_schema_migrations").fetch_one(pool).await).unwrap();
     assert_eq!(rows, applied as i64);
 }
+
+/// A database at version 2 with login rows naming emails, as servers before
+/// migration 0003 wrote them; then the real upgrade.
+async fn upgrade_renames_emails_in_old_audit_rows(db: &Db) {
+    let at = match db.backend() {
+        hctl::store::Backend::Postgres => "TIMESTAMPTZ",
+        hctl::store::Backend::Sqlite => "TEXT",
+    };
+    let history = format!(
+        "CREATE TABLE hctl_schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at {at} NOT NULL, execution_ms BIGINT NOT NULL)"
+    );
+    hctl::on_pool!(db, pool => sqlx::raw_sql(sqlx::AssertSqlSafe(history.clone())).execute(pool).await.map(|_| ())).unwrap();
+    for m in &migrate::embedded(db.backend())[..2] {
+        hctl::on_pool!(db, pool => sqlx::raw_sql(sqlx::AssertSqlSafe(m.sql)).execute(pool).await.map(|_| ())).unwrap();
+        hctl::on_pool!(db, pool => sqlx::query("INSERT INTO hctl_schema_migrations (version, name, checksum, applied_at, execution_ms) VALUES ($1, $2, $3, $4, 0)")
+            .bind(m.version)
+            .bind(m.file)
+            .bind(migrate::checksum(m.sql))
+            .bind(chrono::Utc::now())
+            .execute(pool).await.map(|_| ())).unwrap();
+    }
+    let id = uuid::Uuid::now_v7();
+    hctl::on_pool!(db, pool => sqlx::query("INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, 'old@example.com', 'x', $2)")
+        .bind(id)
+        .bind(chrono::Utc::now())
+        .execute(pool).await.map(|_| ())).unwrap();
+    let user = format!("user:{id}");
+    let rows = [
+        (user.as_str(), "auth.register", user.as_str()),
+        (user.as_str(), "auth.login", "old@example.com"),
+        ("anonymous", "auth.login.failed", "old@example.com"),
+        ("anonymous", "auth.login.failed", "erased@example.com"),
+        ("admin", "flag.update", "leaderboard"),
+    ];
+    for (actor, action, target) in rows {
+        hctl::on_pool!(db, pool => sqlx::query("INSERT INTO audit_log (at, actor, action, target) VALUES ($1, $2, $3, $4)")
+            .bind(chrono::Utc::now())
+            .bind(actor)
+            .bind(action)
+            .bind(target)
+            .execute(pool).await.map(|_| ())).unwrap();
+    }
+    let report = migrate::apply(db, ApplyOptions::default()).await.unwrap();
+    assert_eq!(
+        report.applied[0].name,
+        "0003_audit_pseudonymous_targets.sql"
+    );
+    let targets: Vec<String> = hctl::on_pool!(db, pool => sqlx::query_scalar("SELECT target FROM audit_log ORDER BY id").fetch_all(pool).await).unwrap();
+    assert_eq!(
+        targets,
+        [
+            user.as_str(),
+            user.as_str(),
+            user.as_str(),
+            "email:redacted",
+            "leaderboard"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn sqlite_upgrade_renames_emails_in_old_audit_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("old.db").display());
+    upgrade_renames_emails_in_old_audit_rows(&Db::connect(&url).await.unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_upgrade_renames_emails_in_old_audit_rows() {
+    let (_test, db) = fresh_pg().await;
+    upgrade_renames_emails_in_old_audit_rows(&db).await;
+}

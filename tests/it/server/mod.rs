@@ -11,7 +11,9 @@ mod flags;
 mod input;
 mod manifests;
 mod migrate;
+mod privacy;
 mod security;
+mod uploads;
 
 use std::time::Duration;
 
@@ -133,6 +135,11 @@ impl App {
             _store: store,
             _uploads: uploads,
         }
+    }
+
+    /// The directory the app stores uploaded files in.
+    pub fn uploads(&self) -> &std::path::Path {
+        self._uploads.path()
     }
 
     pub fn url(&self, path: &str) -> String {
