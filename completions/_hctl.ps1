@@ -48,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Roll the Deployment back to the previous (or a given) revision')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the Health Companion API server (SQLite by default, PostgreSQL with DATABASE_URL)')
             [CompletionResult]::new('flags', 'flags', [CompletionResultType]::ParameterValue, 'List and change feature flags through the server''s admin API')
+            [CompletionResult]::new('playbook', 'playbook', [CompletionResultType]::ParameterValue, 'Launch, rollback and incident procedures as recorded, resumable runs')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1160,6 +1161,211 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
         'hctl;flags;help;help' {
             break
         }
+        'hctl;playbook' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the playbooks with their phases and steps')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a playbook''s plan: every step in order, the rollback section last')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Start a run: steps in order, recorded in the ledger; prints the run id on stderr')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Go on with a failed, interrupted or waiting run; passed steps are not run again')
+            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Approve a confirm step of a run (as someone other than its starter)')
+            [CompletionResult]::new('runs', 'runs', [CompletionResultType]::ParameterValue, 'The runs of a playbook (default: every playbook), newest first')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Every ledger row of a run; --verify checks the hash chain (exit 1 when broken)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hctl;playbook;list' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hctl;playbook;show' {
+            [CompletionResult]::new('--phase', '--phase', [CompletionResultType]::ParameterName, 'Show only this phase (and the rollback section)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hctl;playbook;run' {
+            [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'A parameter value (repeatable), e.g. --param image=ghcr.io/org/api:1.4.2')
+            [CompletionResult]::new('--phase', '--phase', [CompletionResultType]::ParameterName, 'Run only this phase (e.g. post-launch the next day)')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Who starts the run (default: $HCTL_ACTOR, else the OS user)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Render every step, run hctl steps that have a --dry-run with it, list the rest and the rollback plan; record and change nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hctl;playbook;resume' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Run again from this step on, even the steps after it that passed')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Who resumes the run (default: $HCTL_ACTOR, else the OS user)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hctl;playbook;approve' {
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Who approves (default: $HCTL_ACTOR, else the OS user); not the run''s starter')
+            [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'Why, or where the evidence is (kept in the ledger)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hctl;playbook;runs' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hctl;playbook;log' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Target environment from the config file (default: `default_env`, else `local`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./hctl.yaml when present)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check the hash chain of the run''s rows: exit 1 naming the first edited or missing row')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Proceed with destructive or production-affecting actions without asking')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hctl;playbook;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the playbooks with their phases and steps')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a playbook''s plan: every step in order, the rollback section last')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Start a run: steps in order, recorded in the ledger; prints the run id on stderr')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Go on with a failed, interrupted or waiting run; passed steps are not run again')
+            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Approve a confirm step of a run (as someone other than its starter)')
+            [CompletionResult]::new('runs', 'runs', [CompletionResultType]::ParameterValue, 'The runs of a playbook (default: every playbook), newest first')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Every ledger row of a run; --verify checks the hash chain (exit 1 when broken)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hctl;playbook;help;list' {
+            break
+        }
+        'hctl;playbook;help;show' {
+            break
+        }
+        'hctl;playbook;help;run' {
+            break
+        }
+        'hctl;playbook;help;resume' {
+            break
+        }
+        'hctl;playbook;help;approve' {
+            break
+        }
+        'hctl;playbook;help;runs' {
+            break
+        }
+        'hctl;playbook;help;log' {
+            break
+        }
+        'hctl;playbook;help;help' {
+            break
+        }
         'hctl;help' {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the effective configuration or validate config and YAML files')
             [CompletionResult]::new('preflight', 'preflight', [CompletionResultType]::ParameterValue, 'Run checklists as a gate: automated checks concurrently, manual items by their ticks')
@@ -1172,6 +1378,7 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Roll the Deployment back to the previous (or a given) revision')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the Health Companion API server (SQLite by default, PostgreSQL with DATABASE_URL)')
             [CompletionResult]::new('flags', 'flags', [CompletionResultType]::ParameterValue, 'List and change feature flags through the server''s admin API')
+            [CompletionResult]::new('playbook', 'playbook', [CompletionResultType]::ParameterValue, 'Launch, rollback and incident procedures as recorded, resumable runs')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1330,6 +1537,37 @@ Register-ArgumentCompleter -Native -CommandName 'hctl' -ScriptBlock {
             break
         }
         'hctl;help;flags;delete' {
+            break
+        }
+        'hctl;help;playbook' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the playbooks with their phases and steps')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a playbook''s plan: every step in order, the rollback section last')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Start a run: steps in order, recorded in the ledger; prints the run id on stderr')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Go on with a failed, interrupted or waiting run; passed steps are not run again')
+            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Approve a confirm step of a run (as someone other than its starter)')
+            [CompletionResult]::new('runs', 'runs', [CompletionResultType]::ParameterValue, 'The runs of a playbook (default: every playbook), newest first')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Every ledger row of a run; --verify checks the hash chain (exit 1 when broken)')
+            break
+        }
+        'hctl;help;playbook;list' {
+            break
+        }
+        'hctl;help;playbook;show' {
+            break
+        }
+        'hctl;help;playbook;run' {
+            break
+        }
+        'hctl;help;playbook;resume' {
+            break
+        }
+        'hctl;help;playbook;approve' {
+            break
+        }
+        'hctl;help;playbook;runs' {
+            break
+        }
+        'hctl;help;playbook;log' {
             break
         }
         'hctl;help;help' {

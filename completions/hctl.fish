@@ -48,6 +48,7 @@ complete -c hctl -n "__fish_hctl_needs_command" -f -a "rollout" -d 'Deploy to Ku
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "rollback" -d 'Roll the Deployment back to the previous (or a given) revision'
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "serve" -d 'Run the Health Companion API server (SQLite by default, PostgreSQL with DATABASE_URL)'
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "flags" -d 'List and change feature flags through the server\'s admin API'
+complete -c hctl -n "__fish_hctl_needs_command" -f -a "playbook" -d 'Launch, rollback and incident procedures as recorded, resumable runs'
 complete -c hctl -n "__fish_hctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
 complete -c hctl -n "__fish_hctl_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
@@ -776,18 +777,149 @@ complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcomm
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Turn an existing flag off for everyone'
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a flag (asks first; --yes when not on a terminal)'
 complete -c hctl -n "__fish_hctl_using_subcommand flags; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "config" -d 'Show the effective configuration or validate config and YAML files'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "preflight" -d 'Run checklists as a gate: automated checks concurrently, manual items by their ticks'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "checklist" -d 'Launch checklists: list, show, tick off, progress, audit log, sign-off report'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "verify" -d 'Verify DNS records, a TLS endpoint or security headers, standalone'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "db" -d 'Back up, restore, verify and check the environment\'s database'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "man" -d 'Write the man pages (hctl.1 and one per subcommand)'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "rollout" -d 'Deploy to Kubernetes: apply manifests, watch rollouts, history, restart'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "rollback" -d 'Roll the Deployment back to the previous (or a given) revision'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "serve" -d 'Run the Health Companion API server (SQLite by default, PostgreSQL with DATABASE_URL)'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "flags" -d 'List and change feature flags through the server\'s admin API'
-complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and not __fish_seen_subcommand_from list show run resume approve runs log help" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and not __fish_seen_subcommand_from list show run resume approve runs log help" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and not __fish_seen_subcommand_from list show run resume approve runs log help" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and not __fish_seen_subcommand_from list show run resume approve runs log help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and not __fish_seen_subcommand_from list show run resume approve runs log help" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and not __fish_seen_subcommand_from list show run resume approve runs log help" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and not __fish_seen_subcommand_from list show run resume approve runs log help" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and not __fish_seen_subcommand_from list show run resume approve runs log help" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and not __fish_seen_subcommand_from list show run resume approve runs log help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and not __fish_seen_subcommand_from list show run resume approve runs log help" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and not __fish_seen_subcommand_from list show run resume approve runs log help" -f -a "list" -d 'List the playbooks with their phases and steps'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and not __fish_seen_subcommand_from list show run resume approve runs log help" -f -a "show" -d 'Show a playbook\'s plan: every step in order, the rollback section last'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and not __fish_seen_subcommand_from list show run resume approve runs log help" -f -a "run" -d 'Start a run: steps in order, recorded in the ledger; prints the run id on stderr'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and not __fish_seen_subcommand_from list show run resume approve runs log help" -f -a "resume" -d 'Go on with a failed, interrupted or waiting run; passed steps are not run again'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and not __fish_seen_subcommand_from list show run resume approve runs log help" -f -a "approve" -d 'Approve a confirm step of a run (as someone other than its starter)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and not __fish_seen_subcommand_from list show run resume approve runs log help" -f -a "runs" -d 'The runs of a playbook (default: every playbook), newest first'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and not __fish_seen_subcommand_from list show run resume approve runs log help" -f -a "log" -d 'Every ledger row of a run; --verify checks the hash chain (exit 1 when broken)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and not __fish_seen_subcommand_from list show run resume approve runs log help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from list" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from list" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from list" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from list" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from list" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from show" -l phase -d 'Show only this phase (and the rollback section)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from show" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from show" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from show" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from show" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from show" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from run" -l param -d 'A parameter value (repeatable), e.g. --param image=ghcr.io/org/api:1.4.2' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from run" -l phase -d 'Run only this phase (e.g. post-launch the next day)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from run" -l as -d 'Who starts the run (default: $HCTL_ACTOR, else the OS user)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from run" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from run" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from run" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from run" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from run" -l dry-run -d 'Render every step, run hctl steps that have a --dry-run with it, list the rest and the rollback plan; record and change nothing'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from run" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from run" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from run" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from resume" -l from -d 'Run again from this step on, even the steps after it that passed' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from resume" -l as -d 'Who resumes the run (default: $HCTL_ACTOR, else the OS user)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from resume" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from resume" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from resume" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from resume" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from resume" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from resume" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from resume" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from approve" -l as -d 'Who approves (default: $HCTL_ACTOR, else the OS user); not the run\'s starter' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from approve" -l note -d 'Why, or where the evidence is (kept in the ledger)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from approve" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from approve" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from approve" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from approve" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from approve" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from approve" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from approve" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from approve" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from approve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from approve" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from runs" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from runs" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from runs" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from runs" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from runs" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from runs" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from runs" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from runs" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from runs" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from runs" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from log" -l env -d 'Target environment from the config file (default: `default_env`, else `local`)' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from log" -l config -d 'Config file (default: ./hctl.yaml when present)' -r -F
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from log" -l set -d 'Override one setting for this run, e.g. --set url=http://127.0.0.1:8080' -r
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from log" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable table (default)'
+json\t'One JSON document with stable field names'
+junit\t'JUnit XML, for CI test reporters'
+markdown\t'Markdown, for sign-off reports and pull requests'"
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from log" -l verify -d 'Check the hash chain of the run\'s rows: exit 1 naming the first edited or missing row'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from log" -s y -l yes -d 'Proceed with destructive or production-affecting actions without asking'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from log" -l no-color -d 'Disable colours (also when NO_COLOR is set)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from log" -s q -l quiet -d 'Print only data and errors: no progress, no notes'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from log" -s v -l verbose -d 'More diagnostics on stderr (-v debug, -vv trace)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from log" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from log" -s V -l version -d 'Print version'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the playbooks with their phases and steps'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a playbook\'s plan: every step in order, the rollback section last'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "run" -d 'Start a run: steps in order, recorded in the ledger; prints the run id on stderr'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Go on with a failed, interrupted or waiting run; passed steps are not run again'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "approve" -d 'Approve a confirm step of a run (as someone other than its starter)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "runs" -d 'The runs of a playbook (default: every playbook), newest first'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "log" -d 'Every ledger row of a run; --verify checks the hash chain (exit 1 when broken)'
+complete -c hctl -n "__fish_hctl_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags playbook help" -f -a "config" -d 'Show the effective configuration or validate config and YAML files'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags playbook help" -f -a "preflight" -d 'Run checklists as a gate: automated checks concurrently, manual items by their ticks'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags playbook help" -f -a "checklist" -d 'Launch checklists: list, show, tick off, progress, audit log, sign-off report'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags playbook help" -f -a "verify" -d 'Verify DNS records, a TLS endpoint or security headers, standalone'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags playbook help" -f -a "db" -d 'Back up, restore, verify and check the environment\'s database'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags playbook help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags playbook help" -f -a "man" -d 'Write the man pages (hctl.1 and one per subcommand)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags playbook help" -f -a "rollout" -d 'Deploy to Kubernetes: apply manifests, watch rollouts, history, restart'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags playbook help" -f -a "rollback" -d 'Roll the Deployment back to the previous (or a given) revision'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags playbook help" -f -a "serve" -d 'Run the Health Companion API server (SQLite by default, PostgreSQL with DATABASE_URL)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags playbook help" -f -a "flags" -d 'List and change feature flags through the server\'s admin API'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags playbook help" -f -a "playbook" -d 'Launch, rollback and incident procedures as recorded, resumable runs'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and not __fish_seen_subcommand_from config preflight checklist verify db completions man rollout rollback serve flags playbook help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective settings of the selected environment, secrets redacted, with the layer each value came from'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Validate hctl.yaml (and every checklist and playbook file); exit 2 when a file is invalid, naming file:line:column'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from checklist" -f -a "list" -d 'List the checklists with their item counts'
@@ -819,3 +951,10 @@ complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcomma
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "enable" -d 'Turn an existing flag on (for everyone, or for --rollout percent of users)'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "disable" -d 'Turn an existing flag off for everyone'
 complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from flags" -f -a "delete" -d 'Delete a flag (asks first; --yes when not on a terminal)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from playbook" -f -a "list" -d 'List the playbooks with their phases and steps'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from playbook" -f -a "show" -d 'Show a playbook\'s plan: every step in order, the rollback section last'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from playbook" -f -a "run" -d 'Start a run: steps in order, recorded in the ledger; prints the run id on stderr'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from playbook" -f -a "resume" -d 'Go on with a failed, interrupted or waiting run; passed steps are not run again'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from playbook" -f -a "approve" -d 'Approve a confirm step of a run (as someone other than its starter)'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from playbook" -f -a "runs" -d 'The runs of a playbook (default: every playbook), newest first'
+complete -c hctl -n "__fish_hctl_using_subcommand help; and __fish_seen_subcommand_from playbook" -f -a "log" -d 'Every ledger row of a run; --verify checks the hash chain (exit 1 when broken)'

@@ -1,0 +1,754 @@
+//! `hctl playbook list | show | run | resume | approve | runs | log`: the
+//! launch, rollback and incident procedures as recorded, resumable runs
+//! (see `playbook`). This file turns arguments into runner calls, gives the
+//! runner the CLI ([`InProcess`]: argv checked by the same clap definition,
+//! commands run in-process with their JSON captured) and renders the report.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+
+use anyhow::{Context, Result};
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use comfy_table::Cell;
+use futures::future::LocalBoxFuture;
+use serde::Serialize;
+
+use super::Ctx;
+use crate::cli::{Cli, GlobalArgs};
+use crate::config::process_env;
+use crate::exit::{Exit, usage};
+use crate::output::{self, Format};
+use crate::playbook::ledger::{Event, Ledger, Lock, NewEvent, RunKey, verify};
+use crate::playbook::report::{LogReport, RunReport, RunStatus, StepStatus, Verified, View};
+use crate::playbook::runner::{Runner, Say, new_run_id};
+use crate::playbook::state::{fold, plan};
+use crate::playbook::{self, Hctl, HctlCommand, HctlOutcome, Playbook, discover};
+use crate::yaml::YamlError;
+
+/// The playbook format, shown by `hctl playbook --help`.
+pub const FORMAT_HELP: &str = "\
+Launch, rollback and incident procedures as recorded, resumable runs.
+
+Playbooks are YAML files in playbooks/ (beside hctl.yaml, or given by path):
+
+  name: launch
+  description: Go-live of a new release
+  params:
+    image: { required: true }
+    rollout: { default: \"100\" }
+  phases:
+    - name: pre-launch
+      steps:
+        - id: gate
+          preflight: { checklist: pre-launch, tags: [production] }
+        - id: backup
+          hctl: [db, backup, --note, \"pre-launch {{ params.image }}\"]
+        - id: go
+          confirm: \"Start the deploy of {{ params.image }}?\"
+          approvals: 2             # two people, neither the one who started the run
+    - name: go-live
+      on_failure: rollback         # abort (default) | continue | rollback
+      steps:
+        - id: deploy
+          hctl: [rollout, apply, --image, \"{{ params.image }}\", --wait]
+        - id: health
+          check: { kind: http, url: \"{{ env.url }}/api/healthz\" }
+          retries: 5
+        - id: announce
+          notify: { webhook_env: HCTL_SLACK_WEBHOOK, text: \"{{ run.playbook }} done\" }
+  rollback:
+    - hctl: [rollback, --wait]
+    - hctl: [db, restore, --backup-id, \"{{ steps.backup.backup_id }}\"]
+      when: \"{{ steps.backup.passed }}\"
+
+Step kinds: hctl (any subcommand, checked against hctl's own flags), preflight,
+check (any check kind; retries, timeout), shell / run (timeout; killed with its
+process group), confirm (approvals: N), notify (Slack-compatible or `format: json`
+webhook; the URL comes from the variable named by webhook_env), wait (30s, or
+{ until: CHECK, timeout: 5m, every: 5s }). Every step may have title, when,
+timeout, retries, retry_delay. Templates: {{ params.NAME }}, {{ env.KEY }},
+{{ steps.ID.OUTPUT }} (status, ran, passed, exit_code, detail; db backup:
+backup_id; rollback: from_revision, to_revision; rollout status: revision;
+shell/run: stdout), {{ run.id|playbook|environment|status|actor|started_at|
+failed_step|respond_by|update_due }}. An incident playbook's `response:` maps a
+parameter's values to deadlines: { by: severity, levels: { P0: { within: 0s,
+update_every: 30m } } }.
+
+Every run and step event is a hash-chained row in the environment's database;
+`log RUN --verify` finds an edited or deleted row. Exit codes: 0 passed, 1 a step
+failed (after any rollback), 2 usage or waiting for a confirmation, 3 the ledger
+could not be used, 130 interrupted.";
+
+#[derive(Debug, Subcommand)]
+pub enum PlaybookCommand {
+    /// List the playbooks with their phases and steps
+    #[command(after_help = "Examples:\n  hctl playbook list")]
+    List,
+    /// Show a playbook's plan: every step in order, the rollback section last
+    #[command(
+        after_help = "Examples:\n  hctl playbook show launch\n  hctl playbook show incident -o json"
+    )]
+    Show(ShowArgs),
+    /// Start a run: steps in order, recorded in the ledger; prints the run id on stderr
+    #[command(
+        after_help = "Examples:\n  hctl playbook run launch --param image=ghcr.io/org/api:1.4.2 --dry-run\n  hctl --env production playbook run launch --param image=ghcr.io/org/api:1.4.2\n  hctl playbook run incident --param severity=P1 --param summary='login errors' --yes"
+    )]
+    Run(RunArgs),
+    /// Go on with a failed, interrupted or waiting run; passed steps are not run again
+    #[command(
+        after_help = "Examples:\n  hctl playbook resume launch-20261124T100000-3f2a0c\n  hctl playbook resume launch-20261124T100000-3f2a0c --from health"
+    )]
+    Resume(ResumeArgs),
+    /// Approve a confirm step of a run (as someone other than its starter)
+    #[command(
+        after_help = "Examples:\n  hctl playbook approve launch-20261124T100000-3f2a0c go --as ana --note 'change #4411'"
+    )]
+    Approve(ApproveArgs),
+    /// The runs of a playbook (default: every playbook), newest first
+    #[command(
+        after_help = "Examples:\n  hctl playbook runs\n  hctl playbook runs incident -o json"
+    )]
+    Runs(RunsArgs),
+    /// Every ledger row of a run; --verify checks the hash chain (exit 1 when broken)
+    #[command(
+        after_help = "Examples:\n  hctl playbook log launch-20261124T100000-3f2a0c --verify\n  hctl playbook log launch-20261124T100000-3f2a0c -o markdown > signoff.md"
+    )]
+    Log(LogArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Playbook name or file
+    pub name: String,
+    /// Show only this phase (and the rollback section)
+    #[arg(long, value_name = "PHASE")]
+    pub phase: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Playbook name or file
+    pub name: String,
+    /// A parameter value (repeatable), e.g. --param image=ghcr.io/org/api:1.4.2
+    #[arg(long = "param", value_name = "K=V")]
+    pub params: Vec<String>,
+    /// Run only this phase (e.g. post-launch the next day)
+    #[arg(long, value_name = "PHASE")]
+    pub phase: Option<String>,
+    /// Render every step, run hctl steps that have a --dry-run with it, list
+    /// the rest and the rollback plan; record and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Who starts the run (default: $HCTL_ACTOR, else the OS user)
+    #[arg(long = "as", value_name = "WHO")]
+    pub actor: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// Run id (or an unambiguous start of it)
+    pub run: String,
+    /// Run again from this step on, even the steps after it that passed
+    #[arg(long, value_name = "STEP")]
+    pub from: Option<String>,
+    /// Who resumes the run (default: $HCTL_ACTOR, else the OS user)
+    #[arg(long = "as", value_name = "WHO")]
+    pub actor: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    /// Run id (or an unambiguous start of it)
+    pub run: String,
+    /// The confirm step to approve
+    pub step: String,
+    /// Who approves (default: $HCTL_ACTOR, else the OS user); not the run's starter
+    #[arg(long = "as", value_name = "WHO")]
+    pub actor: Option<String>,
+    /// Why, or where the evidence is (kept in the ledger)
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunsArgs {
+    /// Playbook name (default: every playbook)
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Run id (or an unambiguous start of it)
+    pub run: String,
+    /// Check the hash chain of the run's rows: exit 1 naming the first edited or missing row
+    #[arg(long)]
+    pub verify: bool,
+}
+
+pub async fn run(ctx: &Ctx, cmd: PlaybookCommand) -> Result<Exit> {
+    let hctl = InProcess::new(&ctx.global);
+    match cmd {
+        PlaybookCommand::List => list(ctx, &hctl),
+        PlaybookCommand::Show(a) => show(ctx, &hctl, a),
+        PlaybookCommand::Run(a) => start(ctx, &hctl, a).await,
+        PlaybookCommand::Resume(a) => resume(ctx, &hctl, a).await,
+        PlaybookCommand::Approve(a) => approve(ctx, &hctl, a).await,
+        PlaybookCommand::Runs(a) => runs(ctx, &hctl, a).await,
+        PlaybookCommand::Log(a) => log(ctx, &hctl, a).await,
+    }
+}
+
+/// The CLI for the runner: argv checked by the clap definition, commands
+/// run in-process (`commands::run`) against the run's environment with
+/// `-o json`, their stdout captured as the step's evidence.
+pub struct InProcess {
+    global: GlobalArgs,
+}
+
+impl InProcess {
+    pub fn new(global: &GlobalArgs) -> Self {
+        InProcess {
+            global: global.clone(),
+        }
+    }
+}
+
+/// clap's message on one line, without its `error:` prefix and usage block.
+fn clap_message(err: &clap::Error) -> String {
+    let text = err.to_string();
+    let first = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("invalid arguments");
+    first.trim().trim_start_matches("error: ").to_string()
+}
+
+impl Hctl for InProcess {
+    fn check(&self, argv: &[String]) -> Result<HctlCommand, String> {
+        let root = Cli::command();
+        let words = std::iter::once("hctl").chain(argv.iter().map(String::as_str));
+        let matches = root
+            .clone()
+            .try_get_matches_from(words)
+            .map_err(|e| match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    "`--help` and `--version` are not steps".to_string()
+                }
+                clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    "names a command group, not a command".to_string()
+                }
+                _ => clap_message(&e),
+            })?;
+        let (mut path, mut cmd, mut m) = (Vec::new(), &root, &matches);
+        while let Some((name, sub)) = m.subcommand() {
+            path.push(name.to_string());
+            cmd = cmd
+                .find_subcommand(name)
+                .ok_or_else(|| format!("unknown subcommand `{name}`"))?;
+            m = sub;
+        }
+        Ok(HctlCommand {
+            command: path.join(" "),
+            dry_run: cmd.get_arguments().any(|a| a.get_long() == Some("dry-run")),
+        })
+    }
+
+    fn run(&self, argv: Vec<String>, yes: bool) -> LocalBoxFuture<'_, HctlOutcome> {
+        Box::pin(async move {
+            let words = std::iter::once("hctl".to_string()).chain(argv);
+            let mut cli = match Cli::try_parse_from(words) {
+                Ok(cli) => cli,
+                Err(err) => {
+                    return HctlOutcome {
+                        code: Exit::Usage.code(),
+                        stdout: String::new(),
+                        error: Some(clap_message(&err)),
+                    };
+                }
+            };
+            let g = &self.global;
+            let mut set = g.set.clone();
+            set.append(&mut cli.global.set);
+            cli.global = GlobalArgs {
+                env: g.env.clone(),
+                config: g.config.clone(),
+                set,
+                output: Format::Json,
+                yes: yes || cli.global.yes,
+                no_color: g.no_color,
+                quiet: g.quiet,
+                verbose: g.verbose,
+            };
+            let (result, stdout) = output::capture(super::run(cli)).await;
+            let stdout = String::from_utf8_lossy(&stdout).into_owned();
+            match result {
+                Ok(exit) => HctlOutcome {
+                    code: exit.code(),
+                    stdout,
+                    error: None,
+                },
+                Err(err) => HctlOutcome {
+                    code: crate::exit::classify(&err).0.code(),
+                    stdout,
+                    error: Some(crate::exit::message(&err)),
+                },
+            }
+        })
+    }
+}
+
+/// Every problem in a playbook file, checked against this binary's CLI (for
+/// `hctl config validate`).
+pub fn findings(path: &std::path::Path) -> Vec<YamlError> {
+    let global = Cli::parse_from(["hctl", "config", "show"]).global;
+    playbook::validate(path, &InProcess::new(&global))
+}
+
+fn dir(ctx: &Ctx) -> std::path::PathBuf {
+    discover::dir(ctx.global.config.as_deref())
+}
+
+fn load(ctx: &Ctx, hctl: &InProcess, name: &str) -> Result<Playbook> {
+    discover::load(&dir(ctx), name, hctl)
+}
+
+/// Who acts: `--as`, `HCTL_ACTOR`, the OS user.
+fn actor(given: Option<String>) -> Result<String> {
+    given
+        .or_else(|| std::env::var("HCTL_ACTOR").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| usage("who is acting? pass --as NAME (or set HCTL_ACTOR; USER is not set)"))
+}
+
+fn print(ctx: &Ctx, view: &View) -> Result<()> {
+    let mut out = Vec::new();
+    view.render(ctx.format(), &ctx.style, &mut out)?;
+    output::print(&String::from_utf8_lossy(&out))?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct Listed {
+    name: String,
+    path: String,
+    description: String,
+    phases: Vec<String>,
+    steps: usize,
+    params: Vec<String>,
+}
+
+fn list(ctx: &Ctx, hctl: &InProcess) -> Result<Exit> {
+    let playbooks = discover::load_all(&dir(ctx), hctl)?;
+    if playbooks.is_empty() {
+        return Err(usage(format!(
+            "no playbooks: `{}` has no .yaml files",
+            dir(ctx).display()
+        )));
+    }
+    let listed: Vec<Listed> = playbooks
+        .iter()
+        .map(|p| Listed {
+            name: p.name.clone(),
+            path: p.path.display().to_string(),
+            description: p.description.clone(),
+            phases: p.phases.iter().map(|ph| ph.name.clone()).collect(),
+            steps: p.steps().count(),
+            params: p.params.iter().map(|pa| pa.name.clone()).collect(),
+        })
+        .collect();
+    match ctx.format() {
+        Format::Json => output::print_json(&listed)?,
+        Format::Table => {
+            let mut table = ctx
+                .style
+                .table(&["NAME", "PHASES", "STEPS", "PARAMS", "DESCRIPTION"]);
+            for l in &listed {
+                table.add_row(vec![
+                    Cell::new(&l.name),
+                    Cell::new(l.phases.join(", ")),
+                    Cell::new(l.steps),
+                    Cell::new(l.params.join(", ")),
+                    Cell::new(&l.description),
+                ]);
+            }
+            output::print_table(&table)?;
+        }
+        other => {
+            return Err(usage(format!(
+                "`hctl playbook list` supports -o table|json, not {}",
+                other.as_str()
+            )));
+        }
+    }
+    Ok(Exit::Success)
+}
+
+fn show(ctx: &Ctx, hctl: &InProcess, args: ShowArgs) -> Result<Exit> {
+    let p = load(ctx, hctl, &args.name)?;
+    if let Some(phase) = &args.phase {
+        require_phase(&p, phase)?;
+    }
+    let env = ctx
+        .settings()
+        .map(|s| s.env.clone())
+        .unwrap_or_else(|_| "local".into());
+    let mut report = plan(&p, &env, args.phase.as_deref());
+    report.params = p
+        .params
+        .iter()
+        .map(|pa| {
+            let value = match (&pa.default, pa.required) {
+                (Some(d), _) => d.clone(),
+                (None, true) => "<required>".into(),
+                (None, false) => String::new(),
+            };
+            (pa.name.clone(), value)
+        })
+        .collect();
+    print(ctx, &View::Run(report))?;
+    Ok(Exit::Success)
+}
+
+fn require_phase(p: &Playbook, phase: &str) -> Result<()> {
+    if p.phase(phase).is_some() {
+        return Ok(());
+    }
+    let known: Vec<&str> = p.phases.iter().map(|ph| ph.name.as_str()).collect();
+    Err(usage(format!(
+        "--phase {phase}: playbook `{}` has no phase `{phase}` (phases: {})",
+        p.name,
+        known.join(", ")
+    )))
+}
+
+fn params(given: &[String]) -> Result<Vec<(String, String)>> {
+    given
+        .iter()
+        .map(|kv| {
+            kv.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+                .filter(|(k, _)| !k.is_empty())
+                .ok_or_else(|| usage(format!("--param {kv}: expected NAME=VALUE")))
+        })
+        .collect()
+}
+
+fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// Progress to stderr: problems always (they explain the exit code), the rest unless `-q`.
+fn say(ctx: &Ctx) -> impl Fn(bool, &str) + Sync + '_ {
+    move |problem, text| {
+        if problem {
+            output::diagnostic(text);
+        } else {
+            output::note(&ctx.style, text);
+        }
+    }
+}
+
+/// A runner for `p` in the selected environment; `ledger: None` is a dry run
+/// (which never asks at a terminal).
+fn runner<'a>(
+    ctx: &'a Ctx,
+    p: &'a Playbook,
+    hctl: &'a InProcess,
+    ledger: Option<&'a Ledger>,
+    actor: String,
+    say: Say<'a>,
+) -> Result<Runner<'a>> {
+    let settings = ctx.settings()?;
+    let interactive = ledger.is_some() && interactive();
+    Runner::new(
+        p,
+        settings,
+        super::preflight::deps(settings),
+        hctl,
+        ledger,
+        actor,
+        ctx.global.yes,
+        interactive,
+        &process_env,
+        say,
+    )
+}
+
+async fn start(ctx: &Ctx, hctl: &InProcess, args: RunArgs) -> Result<Exit> {
+    let p = load(ctx, hctl, &args.name)?;
+    let values = p.resolve_params(&params(&args.params)?)?;
+    if let Some(phase) = &args.phase {
+        require_phase(&p, phase)?;
+    }
+    let settings = ctx.settings()?;
+    let actor = actor(args.actor)?;
+    let say = say(ctx);
+    if args.dry_run {
+        output::note(
+            &ctx.style,
+            &format!(
+                "dry run of playbook `{}` in `{}`: nothing is recorded or changed",
+                p.name, settings.env
+            ),
+        );
+        let mut runner = runner(ctx, &p, hctl, None, actor, &say)?;
+        let status = runner.start(values, args.phase, "dry-run".into()).await?;
+        print(ctx, &View::Run(runner.report()))?;
+        return Ok(status.exit_code());
+    }
+    let ledger = Ledger::open(settings.require("database_url")?).await?;
+    let lock = take(&ledger, &p.name, &settings.env).await?;
+    let run_id = new_run_id(&p.name);
+    output::diagnostic(&format!("run: {run_id}"));
+    let mut runner = runner(ctx, &p, hctl, Some(&ledger), actor, &say)?;
+    let status = runner.start(values, args.phase, run_id).await?;
+    drop(lock);
+    print(ctx, &View::Run(runner.report()))?;
+    Ok(status.exit_code())
+}
+
+/// Become the one active run of `playbook` in `env`, or refuse naming the holder.
+async fn take(ledger: &Ledger, playbook: &str, env: &str) -> Result<Lock> {
+    match ledger.lock(playbook, env).await? {
+        Some(lock) => Ok(lock),
+        None => Err(usage(format!(
+            "playbook `{playbook}` already has an active run in `{env}`: {}",
+            holder(ledger, playbook, env).await
+        ))),
+    }
+}
+
+/// Who holds the active run of a playbook: its id, actor, host, pid and start.
+async fn holder(ledger: &Ledger, playbook: &str, env: &str) -> String {
+    let Ok(runs) = ledger.runs(Some(playbook), env).await else {
+        return "another hctl process holds it".into();
+    };
+    for events in &runs {
+        if fold(None, events, true).status != RunStatus::Running {
+            continue;
+        }
+        if let Some(e) = events
+            .iter()
+            .rev()
+            .find(|e| e.kind == "run_started" || e.kind == "resumed")
+        {
+            let data = e.fields();
+            return format!(
+                "run `{}` by {} on {} (pid {}) since {}",
+                e.run_id,
+                e.actor,
+                data["host"].as_str().unwrap_or("?"),
+                data["pid"],
+                e.at
+            );
+        }
+    }
+    "another hctl process holds it".into()
+}
+
+/// The ledger, a run's id and its rows; a missing ledger or run is a usage error.
+async fn open_run(ctx: &Ctx, run: &str) -> Result<(Ledger, String, Vec<Event>)> {
+    let url = ctx.settings()?.require("database_url")?;
+    let missing = || {
+        usage(format!(
+            "no run `{run}` in the ledger of `{}`",
+            ctx.settings().map(|s| s.env.as_str()).unwrap_or("?")
+        ))
+    };
+    let ledger = Ledger::open_existing(url).await?.ok_or_else(missing)?;
+    let run_id = ledger.find_run(run).await?.ok_or_else(missing)?;
+    let events = ledger.events(&run_id).await?;
+    Ok((ledger, run_id, events))
+}
+
+async fn resume(ctx: &Ctx, hctl: &InProcess, args: ResumeArgs) -> Result<Exit> {
+    let (ledger, run_id, events) = open_run(ctx, &args.run).await?;
+    if let Err(broken) = verify(&events) {
+        anyhow::bail!(
+            "run `{run_id}` cannot be resumed: its ledger fails verification at row {}: {} (see `hctl playbook log {run_id} --verify`)",
+            broken.seq,
+            broken.why
+        );
+    }
+    let settings = ctx.settings()?;
+    let first = &events[0];
+    if first.environment != settings.env {
+        return Err(usage(format!(
+            "run `{run_id}` is in environment `{}`: pass --env {}",
+            first.environment, first.environment
+        )));
+    }
+    let p = load(ctx, hctl, &first.playbook)?;
+    let recorded = fold(None, &events, true).digest;
+    if recorded.as_deref().is_some_and(|d| d != p.digest) {
+        output::diagnostic(&format!(
+            "warning: `{}` changed since run `{run_id}` started; steps are matched by id",
+            p.path.display()
+        ));
+    }
+    let lock = take(&ledger, &p.name, &settings.env).await?;
+    output::diagnostic(&format!("run: {run_id}"));
+    let say = say(ctx);
+    let mut runner = runner(ctx, &p, hctl, Some(&ledger), actor(args.actor)?, &say)?;
+    let status = runner.resume(events, args.from).await?;
+    drop(lock);
+    print(ctx, &View::Run(runner.report()))?;
+    Ok(status.exit_code())
+}
+
+async fn approve(ctx: &Ctx, hctl: &InProcess, args: ApproveArgs) -> Result<Exit> {
+    let (ledger, run_id, events) = open_run(ctx, &args.run).await?;
+    let first = &events[0];
+    let p = load(ctx, hctl, &first.playbook)?;
+    let live = ledger.is_locked(&p.name, &first.environment).await?;
+    let report = fold(Some(&p), &events, live);
+    let Some(step) = report.steps.iter().find(|s| s.id == args.step) else {
+        return Err(usage(format!("run `{run_id}` has no step `{}`", args.step)));
+    };
+    let Some(needed) = step.approvals_needed else {
+        return Err(usage(format!(
+            "step `{}` is a `{}` step: only confirm steps take approvals",
+            step.id, step.kind
+        )));
+    };
+    if matches!(report.status, RunStatus::Passed | RunStatus::RolledBack) {
+        return Err(usage(format!(
+            "run `{run_id}` has ended ({})",
+            report.status.as_str()
+        )));
+    }
+    let actor = actor(args.actor)?;
+    let starter = report.started_by.clone().unwrap_or_default();
+    if needed > 0 && actor == starter {
+        return Err(usage(format!(
+            "{actor} started run `{run_id}` and cannot approve `{}`: it needs {needed} approvals by other people",
+            step.id
+        )));
+    }
+    if step.status == StepStatus::Passed {
+        output::note(
+            &ctx.style,
+            &format!("`{}` of run `{run_id}` is already confirmed", step.id),
+        );
+        return Ok(Exit::Success);
+    }
+    if let Some(before) = step.approvals.iter().find(|a| a.actor == actor) {
+        output::note(
+            &ctx.style,
+            &format!(
+                "{actor} already approved `{}` at {}; an approval counts once",
+                step.id, before.at
+            ),
+        );
+        return Ok(Exit::Success);
+    }
+    let key = RunKey {
+        run_id: run_id.clone(),
+        playbook: first.playbook.clone(),
+        environment: first.environment.clone(),
+    };
+    let new = NewEvent {
+        kind: "approval",
+        step: Some(&step.id),
+        actor: &actor,
+        data: serde_json::json!({ "note": args.note }),
+    };
+    ledger.append(&key, &new).await?;
+    let after = fold(Some(&p), &ledger.events(&run_id).await?, live);
+    let approvals = after
+        .steps
+        .iter()
+        .find(|s| s.id == args.step)
+        .map(|s| s.approvals.clone())
+        .unwrap_or_default();
+    let have = crate::playbook::steps::confirm::counted(needed, &approvals, &starter).len();
+    let of = if needed > 0 {
+        format!(" ({have} of {needed})")
+    } else {
+        String::new()
+    };
+    output::note(
+        &ctx.style,
+        &format!(
+            "approved `{}` of run `{run_id}` as {actor}{of}; continue with `hctl playbook resume {run_id}`",
+            step.id
+        ),
+    );
+    Ok(Exit::Success)
+}
+
+/// Every run of `name` (or all) in the environment, folded; a run counts as
+/// running only while a process holds its playbook's lock.
+async fn runs(ctx: &Ctx, hctl: &InProcess, args: RunsArgs) -> Result<Exit> {
+    let settings = ctx.settings()?;
+    let mut reports = Vec::new();
+    if let Some(ledger) = Ledger::open_existing(settings.require("database_url")?).await? {
+        let mut playbooks: BTreeMap<String, Option<Playbook>> = BTreeMap::new();
+        let mut locked: BTreeMap<String, bool> = BTreeMap::new();
+        for events in ledger.runs(args.name.as_deref(), &settings.env).await? {
+            let name = events[0].playbook.clone();
+            let p = playbooks
+                .entry(name.clone())
+                .or_insert_with(|| load(ctx, hctl, &name).ok())
+                .as_ref();
+            let mut live = true;
+            if fold(None, &events, true).status == RunStatus::Running {
+                live = match locked.get(&name) {
+                    Some(l) => *l,
+                    None => {
+                        let l = ledger.is_locked(&name, &settings.env).await?;
+                        locked.insert(name.clone(), l);
+                        l
+                    }
+                };
+            }
+            reports.push(fold(p, &events, live));
+        }
+    }
+    if reports.is_empty() && ctx.format() == Format::Table {
+        output::note(
+            &ctx.style,
+            &format!("no playbook runs in `{}`", settings.env),
+        );
+        return Ok(Exit::Success);
+    }
+    print(ctx, &View::Runs(reports))?;
+    Ok(Exit::Success)
+}
+
+async fn log(ctx: &Ctx, hctl: &InProcess, args: LogArgs) -> Result<Exit> {
+    let (ledger, _, events) = open_run(ctx, &args.run).await?;
+    let first = &events[0];
+    let p = load(ctx, hctl, &first.playbook).ok();
+    let live = ledger
+        .is_locked(&first.playbook, &first.environment)
+        .await
+        .context("cannot tell whether the run is active")?;
+    let run: RunReport = fold(p.as_ref(), &events, live);
+    let verified = args.verify.then(|| {
+        let broken = verify(&events).err();
+        Verified {
+            ok: broken.is_none(),
+            rows: events.len(),
+            head: events.last().map(|e| e.hash.clone()),
+            broken,
+        }
+    });
+    let broken = verified.as_ref().and_then(|v| v.broken.clone());
+    print(
+        ctx,
+        &View::Log(LogReport {
+            run,
+            events,
+            verified,
+        }),
+    )?;
+    if let Some(b) = broken {
+        output::diagnostic(&format!("ledger broken at row {}: {}", b.seq, b.why));
+        return Ok(Exit::Failed);
+    }
+    Ok(Exit::Success)
+}
