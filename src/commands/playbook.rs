@@ -501,6 +501,7 @@ async fn start(ctx: &Ctx, hctl: &InProcess, args: RunArgs) -> Result<Exit> {
     }
     let ledger = Ledger::open(settings.require("database_url")?).await?;
     let lock = take(&ledger, &p.name, &settings.env).await?;
+    open_runs(&ledger, &p.name, &settings.env).await;
     let run_id = new_run_id(&p.name);
     output::diagnostic(&format!("run: {run_id}"));
     let mut runner = runner(ctx, &p, hctl, Some(&ledger), actor, &say)?;
@@ -518,6 +519,25 @@ async fn take(ledger: &Ledger, playbook: &str, env: &str) -> Result<Lock> {
             "playbook `{playbook}` already has an active run in `{env}`: {}",
             holder(ledger, playbook, env).await
         ))),
+    }
+}
+
+/// Say which earlier runs still wait or were cut short: approvals given to
+/// them do not carry over to a new run.
+async fn open_runs(ledger: &Ledger, playbook: &str, env: &str) {
+    let Ok(runs) = ledger.runs(Some(playbook), env).await else {
+        return;
+    };
+    for events in &runs {
+        let report = fold(None, events, false);
+        if matches!(report.status, RunStatus::Waiting | RunStatus::Interrupted) {
+            output::diagnostic(&format!(
+                "note: run `{}` of `{playbook}` is still {} (`hctl playbook resume {}` goes on with it)",
+                report.label(),
+                report.status.as_str(),
+                report.label()
+            ));
+        }
     }
 }
 
@@ -582,7 +602,14 @@ async fn resume(ctx: &Ctx, hctl: &InProcess, args: ResumeArgs) -> Result<Exit> {
         )));
     }
     let p = load(ctx, hctl, &first.playbook)?;
-    let recorded = fold(None, &events, true).digest;
+    let before = fold(Some(&p), &events, true);
+    if let Some(clock) = before.response.as_ref().filter(|c| c.update_overdue) {
+        output::diagnostic(&format!(
+            "reminder: a status update of `{run_id}` ({}) was due by {}",
+            clock.level, clock.update_due
+        ));
+    }
+    let recorded = before.digest;
     if recorded.as_deref().is_some_and(|d| d != p.digest) {
         output::diagnostic(&format!(
             "warning: `{}` changed since run `{run_id}` started; steps are matched by id",

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::{LogReport, RunReport, View, human_secs};
+use super::{LogReport, RunReport, RunStatus, View, human_secs};
 
 /// A table cell: pipes escaped, one line.
 fn cell(text: &str) -> String {
@@ -24,7 +24,11 @@ fn run(r: &RunReport, out: &mut dyn Write) -> std::io::Result<()> {
         )?;
     }
     if let Some(at) = &r.finished_at {
-        writeln!(out, "- Finished: {at}")?;
+        let what = match r.status {
+            RunStatus::Waiting => "Waiting since",
+            _ => "Finished",
+        };
+        writeln!(out, "- {what}: {at}")?;
     }
     if let Some(phase) = &r.phase {
         writeln!(out, "- Phase: `{phase}`")?;

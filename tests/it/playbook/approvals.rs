@@ -92,6 +92,9 @@ fn ci_without_yes_waits_at_a_confirmation() {
     run.assert_stderr_has("pass --yes");
 
     let id = report["run_id"].as_str().unwrap();
+    let another = stage.hctl(&["playbook", "run", "ci"]);
+    another.code(2);
+    another.assert_stderr_has(&format!("note: run `{id}` of `ci` is still waiting"));
     stage.hctl(&["playbook", "resume", id, "--yes"]).code(0);
     assert!(dir.join("after").exists());
 }
