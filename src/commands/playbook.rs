@@ -4,26 +4,28 @@
 //! runner the CLI ([`InProcess`]: argv checked by the same clap definition,
 //! commands run in-process with their JSON captured) and renders the report.
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 
-use anyhow::{Context, Result};
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use anyhow::Result;
+use clap::{Args, Subcommand};
 use comfy_table::Cell;
-use futures::future::LocalBoxFuture;
 use serde::Serialize;
 
+mod in_process;
+mod records;
+
+pub use in_process::{InProcess, findings};
+use records::{approve, log, open_run, runs};
+
 use super::Ctx;
-use crate::cli::{Cli, GlobalArgs};
 use crate::config::process_env;
 use crate::exit::{Exit, usage};
 use crate::output::{self, Format};
-use crate::playbook::ledger::{Event, Ledger, Lock, NewEvent, RunKey, verify};
-use crate::playbook::report::{LogReport, RunReport, RunStatus, StepStatus, Verified, View};
+use crate::playbook::ledger::{Ledger, Lock, verify};
+use crate::playbook::report::{RunStatus, View};
 use crate::playbook::runner::{Runner, Say, new_run_id};
 use crate::playbook::state::{fold, plan};
-use crate::playbook::{self, Hctl, HctlCommand, HctlOutcome, Playbook, discover};
-use crate::yaml::YamlError;
+use crate::playbook::{Playbook, discover};
 
 /// The playbook format, shown by `hctl playbook --help`.
 pub const FORMAT_HELP: &str = "\
@@ -196,112 +198,6 @@ pub async fn run(ctx: &Ctx, cmd: PlaybookCommand) -> Result<Exit> {
         PlaybookCommand::Runs(a) => runs(ctx, &hctl, a).await,
         PlaybookCommand::Log(a) => log(ctx, &hctl, a).await,
     }
-}
-
-/// The CLI for the runner: argv checked by the clap definition, commands
-/// run in-process (`commands::run`) against the run's environment with
-/// `-o json`, their stdout captured as the step's evidence.
-pub struct InProcess {
-    global: GlobalArgs,
-}
-
-impl InProcess {
-    pub fn new(global: &GlobalArgs) -> Self {
-        InProcess {
-            global: global.clone(),
-        }
-    }
-}
-
-/// clap's message on one line, without its `error:` prefix and usage block.
-fn clap_message(err: &clap::Error) -> String {
-    let text = err.to_string();
-    let first = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("invalid arguments");
-    first.trim().trim_start_matches("error: ").to_string()
-}
-
-impl Hctl for InProcess {
-    fn check(&self, argv: &[String]) -> Result<HctlCommand, String> {
-        let root = Cli::command();
-        let words = std::iter::once("hctl").chain(argv.iter().map(String::as_str));
-        let matches = root
-            .clone()
-            .try_get_matches_from(words)
-            .map_err(|e| match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
-                    "`--help` and `--version` are not steps".to_string()
-                }
-                clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-                    "names a command group, not a command".to_string()
-                }
-                _ => clap_message(&e),
-            })?;
-        let (mut path, mut cmd, mut m) = (Vec::new(), &root, &matches);
-        while let Some((name, sub)) = m.subcommand() {
-            path.push(name.to_string());
-            cmd = cmd
-                .find_subcommand(name)
-                .ok_or_else(|| format!("unknown subcommand `{name}`"))?;
-            m = sub;
-        }
-        Ok(HctlCommand {
-            command: path.join(" "),
-            dry_run: cmd.get_arguments().any(|a| a.get_long() == Some("dry-run")),
-        })
-    }
-
-    fn run(&self, argv: Vec<String>, yes: bool) -> LocalBoxFuture<'_, HctlOutcome> {
-        Box::pin(async move {
-            let words = std::iter::once("hctl".to_string()).chain(argv);
-            let mut cli = match Cli::try_parse_from(words) {
-                Ok(cli) => cli,
-                Err(err) => {
-                    return HctlOutcome {
-                        code: Exit::Usage.code(),
-                        stdout: String::new(),
-                        error: Some(clap_message(&err)),
-                    };
-                }
-            };
-            let g = &self.global;
-            let mut set = g.set.clone();
-            set.append(&mut cli.global.set);
-            cli.global = GlobalArgs {
-                env: g.env.clone(),
-                config: g.config.clone(),
-                set,
-                output: Format::Json,
-                yes: yes || cli.global.yes,
-                no_color: g.no_color,
-                quiet: g.quiet,
-                verbose: g.verbose,
-            };
-            let (result, stdout) = output::capture(super::run(cli)).await;
-            let stdout = String::from_utf8_lossy(&stdout).into_owned();
-            match result {
-                Ok(exit) => HctlOutcome {
-                    code: exit.code(),
-                    stdout,
-                    error: None,
-                },
-                Err(err) => HctlOutcome {
-                    code: crate::exit::classify(&err).0.code(),
-                    stdout,
-                    error: Some(crate::exit::message(&err)),
-                },
-            }
-        })
-    }
-}
-
-/// Every problem in a playbook file, checked against this binary's CLI (for
-/// `hctl config validate`).
-pub fn findings(path: &std::path::Path) -> Vec<YamlError> {
-    let global = Cli::parse_from(["hctl", "config", "show"]).global;
-    playbook::validate(path, &InProcess::new(&global))
 }
 
 fn dir(ctx: &Ctx) -> std::path::PathBuf {
@@ -569,21 +465,6 @@ async fn holder(ledger: &Ledger, playbook: &str, env: &str) -> String {
     "another hctl process holds it".into()
 }
 
-/// The ledger, a run's id and its rows; a missing ledger or run is a usage error.
-async fn open_run(ctx: &Ctx, run: &str) -> Result<(Ledger, String, Vec<Event>)> {
-    let url = ctx.settings()?.require("database_url")?;
-    let missing = || {
-        usage(format!(
-            "no run `{run}` in the ledger of `{}`",
-            ctx.settings().map(|s| s.env.as_str()).unwrap_or("?")
-        ))
-    };
-    let ledger = Ledger::open_existing(url).await?.ok_or_else(missing)?;
-    let run_id = ledger.find_run(run).await?.ok_or_else(missing)?;
-    let events = ledger.events(&run_id).await?;
-    Ok((ledger, run_id, events))
-}
-
 async fn resume(ctx: &Ctx, hctl: &InProcess, args: ResumeArgs) -> Result<Exit> {
     let (ledger, run_id, events) = open_run(ctx, &args.run).await?;
     if let Err(broken) = verify(&events) {
@@ -624,158 +505,4 @@ async fn resume(ctx: &Ctx, hctl: &InProcess, args: ResumeArgs) -> Result<Exit> {
     drop(lock);
     print(ctx, &View::Run(runner.report()))?;
     Ok(status.exit_code())
-}
-
-async fn approve(ctx: &Ctx, hctl: &InProcess, args: ApproveArgs) -> Result<Exit> {
-    let (ledger, run_id, events) = open_run(ctx, &args.run).await?;
-    let first = &events[0];
-    let p = load(ctx, hctl, &first.playbook)?;
-    let live = ledger.is_locked(&p.name, &first.environment).await?;
-    let report = fold(Some(&p), &events, live);
-    let Some(step) = report.steps.iter().find(|s| s.id == args.step) else {
-        return Err(usage(format!("run `{run_id}` has no step `{}`", args.step)));
-    };
-    let Some(needed) = step.approvals_needed else {
-        return Err(usage(format!(
-            "step `{}` is a `{}` step: only confirm steps take approvals",
-            step.id, step.kind
-        )));
-    };
-    if matches!(report.status, RunStatus::Passed | RunStatus::RolledBack) {
-        return Err(usage(format!(
-            "run `{run_id}` has ended ({})",
-            report.status.as_str()
-        )));
-    }
-    let actor = actor(args.actor)?;
-    let starter = report.started_by.clone().unwrap_or_default();
-    if needed > 0 && actor == starter {
-        return Err(usage(format!(
-            "{actor} started run `{run_id}` and cannot approve `{}`: it needs {needed} approvals by other people",
-            step.id
-        )));
-    }
-    if step.status == StepStatus::Passed {
-        output::note(
-            &ctx.style,
-            &format!("`{}` of run `{run_id}` is already confirmed", step.id),
-        );
-        return Ok(Exit::Success);
-    }
-    if let Some(before) = step.approvals.iter().find(|a| a.actor == actor) {
-        output::note(
-            &ctx.style,
-            &format!(
-                "{actor} already approved `{}` at {}; an approval counts once",
-                step.id, before.at
-            ),
-        );
-        return Ok(Exit::Success);
-    }
-    let key = RunKey {
-        run_id: run_id.clone(),
-        playbook: first.playbook.clone(),
-        environment: first.environment.clone(),
-    };
-    let new = NewEvent {
-        kind: "approval",
-        step: Some(&step.id),
-        actor: &actor,
-        data: serde_json::json!({ "note": args.note }),
-    };
-    ledger.append(&key, &new).await?;
-    let after = fold(Some(&p), &ledger.events(&run_id).await?, live);
-    let approvals = after
-        .steps
-        .iter()
-        .find(|s| s.id == args.step)
-        .map(|s| s.approvals.clone())
-        .unwrap_or_default();
-    let have = crate::playbook::steps::confirm::counted(needed, &approvals, &starter).len();
-    let of = if needed > 0 {
-        format!(" ({have} of {needed})")
-    } else {
-        String::new()
-    };
-    output::note(
-        &ctx.style,
-        &format!(
-            "approved `{}` of run `{run_id}` as {actor}{of}; continue with `hctl playbook resume {run_id}`",
-            step.id
-        ),
-    );
-    Ok(Exit::Success)
-}
-
-/// Every run of `name` (or all) in the environment, folded; a run counts as
-/// running only while a process holds its playbook's lock.
-async fn runs(ctx: &Ctx, hctl: &InProcess, args: RunsArgs) -> Result<Exit> {
-    let settings = ctx.settings()?;
-    let mut reports = Vec::new();
-    if let Some(ledger) = Ledger::open_existing(settings.require("database_url")?).await? {
-        let mut playbooks: BTreeMap<String, Option<Playbook>> = BTreeMap::new();
-        let mut locked: BTreeMap<String, bool> = BTreeMap::new();
-        for events in ledger.runs(args.name.as_deref(), &settings.env).await? {
-            let name = events[0].playbook.clone();
-            let p = playbooks
-                .entry(name.clone())
-                .or_insert_with(|| load(ctx, hctl, &name).ok())
-                .as_ref();
-            let mut live = true;
-            if fold(None, &events, true).status == RunStatus::Running {
-                live = match locked.get(&name) {
-                    Some(l) => *l,
-                    None => {
-                        let l = ledger.is_locked(&name, &settings.env).await?;
-                        locked.insert(name.clone(), l);
-                        l
-                    }
-                };
-            }
-            reports.push(fold(p, &events, live));
-        }
-    }
-    if reports.is_empty() && ctx.format() == Format::Table {
-        output::note(
-            &ctx.style,
-            &format!("no playbook runs in `{}`", settings.env),
-        );
-        return Ok(Exit::Success);
-    }
-    print(ctx, &View::Runs(reports))?;
-    Ok(Exit::Success)
-}
-
-async fn log(ctx: &Ctx, hctl: &InProcess, args: LogArgs) -> Result<Exit> {
-    let (ledger, _, events) = open_run(ctx, &args.run).await?;
-    let first = &events[0];
-    let p = load(ctx, hctl, &first.playbook).ok();
-    let live = ledger
-        .is_locked(&first.playbook, &first.environment)
-        .await
-        .context("cannot tell whether the run is active")?;
-    let run: RunReport = fold(p.as_ref(), &events, live);
-    let verified = args.verify.then(|| {
-        let broken = verify(&events).err();
-        Verified {
-            ok: broken.is_none(),
-            rows: events.len(),
-            head: events.last().map(|e| e.hash.clone()),
-            broken,
-        }
-    });
-    let broken = verified.as_ref().and_then(|v| v.broken.clone());
-    print(
-        ctx,
-        &View::Log(LogReport {
-            run,
-            events,
-            verified,
-        }),
-    )?;
-    if let Some(b) = broken {
-        output::diagnostic(&format!("ledger broken at row {}: {}", b.seq, b.why));
-        return Ok(Exit::Failed);
-    }
-    Ok(Exit::Success)
 }

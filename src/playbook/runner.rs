@@ -10,6 +10,9 @@
 //! the hctl steps that have a `--dry-run` of their own with it and lists
 //! everything else, the rollback section included.
 
+mod execute;
+mod render;
+
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
@@ -17,18 +20,18 @@ use anyhow::Result;
 use chrono::Utc;
 use serde_json::json;
 
+use render::Prepared;
+
 use super::ledger::{Event, Ledger, NewEvent, RunKey, chain};
 use super::report::{RunReport, RunStatus, StepStatus};
-use super::state::{fold, outputs};
-use super::steps::confirm::{self, Decision};
-use super::steps::notify::Meta;
+use super::state::fold;
 use super::steps::{self, Done, Outcome};
-use super::template::{self, Ref};
-use super::{Hctl, OnFailure, Playbook, ROLLBACK, Step, StepKind, Wait};
+use super::template;
+use super::{Hctl, OnFailure, Playbook, ROLLBACK, Step, StepKind};
 use crate::checks::Deps;
 use crate::checks::duration::human;
 use crate::config::Settings;
-use crate::exit::{UsageError, usage};
+use crate::exit::usage;
 
 /// A line of progress for stderr; `problem` lines explain a failure.
 pub type Say<'a> = &'a (dyn Fn(bool, &str) + Sync);
@@ -55,33 +58,6 @@ pub struct Runner<'a> {
     events: Vec<Event>,
     /// The rollback section is running (`run.status` is `failed`).
     rolling_back: bool,
-}
-
-/// A step's inputs with its templates filled.
-enum Prepared {
-    Hctl(Vec<String>),
-    Check(serde_json::Value),
-    Command {
-        shell: Option<String>,
-        argv: Vec<String>,
-    },
-    Confirm(String),
-    Notify(String),
-    Wait(Wait),
-}
-
-impl Prepared {
-    /// The argv (or line) recorded and shown, URLs redacted.
-    fn shown(&self) -> Option<Vec<String>> {
-        match self {
-            Prepared::Hctl(argv) => Some(steps::hctl::shown(argv)),
-            Prepared::Command {
-                shell: Some(line), ..
-            } => Some(steps::hctl::shown(std::slice::from_ref(line))),
-            Prepared::Command { argv, .. } => Some(steps::hctl::shown(argv)),
-            _ => None,
-        }
-    }
 }
 
 /// The host this process runs on, for naming the holder of a run.
@@ -542,249 +518,6 @@ impl<'a> Runner<'a> {
             &line,
         );
         Ok(done)
-    }
-
-    /// Fill a step's templates.
-    fn prepare(&self, step: &Step, report: &RunReport) -> Result<Prepared, String> {
-        let render = |text: &str| self.render(text, report);
-        let render_json = |value: &serde_json::Value| {
-            let mut value = value.clone();
-            crate::checklist::template::render_strings(&mut value, &mut |s| render(s))?;
-            Ok::<_, String>(value)
-        };
-        Ok(match &step.kind {
-            StepKind::Hctl(h) => {
-                Prepared::Hctl(h.argv.iter().map(|a| render(a)).collect::<Result<_, _>>()?)
-            }
-            StepKind::Check(check) => Prepared::Check(render_json(check)?),
-            StepKind::Command { shell, argv } => Prepared::Command {
-                shell: shell.as_deref().map(render).transpose()?,
-                argv: argv.iter().map(|a| render(a)).collect::<Result<_, _>>()?,
-            },
-            StepKind::Confirm { text, .. } => Prepared::Confirm(render(text)?),
-            StepKind::Notify(n) => {
-                let mut text = render(&n.text)?;
-                if let Some(clock) = &report.response {
-                    text.push_str(&format!(
-                        " (next update due by {}, every {})",
-                        clock.update_due,
-                        human(Duration::from_secs(clock.update_every_secs))
-                    ));
-                }
-                Prepared::Notify(text)
-            }
-            StepKind::Wait(Wait::For(d)) => Prepared::Wait(Wait::For(*d)),
-            StepKind::Wait(Wait::Until {
-                check,
-                timeout,
-                every,
-            }) => Prepared::Wait(Wait::Until {
-                check: render_json(check)?,
-                timeout: *timeout,
-                every: *every,
-            }),
-        })
-    }
-
-    /// A template's value in this run; a dry run shows what it cannot know yet as `<steps.ID.NAME>`.
-    fn render(&self, text: &str, report: &RunReport) -> Result<String, String> {
-        self.render_with(text, report, false)
-    }
-
-    /// [`Runner::render`]; `condition`: an output a step has not published
-    /// is empty (so `when:` on something that did not happen is false).
-    fn render_with(
-        &self,
-        text: &str,
-        report: &RunReport,
-        condition: bool,
-    ) -> Result<String, String> {
-        let published = outputs(report);
-        template::render(text, &|r| match r {
-            Ref::Param(name) => report
-                .params
-                .get(name)
-                .cloned()
-                .ok_or_else(|| format!("parameter `{name}` has no value in this run")),
-            Ref::Env(key) => self.settings.get(key).map(str::to_string).ok_or_else(|| {
-                format!(
-                    "`{key}` is not set for environment `{}` (needed by `{{{{ env.{key} }}}}`)",
-                    self.settings.env
-                )
-            }),
-            Ref::Step(id, name) => match published.get(id).and_then(|o| o.get(name)) {
-                Some(value) => Ok(value.clone()),
-                None if self.dry_run() => Ok(format!("<{r}>")),
-                None if condition => Ok(String::new()),
-                None => Err(format!(
-                    "`{{{{ {r} }}}}` is not available: step `{id}` has not published `{name}` (it is {})",
-                    report
-                        .steps
-                        .iter()
-                        .find(|s| &s.id == id)
-                        .map_or("unknown", |s| s.status.as_str())
-                )),
-            },
-            Ref::Run(field) => Ok(self.run_field(field, report)),
-        })
-    }
-
-    fn run_field(&self, field: &str, report: &RunReport) -> String {
-        let clock = report.response.as_ref();
-        match field {
-            "id" => report.label(),
-            "playbook" => report.playbook.clone(),
-            "environment" => self.settings.env.clone(),
-            "status" if self.rolling_back => "failed".into(),
-            "status" => "running".into(),
-            "actor" => report
-                .started_by
-                .clone()
-                .unwrap_or_else(|| self.actor.clone()),
-            "started_at" => report.started_at.clone().unwrap_or_default(),
-            "failed_step" => report.failed_step.clone().unwrap_or_default(),
-            "respond_by" => clock.map(|c| c.respond_by.clone()).unwrap_or_default(),
-            "update_due" => clock.map(|c| c.update_due.clone()).unwrap_or_default(),
-            _ => String::new(),
-        }
-    }
-
-    /// Run one attempt of a prepared step.
-    async fn execute(
-        &mut self,
-        phase: &str,
-        step: &Step,
-        prepared: Prepared,
-        report: &RunReport,
-        check_timeout: Duration,
-    ) -> Result<Done> {
-        let dry_run = self.dry_run();
-        Ok(match (prepared, &step.kind) {
-            (Prepared::Hctl(argv), StepKind::Hctl(h)) => {
-                let confirmed = report
-                    .steps
-                    .iter()
-                    .any(|s| s.kind == "confirm" && s.status == StepStatus::Passed);
-                steps::hctl::run(self.hctl, h, argv, self.yes || confirmed, dry_run).await
-            }
-            (Prepared::Check(check), _) if dry_run => {
-                let kind = check
-                    .get("kind")
-                    .and_then(|k| k.as_str())
-                    .unwrap_or("check")
-                    .to_string();
-                Done::new(Outcome::WouldRun, format!("would run the {kind} check"))
-            }
-            (Prepared::Check(check), _) => {
-                steps::check::run(check, &step.id, phase, &self.deps, check_timeout).await
-            }
-            (Prepared::Command { shell, argv }, _) => {
-                if dry_run {
-                    let line = shell.clone().unwrap_or_else(|| argv.join(" "));
-                    Done::new(Outcome::WouldRun, format!("would run `{line}`"))
-                } else {
-                    steps::command::run(shell.as_deref(), &argv).await
-                }
-            }
-            (Prepared::Confirm(text), StepKind::Confirm { approvals, .. }) => {
-                self.confirm(step, &text, *approvals, report).await?
-            }
-            (Prepared::Notify(text), StepKind::Notify(n)) => {
-                if dry_run {
-                    let set = if (self.vars)(&n.webhook_env).is_some() {
-                        "set"
-                    } else {
-                        "not set"
-                    };
-                    Done::new(
-                        Outcome::WouldRun,
-                        format!("would notify `{}` ({set}): {text}", n.webhook_env),
-                    )
-                } else {
-                    let status = if self.rolling_back {
-                        "failed"
-                    } else {
-                        "running"
-                    };
-                    let meta = Meta {
-                        playbook: &self.playbook.name,
-                        run_id: &self.key.run_id,
-                        status,
-                        environment: &self.settings.env,
-                        step: &step.id,
-                    };
-                    let timeout = step.timeout.unwrap_or(Duration::from_secs(10));
-                    steps::notify::send(&self.http, n, &text, &meta, self.vars, timeout).await
-                }
-            }
-            (Prepared::Wait(Wait::For(d)), _) if dry_run => {
-                Done::new(Outcome::WouldRun, format!("would wait {}", human(d)))
-            }
-            (Prepared::Wait(Wait::For(d)), _) => steps::wait::pause(d).await,
-            (Prepared::Wait(Wait::Until { .. }), _) if dry_run => {
-                Done::new(Outcome::WouldRun, "would wait until its check passes")
-            }
-            (
-                Prepared::Wait(Wait::Until {
-                    check,
-                    timeout,
-                    every,
-                }),
-                _,
-            ) => steps::wait::until(check, &step.id, phase, &self.deps, timeout, every).await,
-            _ => Done::new(Outcome::Error, "internal: step kind and inputs disagree"),
-        })
-    }
-
-    async fn confirm(
-        &mut self,
-        step: &Step,
-        text: &str,
-        needed: u32,
-        report: &RunReport,
-    ) -> Result<Done> {
-        let approvals = report
-            .steps
-            .iter()
-            .find(|s| s.id == step.id)
-            .map(|s| s.approvals.clone())
-            .unwrap_or_default();
-        let starter = report
-            .started_by
-            .clone()
-            .unwrap_or_else(|| self.actor.clone());
-        let decision = confirm::decide(
-            &step.id,
-            needed,
-            &approvals,
-            &starter,
-            self.yes,
-            self.interactive,
-            self.dry_run(),
-            &self.key.run_id,
-        );
-        match decision {
-            Decision::Done(done) => Ok(done),
-            Decision::Ask => {
-                let question = text.trim_end_matches('?').to_string();
-                match crate::ui::confirm::confirm(&question, false) {
-                    Ok(()) => {
-                        let data = json!({ "note": "confirmed at a terminal" });
-                        self.record("approval", Some(&step.id), None, data).await?;
-                        let mut done =
-                            Done::new(Outcome::Pass, format!("confirmed by {}", self.actor));
-                        done.outputs
-                            .insert("approved_by".into(), self.actor.clone());
-                        Ok(done)
-                    }
-                    Err(err) if err.is::<UsageError>() => Ok(Done::new(
-                        Outcome::Fail,
-                        format!("declined by {}", self.actor),
-                    )),
-                    Err(err) => Err(err),
-                }
-            }
-        }
     }
 }
 
