@@ -15,6 +15,7 @@ COPY src ./src
 # shipped checklists, so `hctl preflight -c pre-launch` works in the image.
 COPY migrations ./migrations
 COPY checklists ./checklists
+COPY playbooks ./playbooks
 RUN touch src/main.rs src/lib.rs && cargo build --release --locked && strip target/release/hctl
 
 FROM gcr.io/distroless/cc-debian12:nonroot

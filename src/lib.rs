@@ -21,6 +21,7 @@ pub mod flags;
 pub mod kube;
 pub mod logging;
 pub mod output;
+pub mod playbook;
 pub mod preflight;
 pub mod report;
 pub mod s3;

@@ -80,9 +80,31 @@ impl Style {
     }
 }
 
+tokio::task_local! {
+    /// Set while a command runs as a playbook step: what it prints is its evidence.
+    static CAPTURED: std::cell::RefCell<Vec<u8>>;
+}
+
+/// Run `f` with everything it writes to stdout through [`print`] collected
+/// instead of printed (a playbook runs hctl commands in-process this way).
+pub async fn capture<F: std::future::Future>(f: F) -> (F::Output, Vec<u8>) {
+    CAPTURED
+        .scope(std::cell::RefCell::new(Vec::new()), async {
+            let output = f.await;
+            (output, CAPTURED.with(|buf| buf.take()))
+        })
+        .await
+}
+
 /// Write `text` to stdout. A closed pipe surfaces as an `io::Error` of kind
 /// `BrokenPipe`, which `main` turns into a quiet exit.
 pub fn print(text: &str) -> io::Result<()> {
+    if CAPTURED
+        .try_with(|buf| buf.borrow_mut().extend_from_slice(text.as_bytes()))
+        .is_ok()
+    {
+        return Ok(());
+    }
     let mut out = io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()

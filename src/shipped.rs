@@ -56,8 +56,11 @@ pub const CHECKLISTS: Kind = embed!(
     ["compliance", "launch-day", "post-launch", "pre-launch"]
 );
 
+/// The shipped playbooks (`playbooks/`).
+pub const PLAYBOOKS: Kind = embed!("playbooks", "playbook", ["incident", "launch", "rollback"]);
+
 /// Every kind, for the test that no repository file is left out.
-pub const KINDS: &[&Kind] = &[&CHECKLISTS];
+pub const KINDS: &[&Kind] = &[&CHECKLISTS, &PLAYBOOKS];
 
 /// How errors name an embedded file: `<shipped>/pre-launch.yaml`.
 pub const PREFIX: &str = "<shipped>";

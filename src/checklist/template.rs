@@ -37,6 +37,27 @@ pub fn render(
     text: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Result<String, TemplateError> {
+    substitute(text, TemplateError::Syntax, &mut |inner, raw| {
+        let key = inner
+            .strip_prefix("env.")
+            .filter(|k| !k.is_empty())
+            .ok_or_else(|| TemplateError::Syntax(format!("{{{{{raw}}}}}")))?;
+        if keys::find(key).is_none() {
+            return Err(TemplateError::UnknownKey(key.to_string()));
+        }
+        lookup(key).ok_or_else(|| TemplateError::Unset(key.to_string()))
+    })
+}
+
+/// Replace every `{{ EXPR }}` in `text` by what `resolve` makes of it; it
+/// gets EXPR trimmed and as written. The scanner every hctl template uses
+/// (checklists: `env.*`; playbooks add `params.*`, `steps.*`, `run.*`);
+/// an unterminated `{{` becomes `unterminated(the text from there)`.
+pub fn substitute<E>(
+    text: &str,
+    unterminated: fn(String) -> E,
+    resolve: &mut dyn FnMut(&str, &str) -> Result<String, E>,
+) -> Result<String, E> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
@@ -44,17 +65,8 @@ pub fn render(
         let after = &rest[start + 2..];
         let end = after
             .find("}}")
-            .ok_or_else(|| TemplateError::Syntax(rest[start..].chars().take(40).collect()))?;
-        let inner = after[..end].trim();
-        let key = inner
-            .strip_prefix("env.")
-            .filter(|k| !k.is_empty())
-            .ok_or_else(|| TemplateError::Syntax(format!("{{{{{}}}}}", &after[..end])))?;
-        if keys::find(key).is_none() {
-            return Err(TemplateError::UnknownKey(key.to_string()));
-        }
-        let value = lookup(key).ok_or_else(|| TemplateError::Unset(key.to_string()))?;
-        out.push_str(&value);
+            .ok_or_else(|| unterminated(rest[start..].chars().take(40).collect()))?;
+        out.push_str(&resolve(after[..end].trim(), &after[..end])?);
         rest = &after[end + 2..];
     }
     out.push_str(rest);
@@ -66,16 +78,24 @@ pub fn render_value(
     value: &mut serde_json::Value,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(), TemplateError> {
+    render_strings(value, &mut |s| render(s, lookup))
+}
+
+/// Replace every string holding `{{` inside a JSON value by `render` of it.
+pub fn render_strings<E>(
+    value: &mut serde_json::Value,
+    render: &mut dyn FnMut(&str) -> Result<String, E>,
+) -> Result<(), E> {
     match value {
         serde_json::Value::String(s) if s.contains("{{") => {
-            *s = render(s, lookup)?;
+            *s = render(s)?;
             Ok(())
         }
         serde_json::Value::Array(items) => {
-            items.iter_mut().try_for_each(|v| render_value(v, lookup))
+            items.iter_mut().try_for_each(|v| render_strings(v, render))
         }
         serde_json::Value::Object(map) => {
-            map.values_mut().try_for_each(|v| render_value(v, lookup))
+            map.values_mut().try_for_each(|v| render_strings(v, render))
         }
         _ => Ok(()),
     }

@@ -35,7 +35,7 @@ pub struct CommandCheck {
 }
 
 /// Kills the child's process group when dropped (timeout, cancellation).
-struct GroupGuard(Option<i32>);
+pub(crate) struct GroupGuard(pub(crate) Option<i32>);
 
 impl Drop for GroupGuard {
     fn drop(&mut self) {

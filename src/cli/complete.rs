@@ -83,6 +83,13 @@ pub fn command() -> clap::Command {
                 })
             })
         })
+        .mut_subcommand("playbook", |group| {
+            ["show", "run", "runs"].into_iter().fold(group, |g, sub| {
+                g.mut_subcommand(sub, |c| {
+                    c.mut_arg("name", |a| a.add(ArgValueCompleter::new(values::playbooks)))
+                })
+            })
+        })
 }
 
 /// When `HCTL_COMPLETE` is set, answer the shell (or print the registration

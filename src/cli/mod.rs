@@ -143,4 +143,7 @@ pub enum Command {
     /// List and change feature flags through the server's admin API
     #[command(subcommand)]
     Flags(commands::flags::FlagsCommand),
+    /// Launch, rollback and incident procedures as recorded, resumable runs
+    #[command(subcommand, long_about = commands::playbook::FORMAT_HELP)]
+    Playbook(commands::playbook::PlaybookCommand),
 }

@@ -94,7 +94,12 @@ fn show(ctx: &Ctx) -> Result<Exit> {
 
 fn validate(ctx: &Ctx) -> Result<Exit> {
     let targets = project_targets(ctx.global.config.as_deref());
-    let validation = validate::validate_all(&targets, &process_env, Utc::now());
+    let validation = validate::validate_all(
+        &targets,
+        &process_env,
+        &super::playbook::findings,
+        Utc::now(),
+    );
     match ctx.format() {
         Format::Json => output::print_json(&validation)?,
         format => {

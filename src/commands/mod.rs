@@ -7,6 +7,7 @@ pub mod db;
 pub mod docs;
 pub mod flags;
 pub mod migrate;
+pub mod playbook;
 pub mod preflight;
 pub mod rollback;
 pub mod rollout;
@@ -110,5 +111,6 @@ pub async fn run(cli: Cli) -> Result<Exit> {
         Command::Rollback(args) => rollback::run(&ctx, args).await,
         Command::Serve(args) => serve::run(&ctx, *args).await,
         Command::Flags(cmd) => flags::run(&ctx, cmd).await,
+        Command::Playbook(cmd) => playbook::run(&ctx, cmd).await,
     }
 }

@@ -12,6 +12,7 @@ mod db;
 mod generated;
 mod kube;
 mod kube_emulator;
+mod playbook;
 mod preflight;
 mod production;
 mod server;

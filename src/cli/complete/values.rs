@@ -24,9 +24,6 @@ use crate::storage::Storage;
 /// that takes longer is worse than no candidates.
 pub const NETWORK_BUDGET: Duration = Duration::from_secs(2);
 
-/// The directory shipped and project playbooks live in.
-const PLAYBOOKS_DIR: &str = "playbooks";
-
 /// `(value, description)` pairs that start with `current`, in the given order.
 fn starting_with(
     current: &OsStr,
@@ -44,18 +41,6 @@ fn starting_with(
 fn looks_like_path(current: &OsStr) -> bool {
     let typed = current.to_string_lossy();
     typed.contains('/') || typed.starts_with('.') || typed.starts_with('~')
-}
-
-/// The names of the `*.yaml` files in `dir` (what `-c NAME` resolves).
-fn names_in(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
-    discover::all_in(dir)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|path| {
-            let name = path.file_stem()?.to_string_lossy().into_owned();
-            Some((name, path))
-        })
-        .collect()
 }
 
 // The functions below are the only ones that know how checklists are found:
@@ -309,12 +294,16 @@ pub fn flags(current: &OsStr) -> Vec<CompletionCandidate> {
     starting_with(current, described)
 }
 
-/// Playbook names (`playbooks/*.yaml`), for `hctl playbook show|run NAME`.
-/// Hook it up in [`super::command`] with
-/// `.mut_arg("name", |a| a.add(ArgValueCompleter::new(complete::playbooks)))`.
+/// Playbook names: the shipped ones overlaid by `playbooks/` beside the
+/// line's config file.
 pub fn playbooks(current: &OsStr) -> Vec<CompletionCandidate> {
-    let named = names_in(Path::new(PLAYBOOKS_DIR))
+    let dir = settings()
+        .map(|s| s.beside_config(crate::shipped::PLAYBOOKS.dir))
+        .unwrap_or_else(|| crate::shipped::PLAYBOOKS.dir.into());
+    let named = crate::shipped::PLAYBOOKS
+        .all(&dir)
+        .unwrap_or_default()
         .into_iter()
-        .map(|(name, _)| (name, None));
+        .map(|source| (source.name, None));
     starting_with(current, named)
 }
