@@ -31,8 +31,19 @@ pub struct MigrateArgs {
     pub lock_timeout: u64,
 }
 
-async fn open(ctx: &Ctx) -> Result<Db> {
-    Db::connect(ctx.settings()?.require("database_url")?).await
+/// The database to migrate. A look that must change nothing (`--dry-run`,
+/// `--lint`) reads a SQLite file that does not exist yet as the empty
+/// database it would be, instead of creating it.
+async fn open(ctx: &Ctx, look_only: bool) -> Result<Db> {
+    let url = ctx.settings()?.require("database_url")?;
+    let missing_file = matches!(
+        crate::db::Target::parse(url),
+        Ok(crate::db::Target::Sqlite(path)) if !path.exists()
+    );
+    if look_only && missing_file {
+        return Db::connect("sqlite::memory:").await;
+    }
+    Db::connect(url).await
 }
 
 pub async fn migrate(ctx: &Ctx, args: MigrateArgs) -> Result<Exit> {
@@ -40,7 +51,7 @@ pub async fn migrate(ctx: &Ctx, args: MigrateArgs) -> Result<Exit> {
         return lint_only(ctx).await;
     }
     let change = ctx.change("hctl db migrate", Scope::Production, args.dry_run)?;
-    let db = open(ctx).await?;
+    let db = open(ctx, args.dry_run).await?;
     let pending = migrate::to_apply(&db).await?;
     // Applying lints first: risky statements are worth a word before they run.
     for f in lint::lint(db.backend(), &pending) {
@@ -112,7 +123,7 @@ async fn lint_only(ctx: &Ctx) -> Result<Exit> {
     }
     let started_at = Utc::now();
     let started = Instant::now();
-    let db = open(ctx).await?;
+    let db = open(ctx, true).await?;
     let pending = migrate::to_apply(&db).await?;
     db.close().await;
     let findings = lint::lint(db.backend(), &pending);
@@ -172,7 +183,7 @@ struct StatusView<'a> {
 }
 
 pub async fn status(ctx: &Ctx) -> Result<Exit> {
-    let db = open(ctx).await?;
+    let db = open(ctx, true).await?;
     let states = migrate::status(&db).await?;
     let view = StatusView {
         backend: db.backend().as_str(),

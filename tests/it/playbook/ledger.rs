@@ -144,3 +144,39 @@ fn the_shipped_playbooks_work_outside_any_project() {
         .code(0)
         .assert_stdout_has("pre-launch");
 }
+
+/// A dry run changes nothing anywhere, on the embedded default too: the
+/// looks it takes (`db migrate --dry-run`, `--lint`, `db status`) read a
+/// SQLite file that does not exist yet as empty instead of creating it.
+#[test]
+fn a_dry_run_on_the_embedded_default_creates_no_database() {
+    let sb = crate::support::Sandbox::new();
+    for args in [
+        &["db", "migrate", "--dry-run"][..],
+        &["db", "migrate", "--lint"],
+        &["db", "status"],
+    ] {
+        sb.run(args).code(0);
+    }
+    sb.run(&["db", "migrate", "--dry-run"])
+        .assert_stdout_has("would apply 0001");
+    let run = sb.run(&[
+        "playbook",
+        "run",
+        "launch",
+        "--dry-run",
+        "--as",
+        "ana",
+        "--param",
+        "image=api:1",
+    ]);
+    assert_ne!(run.code, 2, "{}", run.stderr);
+    let left: Vec<_> = std::fs::read_dir(sb.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !left.iter().any(|name| name.starts_with("healthtracker.db")),
+        "a dry run created {left:?}"
+    );
+}
