@@ -84,7 +84,8 @@ pub struct Settings {
     /// How long a replica trusts its own "token is live" lookup (a logout on
     /// another replica takes at most this long to reach it; 0: always look up).
     pub session_cache_ttl: Duration,
-    /// Health entries and audit rows older than this are purged (0: keep).
+    /// Health entries older than this are purged (0: keep). Audit rows are
+    /// security records with a retention policy of their own: kept.
     pub retention_days: u32,
     /// How often the retention purge runs.
     pub purge_interval: Duration,
