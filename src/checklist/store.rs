@@ -5,18 +5,16 @@
 //! state of an item is its latest event.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::FromRow;
 use sqlx::postgres::PgPoolOptions;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+use sqlx::sqlite::SqlitePoolOptions;
 
-use crate::config::redact::redact_url;
 use crate::on_pool;
-use crate::store::Db;
+use crate::store::{Backend, Db, DbUrl};
 
 const PG_DDL: &str = "CREATE TABLE IF NOT EXISTS hctl_checklist_events (
     id BIGSERIAL PRIMARY KEY,
@@ -97,17 +95,19 @@ pub struct Store {
 impl Store {
     /// Connect and create the table if needed.
     pub async fn open(url: &str) -> Result<Store> {
-        let shown = redact_url(url);
-        let db = if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url)
-                .with_context(|| format!("invalid database url `{shown}`"))?
+        let url = DbUrl::parse(url)?;
+        let db = if url.backend() == Backend::Sqlite {
+            let options = url
+                .sqlite_options()?
                 .create_if_missing(true)
                 .busy_timeout(std::time::Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new()
-                .max_connections(1)
-                .connect_with(options)
-                .await
-                .with_context(|| format!("cannot open the checklist database `{shown}`"))?;
+            let pool = url
+                .within(
+                    SqlitePoolOptions::new()
+                        .max_connections(1)
+                        .connect_with(options),
+                )
+                .await?;
             sqlx::query(SQLITE_DDL)
                 .execute(&pool)
                 .await
@@ -116,16 +116,16 @@ impl Store {
         } else {
             // One direct attempt first: the pool would keep retrying a refused
             // connection until its acquire timeout.
-            let probe = <sqlx::PgConnection as sqlx::Connection>::connect(url)
-                .await
-                .with_context(|| format!("could not connect to postgres at {shown}"))?;
+            let probe = url.connect_pg().await?;
             let _ = sqlx::Connection::close(probe).await;
-            let pool = PgPoolOptions::new()
-                .max_connections(2)
-                .acquire_timeout(std::time::Duration::from_secs(10))
-                .connect(url)
-                .await
-                .with_context(|| format!("could not connect to postgres at {shown}"))?;
+            let pool = url
+                .within(
+                    PgPoolOptions::new()
+                        .max_connections(2)
+                        .acquire_timeout(std::time::Duration::from_secs(10))
+                        .connect_with(url.pg_options()?),
+                )
+                .await?;
             // Two first uses at once can race on CREATE TABLE IF NOT EXISTS; the
             // loser sees a unique violation and simply finds the table there.
             if sqlx::query(PG_DDL).execute(&pool).await.is_err() {

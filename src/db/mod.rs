@@ -17,19 +17,16 @@ pub mod transfer;
 pub mod verify;
 
 use std::path::PathBuf;
-use std::str::FromStr;
-use std::time::Duration;
 
 use anyhow::{Context, Result};
-use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, PgConnection, Row, SqliteConnection};
 
 use crate::config::redact::redact_url;
 use crate::exit::usage;
+use crate::store::{Backend, DbUrl};
 
-/// How long to wait for a database connection.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub use crate::store::url::CONNECT_TIMEOUT;
 
 /// The database an operation works on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,23 +40,15 @@ pub enum Target {
 impl Target {
     /// Parse `postgres://…` or `sqlite://FILE` / `sqlite:FILE`.
     pub fn parse(url: &str) -> Result<Self> {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Ok(Target::Postgres(url.to_string()));
+        let parsed = DbUrl::parse(url)?;
+        match parsed.backend() {
+            Backend::Postgres => Ok(Target::Postgres(url.to_string())),
+            Backend::Sqlite => parsed.sqlite_file().map(Target::Sqlite).ok_or_else(|| {
+                usage(format!(
+                    "database `{parsed}` names no file: backups need an on-disk SQLite database"
+                ))
+            }),
         }
-        if let Some(rest) = url.strip_prefix("sqlite:") {
-            let rest = rest.strip_prefix("//").unwrap_or(rest);
-            let path = rest.split('?').next().unwrap_or("");
-            if path.is_empty() || path == ":memory:" {
-                return Err(usage(format!(
-                    "database `{url}` names no file: backups need an on-disk SQLite database"
-                )));
-            }
-            return Ok(Target::Sqlite(PathBuf::from(path)));
-        }
-        Err(usage(format!(
-            "unsupported database `{}`: expected postgres://… or sqlite://FILE",
-            redact_url(url)
-        )))
     }
 
     /// For messages: the URL with its password hidden, or the file.
@@ -78,22 +67,10 @@ impl Target {
     }
 }
 
-/// Connect to PostgreSQL with a timeout; the error names the (redacted) URL.
+/// Connect to PostgreSQL within [`CONNECT_TIMEOUT`]; the error names the
+/// (redacted) URL.
 pub async fn connect_pg(url: &str) -> Result<PgConnection> {
-    let options = PgConnectOptions::from_str(url)
-        .with_context(|| format!("invalid database URL `{}`", redact_url(url)))?
-        // Checksumming a big table is slow by design; not worth a warning.
-        .disable_statement_logging();
-    let connect = PgConnection::connect_with(&options);
-    match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
-        Ok(result) => result
-            .with_context(|| format!("could not connect to postgres at `{}`", redact_url(url))),
-        Err(_) => Err(anyhow::anyhow!(
-            "could not connect to postgres at `{}`: no answer within {}s",
-            redact_url(url),
-            CONNECT_TIMEOUT.as_secs()
-        )),
-    }
+    DbUrl::parse(url)?.connect_pg().await
 }
 
 /// Open an existing SQLite file (never creates one).
@@ -114,45 +91,7 @@ pub async fn connect_sqlite(path: &std::path::Path, read_only: bool) -> Result<S
         .with_context(|| format!("could not open sqlite database `{}`", path.display()))
 }
 
-/// Schema version of a PostgreSQL database: the highest applied migration in
-/// `hctl_schema_migrations`, 0 when the table is absent.
-pub async fn pg_schema_version(conn: &mut PgConnection) -> Result<i64> {
-    let exists: bool = sqlx::query("SELECT to_regclass('hctl_schema_migrations') IS NOT NULL")
-        .fetch_one(&mut *conn)
-        .await
-        .context("could not look for `hctl_schema_migrations`")?
-        .get(0);
-    if !exists {
-        return Ok(0);
-    }
-    let version: Option<i64> =
-        sqlx::query("SELECT max(version)::bigint FROM hctl_schema_migrations")
-            .fetch_one(&mut *conn)
-            .await
-            .context("could not read `hctl_schema_migrations`")?
-            .get(0);
-    Ok(version.unwrap_or(0))
-}
-
-/// Schema version of a SQLite database (same rule as [`pg_schema_version`]).
-pub async fn sqlite_schema_version(conn: &mut SqliteConnection) -> Result<i64> {
-    let exists: i64 = sqlx::query(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'hctl_schema_migrations'",
-    )
-    .fetch_one(&mut *conn)
-    .await
-    .context("could not look for `hctl_schema_migrations`")?
-    .get(0);
-    if exists == 0 {
-        return Ok(0);
-    }
-    let version: Option<i64> = sqlx::query("SELECT max(version) FROM hctl_schema_migrations")
-        .fetch_one(&mut *conn)
-        .await
-        .context("could not read `hctl_schema_migrations`")?
-        .get(0);
-    Ok(version.unwrap_or(0))
-}
+pub use crate::store::migrate::{pg_schema_version, sqlite_schema_version};
 
 /// `(version text, major)` of the PostgreSQL server.
 pub async fn pg_server_version(conn: &mut PgConnection) -> Result<(String, u32)> {

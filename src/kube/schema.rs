@@ -3,44 +3,37 @@
 //! (`SELECT max(version) FROM hctl_schema_migrations`; no table → 0), compared
 //! before a rollback.
 
-use std::str::FromStr;
+use anyhow::Result;
 
-use anyhow::{Context, Result};
-use sqlx::Connection;
-use sqlx::postgres::PgConnection;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
-
-use crate::config::redact::redact_url;
+use crate::store::{Backend, DbUrl, migrate};
 
 /// The latest migration version compiled into this hctl: what a release of
 /// it expects, recorded on the pod template by `rollout apply`.
 pub fn latest_known() -> Option<i64> {
-    Some(crate::store::migrate::latest_known())
+    Some(migrate::latest_known())
 }
 
 /// The schema version of the database at `url` (PostgreSQL or SQLite). A
 /// missing SQLite file is an empty database (0); nothing is created.
 pub async fn live_version(url: &str) -> Result<i64> {
-    let shown = redact_url(url);
-    let read = |e: anyhow::Error| e.context(format!("cannot read the schema version of `{shown}`"));
-    if url.starts_with("sqlite:") {
-        let options = SqliteConnectOptions::from_str(url)
-            .with_context(|| format!("invalid database URL `{shown}`"))?
-            .read_only(true);
-        if !options.get_filename().exists() {
-            return Ok(0);
+    let url = DbUrl::parse(url)?;
+    let read = |e: anyhow::Error| e.context(format!("cannot read the schema version of `{url}`"));
+    match url.backend() {
+        Backend::Sqlite => {
+            let options = url.sqlite_options()?.read_only(true);
+            if !options.get_filename().exists() {
+                return Ok(0);
+            }
+            let mut conn = url.connect_sqlite(options).await?;
+            migrate::sqlite_schema_version(&mut conn)
+                .await
+                .map_err(read)
         }
-        let mut conn = SqliteConnection::connect_with(&options)
-            .await
-            .with_context(|| format!("cannot open the database `{shown}`"))?;
-        return crate::db::sqlite_schema_version(&mut conn)
-            .await
-            .map_err(read);
+        Backend::Postgres => {
+            let mut conn = url.connect_pg().await?;
+            migrate::pg_schema_version(&mut conn).await.map_err(read)
+        }
     }
-    let mut conn = PgConnection::connect(url)
-        .await
-        .with_context(|| format!("cannot connect to the database `{shown}`"))?;
-    crate::db::pg_schema_version(&mut conn).await.map_err(read)
 }
 
 /// Why rolling back to a release expecting `target` is unsafe with the
@@ -62,6 +55,9 @@ mod tests {
 
     #[tokio::test]
     async fn sqlite_versions() {
+        use sqlx::Connection;
+        use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+        use std::str::FromStr;
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("app.db").display());
         assert_eq!(

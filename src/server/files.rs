@@ -131,8 +131,8 @@ async fn upload(
         };
         let key = format!("{}/{}", user.id.simple(), meta.id.simple());
         state
-            .blobs
-            .put(&key, data.to_vec())
+            .storage
+            .put_bytes(&key, &data)
             .await
             .map_err(storage_down)?;
         let sql = "INSERT INTO files (id, user_id, name, content_type, size_bytes, storage_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
@@ -264,7 +264,7 @@ async fn download(
         }
         None => find_own(&state, user?.id, id).await?,
     };
-    let data = match state.blobs.get(&file.storage_key).await {
+    let data = match state.storage.get_bytes(&file.storage_key).await {
         Ok(data) => data,
         Err(err) => {
             // Deleted between the lookup and the read: the file is gone, the
@@ -303,7 +303,7 @@ async fn remove(
     let file = find_own(&state, user.id, id).await?;
     finish(async move {
         state
-            .blobs
+            .storage
             .delete(&file.storage_key)
             .await
             .map_err(storage_down)?;

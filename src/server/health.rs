@@ -80,7 +80,7 @@ impl HealthCache {
 async fn probe(state: &AppState) -> Snapshot {
     let (db, storage, cache) = tokio::join!(
         tokio::time::timeout(PROBE_TIMEOUT, state.db.ping()),
-        tokio::time::timeout(PROBE_TIMEOUT, state.blobs.check()),
+        tokio::time::timeout(PROBE_TIMEOUT, state.storage.check()),
         tokio::time::timeout(PROBE_TIMEOUT, state.limiter.state()),
     );
     Snapshot {

@@ -8,7 +8,6 @@
 
 pub mod audit;
 pub mod auth;
-pub mod blobs;
 pub mod cache;
 pub mod conn;
 pub mod entries;
@@ -48,6 +47,8 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 
 pub use settings::Settings;
 
+use crate::s3::S3Target;
+use crate::storage::Storage;
 use crate::store::{Db, PoolOptions, migrate};
 use error::{ApiError, error_response};
 
@@ -66,7 +67,7 @@ pub struct Inner {
     pub limiter: ratelimit::Limiter,
     pub metrics: metrics::Metrics,
     pub flags: flags::FlagCache,
-    pub blobs: blobs::Blobs,
+    pub storage: Storage,
     pub health: health::HealthCache,
     /// The background task (schema re-check, retention purge).
     pub background: Arc<tasks::TaskHealth>,
@@ -160,7 +161,7 @@ async fn build_state(settings: Settings) -> Result<AppState> {
         Some(url) => ratelimit::Limiter::redis(url).await?,
         None => ratelimit::Limiter::memory(),
     };
-    let blobs = blobs::Blobs::open(&settings.storage_url, settings.s3_endpoint.as_deref()).await?;
+    let storage = open_storage(&settings).await?;
     let secret = settings.jwt_secret.clone().unwrap_or_default();
     let sessions = auth::SessionCache::new(settings.session_cache_ttl);
     let keys = auth::token::Keys::new(secret.as_bytes(), settings.access_token_ttl);
@@ -174,12 +175,24 @@ async fn build_state(settings: Settings) -> Result<AppState> {
             limiter,
             metrics: metrics::Metrics::default(),
             flags: flags::FlagCache::default(),
-            blobs,
+            storage,
             health: health::HealthCache::default(),
             background: Arc::default(),
             schema_ready: AtomicBool::new(ready),
         }),
     })
+}
+
+/// The upload storage of `STORAGE_URL`; a local directory is created now.
+async fn open_storage(settings: &Settings) -> Result<Storage> {
+    let target = S3Target {
+        endpoint: settings.s3_endpoint.clone(),
+        region: std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into()),
+        force_path_style: settings.s3_endpoint.is_some(),
+    };
+    let storage = Storage::open(&settings.storage_url, &target).context("invalid STORAGE_URL")?;
+    storage.create_root().await?;
+    Ok(storage)
 }
 
 /// Periodic work: re-check a pending schema, purge data past retention.

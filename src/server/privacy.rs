@@ -185,7 +185,7 @@ async fn erase(State(state): State<AppState>, user: AuthUser) -> ApiResult<Statu
     files::finish(async move {
         for key in files::keys_of(&state, user.id).await? {
             state
-                .blobs
+                .storage
                 .delete(&key)
                 .await
                 .map_err(files::storage_down)?;

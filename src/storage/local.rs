@@ -34,6 +34,21 @@ impl Local {
         format!("directory `{}`", self.root.display())
     }
 
+    /// Create the root directory (0700) when it is missing.
+    pub async fn create_root(&self) -> Result<()> {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.root)
+            .await
+            .with_context(|| format!("could not create directory `{}`", self.root.display()))
+    }
+
+    /// Whether the root is a directory hctl can see.
+    pub async fn check(&self) -> bool {
+        fs::metadata(&self.root).await.is_ok_and(|m| m.is_dir())
+    }
+
     fn path(&self, key: &str) -> PathBuf {
         self.root.join(key)
     }

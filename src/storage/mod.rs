@@ -167,6 +167,24 @@ impl Storage {
         }
     }
 
+    /// Create a local root directory now (0700), so the first write cannot
+    /// fail on it; S3 has nothing to create.
+    pub async fn create_root(&self) -> Result<()> {
+        match self {
+            Storage::Local(l) => l.create_root().await,
+            Storage::S3(_) => Ok(()),
+        }
+    }
+
+    /// Whether the storage is reachable and usable (health checks): the
+    /// directory exists, or the bucket answers.
+    pub async fn check(&self) -> bool {
+        match self {
+            Storage::Local(l) => l.check().await,
+            Storage::S3(s) => s.check().await,
+        }
+    }
+
     /// Delete an object; deleting a missing object is not an error.
     pub async fn delete(&self, key: &str) -> Result<()> {
         match self {

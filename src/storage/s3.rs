@@ -383,6 +383,16 @@ impl S3Store {
         }
     }
 
+    /// Whether the bucket is reachable with these credentials.
+    pub async fn check(&self) -> bool {
+        self.client
+            .head_bucket()
+            .bucket(&self.bucket)
+            .send()
+            .await
+            .is_ok()
+    }
+
     pub async fn delete(&self, key: &str) -> Result<()> {
         self.client
             .delete_object()

@@ -155,16 +155,54 @@ crate::from_row!(Recorded {
     applied_at
 });
 
-async fn history_exists(db: &Db) -> Result<bool> {
-    let sql = match db.backend() {
+/// Whether `hctl_schema_migrations` exists, per backend.
+fn exists_sql(backend: Backend) -> &'static str {
+    match backend {
         Backend::Postgres => "SELECT to_regclass('hctl_schema_migrations') IS NOT NULL",
         Backend::Sqlite => {
             "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'hctl_schema_migrations')"
         }
-    };
+    }
+}
+
+/// The highest applied migration; both backends accept it.
+const MAX_VERSION: &str = "SELECT CAST(max(version) AS BIGINT) FROM hctl_schema_migrations";
+
+async fn history_exists(db: &Db) -> Result<bool> {
+    let sql = exists_sql(db.backend());
     let exists: bool = crate::on_pool!(db, pool => sqlx::query_scalar(sql).fetch_one(pool).await)
         .context("could not read the migration history")?;
     Ok(exists)
+}
+
+/// The schema version over one open connection: the highest applied
+/// migration, 0 without a history. Compiled once per backend.
+macro_rules! connection_version {
+    ($conn:expr, $backend:expr) => {{
+        let exists: bool = sqlx::query_scalar(exists_sql($backend))
+            .fetch_one(&mut *$conn)
+            .await
+            .context("could not look for `hctl_schema_migrations`")?;
+        if !exists {
+            return Ok(0);
+        }
+        let version: Option<i64> = sqlx::query_scalar(MAX_VERSION)
+            .fetch_one(&mut *$conn)
+            .await
+            .context("could not read `hctl_schema_migrations`")?;
+        Ok(version.unwrap_or(0))
+    }};
+}
+
+/// The schema version of the PostgreSQL database `conn` is open on (`db
+/// backup`, `db health`, the rollback check).
+pub async fn pg_schema_version(conn: &mut sqlx::PgConnection) -> Result<i64> {
+    connection_version!(conn, Backend::Postgres)
+}
+
+/// The schema version of the SQLite database `conn` is open on.
+pub async fn sqlite_schema_version(conn: &mut sqlx::SqliteConnection) -> Result<i64> {
+    connection_version!(conn, Backend::Sqlite)
 }
 
 async fn recorded(db: &Db) -> Result<Vec<Recorded>> {

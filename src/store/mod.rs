@@ -7,13 +7,15 @@
 
 pub mod lint;
 pub mod migrate;
+pub mod url;
 
-use std::str::FromStr;
+pub use url::DbUrl;
+
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{PgPool, SqlitePool};
 
 use crate::config::redact::redact_url;
@@ -100,33 +102,32 @@ impl Db {
     /// created when missing and runs in WAL mode. The pool connects lazily, so
     /// a server can start (and report 503) while PostgreSQL is down.
     pub fn open(url: &str, options: PoolOptions) -> Result<Db> {
-        let shown = redact_url(url);
-        if url.starts_with("sqlite:") {
-            let connect = SqliteConnectOptions::from_str(url)
-                .with_context(|| format!("invalid SQLite URL `{shown}`"))?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5));
-            let pool = SqlitePoolOptions::new()
-                .max_connections(options.max_connections)
-                .acquire_timeout(options.acquire_timeout)
-                .connect_lazy_with(connect);
-            Ok(Db::Sqlite(pool))
-        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let connect = PgConnectOptions::from_str(url)
-                .with_context(|| format!("invalid PostgreSQL URL `{shown}`"))?
-                .application_name("hctl-serve");
-            let pool = PgPoolOptions::new()
-                .max_connections(options.max_connections)
-                .acquire_timeout(options.acquire_timeout)
-                .connect_lazy_with(connect);
-            Ok(Db::Postgres(pool))
-        } else {
-            Err(crate::exit::usage(format!(
-                "unsupported database URL `{shown}` (expected sqlite://FILE or postgres://…)"
-            )))
-        }
+        let url = DbUrl::parse(url)?;
+        Ok(match url.backend() {
+            Backend::Sqlite => {
+                let connect = url
+                    .sqlite_options()?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5));
+                Db::Sqlite(
+                    SqlitePoolOptions::new()
+                        .max_connections(options.max_connections)
+                        .acquire_timeout(options.acquire_timeout)
+                        .connect_lazy_with(connect),
+                )
+            }
+            Backend::Postgres => {
+                let connect = url.pg_options()?.application_name("hctl-serve");
+                Db::Postgres(
+                    PgPoolOptions::new()
+                        .max_connections(options.max_connections)
+                        .acquire_timeout(options.acquire_timeout)
+                        .connect_lazy_with(connect),
+                )
+            }
+        })
     }
 
     /// Open and check the connection now (for commands rather than the server).
