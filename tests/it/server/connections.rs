@@ -65,7 +65,7 @@ fn a_half_sent_request_is_closed_after_the_header_read_timeout() {
     let got = read_to_close(&mut slow);
     let took = start.elapsed();
     assert!(
-        took >= Duration::from_millis(700) && took < Duration::from_secs(4),
+        took >= Duration::from_millis(700) && took < Duration::from_secs(8),
         "closed after {took:?}"
     );
     assert!(got.is_empty(), "no answer to a half-sent head: {got:?}");
@@ -80,7 +80,7 @@ fn a_half_sent_request_is_closed_after_the_header_read_timeout() {
     }
     read_to_close(&mut trickle);
     assert!(
-        start.elapsed() < Duration::from_secs(5),
+        start.elapsed() < Duration::from_secs(8),
         "slowloris held it"
     );
     signal(&child, "TERM");
@@ -103,7 +103,7 @@ fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
     let took = start.elapsed();
     assert!(got.starts_with("HTTP/1.1 200"), "{got}");
     assert!(
-        took >= Duration::from_millis(700) && took < Duration::from_secs(4),
+        took >= Duration::from_millis(700) && took < Duration::from_secs(8),
         "idle connection closed after {took:?}"
     );
     signal(&child, "TERM");
@@ -151,7 +151,9 @@ fn past_the_connection_cap_new_connections_wait_instead_of_failing() {
 fn shutdown_drains_in_flight_requests_and_closes_half_open_ones() {
     for sig in ["TERM", "INT"] {
         let sandbox = Sandbox::new();
-        let (mut child, url) = serve(&sandbox, &[], &[]);
+        // A header timeout far past the checks below: what closes the
+        // half-open connection is the drain, not the timeout.
+        let (mut child, url) = serve(&sandbox, &[], &[("HEADER_READ_TIMEOUT", "60")]);
         let mut half_open = connect(&url);
         half_open.write_all(PARTIAL_HEAD).unwrap();
         let body = br#"{"email":"drain@example.com","password":"not the password"}"#;
@@ -168,7 +170,7 @@ fn shutdown_drains_in_flight_requests_and_closes_half_open_ones() {
         let start = Instant::now();
         read_to_close(&mut half_open);
         assert!(
-            start.elapsed() < Duration::from_secs(3),
+            start.elapsed() < Duration::from_secs(15),
             "SIG{sig}: the half-open connection was held {:?}",
             start.elapsed()
         );
@@ -183,8 +185,10 @@ fn shutdown_drains_in_flight_requests_and_closes_half_open_ones() {
         );
         in_flight.write_all(&body[10..]).unwrap();
         let got = read_to_close(&mut in_flight);
+        // 401 (wrong password), or 503 when the hashing queue is full on a
+        // loaded machine: either way the request in flight was answered.
         assert!(
-            got.starts_with("HTTP/1.1 401"),
+            got.starts_with("HTTP/1.1 401") || got.starts_with("HTTP/1.1 503"),
             "SIG{sig}: the in-flight login got its answer: {got}"
         );
         assert_eq!(
@@ -199,6 +203,8 @@ fn shutdown_drains_in_flight_requests_and_closes_half_open_ones() {
 fn the_drain_deadline_closes_a_request_that_never_finishes() {
     let sandbox = Sandbox::new();
     let (mut child, url) = serve(&sandbox, &[], &[("DRAIN_TIMEOUT", "1")]);
+    // The default drain would wait 20 s: exiting well before that is the
+    // deadline at work, whatever the machine's load.
     let mut stuck = connect(&url);
     stuck
         .write_all(b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"em")
@@ -206,10 +212,10 @@ fn the_drain_deadline_closes_a_request_that_never_finishes() {
     std::thread::sleep(Duration::from_millis(300));
     signal(&child, "TERM");
     let start = Instant::now();
-    assert_eq!(wait_exit(&mut child, Duration::from_secs(6)), 0);
+    assert_eq!(wait_exit(&mut child, Duration::from_secs(15)), 0);
     let took = start.elapsed();
     assert!(
-        took >= Duration::from_millis(700) && took < Duration::from_secs(4),
+        took >= Duration::from_millis(700) && took < Duration::from_secs(12),
         "exited {took:?} after SIGTERM with DRAIN_TIMEOUT=1"
     );
     read_to_close(&mut stuck);
