@@ -12,8 +12,8 @@ use clap::{Args, Subcommand};
 use comfy_table::Cell;
 use serde::Serialize;
 
-use super::Ctx;
-use super::preflight::{deps, lookup, print_report};
+use super::preflight::{deps, lookup};
+use super::{Ctx, TABLE_OR_JSON};
 use crate::checklist::status::{bar, status_of};
 use crate::checklist::store::{Store, Tick, ticks};
 use crate::checklist::{self, Action, Checklist, discover};
@@ -176,13 +176,7 @@ async fn store(ctx: &Ctx) -> Result<Store> {
 }
 
 fn table_or_json(ctx: &Ctx, command: &str) -> Result<()> {
-    match ctx.format() {
-        Format::Table | Format::Json => Ok(()),
-        other => Err(usage(format!(
-            "`hctl checklist {command}` supports -o table|json, not {}",
-            other.as_str()
-        ))),
-    }
+    ctx.require_format(&format!("checklist {command}"), TABLE_OR_JSON)
 }
 
 #[derive(Serialize)]
@@ -550,7 +544,7 @@ async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit> {
         started.elapsed(),
         items,
     );
-    print_report(ctx, &report)?;
+    ctx.print_report(&report)?;
     if ctx.format() == Format::Markdown {
         output::print(
             "\n## Sign-off\n\n| Role | Name | Date | Signature |\n|---|---|---|---|\n| Launch Coordinator | | | |\n| Engineering Manager | | | |\n| Product Manager | | | |\n",

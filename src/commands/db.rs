@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use comfy_table::Cell;
 use serde::Serialize;
 
-use super::Ctx;
+use super::{Ctx, TABLE_OR_JSON};
 use crate::db::catalog::Resolved;
 use crate::db::manifest::{Kind, Manifest, VerifyRecord};
 use crate::db::{self, Target, catalog, health, human_age, human_bytes, prune, restore, verify};
@@ -155,13 +155,7 @@ fn storage(ctx: &Ctx) -> Result<Storage> {
 }
 
 fn table_or_json(ctx: &Ctx, command: &str) -> Result<()> {
-    match ctx.format() {
-        Format::Table | Format::Json => Ok(()),
-        other => Err(usage(format!(
-            "`hctl db {command}` supports -o table|json, not {}",
-            other.as_str()
-        ))),
-    }
+    ctx.require_format(&format!("db {command}"), TABLE_OR_JSON)
 }
 
 /// Render a report; exit 1 when a critical item failed. `extra` fields are
@@ -184,9 +178,7 @@ fn render(
         }
         output::print_json(&value)?;
     } else {
-        let mut out = Vec::new();
-        report.render(ctx.format(), &ctx.style, &mut out)?;
-        output::print(&String::from_utf8_lossy(&out))?;
+        ctx.print_report(&report)?;
     }
     Ok(ctx.gate(&report, Severity::Critical, true))
 }

@@ -11,7 +11,7 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use comfy_table::Cell;
 
-use super::Ctx;
+use super::{Ctx, TABLE_OR_JSON};
 use crate::config::process_env;
 use crate::exit::{Exit, usage};
 use crate::flags::name::{parse_group_id, parse_name};
@@ -135,12 +135,7 @@ pub struct EnableArgs {
 }
 
 pub async fn run(ctx: &Ctx, cmd: FlagsCommand) -> Result<Exit> {
-    if !matches!(ctx.format(), Format::Table | Format::Json) {
-        return Err(usage(format!(
-            "`hctl flags` prints table or json, not {}",
-            ctx.format().as_str()
-        )));
-    }
+    ctx.require_format("flags", TABLE_OR_JSON)?;
     let settings = ctx.settings()?;
     let url = settings.require("url")?.to_string();
     let token = settings.admin_token(&process_env)?;

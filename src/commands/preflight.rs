@@ -14,7 +14,6 @@ use crate::checks::Deps;
 use crate::config::Settings;
 use crate::duration;
 use crate::exit::{Exit, usage};
-use crate::output;
 use crate::preflight::{self, Manual, Options, Selection};
 use crate::report::{Report, Severity};
 use crate::s3::S3Target;
@@ -84,14 +83,6 @@ pub(crate) fn deps(settings: &Settings) -> Deps {
     }
 }
 
-/// Render a report to stdout in the selected format.
-pub(crate) fn print_report(ctx: &Ctx, report: &Report) -> Result<()> {
-    let mut out = Vec::new();
-    report.render(ctx.format(), &ctx.style, &mut out)?;
-    output::print(&String::from_utf8_lossy(&out))?;
-    Ok(())
-}
-
 /// Current ticks of the checklists' manual items, from the environment's database.
 pub(crate) async fn manual_state(settings: &Settings, checklists: &[Checklist]) -> Manual {
     let Some(url) = settings.get("database_url") else {
@@ -146,6 +137,6 @@ pub async fn run(ctx: &Ctx, args: PreflightArgs) -> Result<Exit> {
         started.elapsed(),
         items,
     );
-    print_report(ctx, &report)?;
+    ctx.print_report(&report)?;
     Ok(ctx.gate(&report, args.fail_on.severity(), args.allow_empty))
 }

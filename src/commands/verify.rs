@@ -9,7 +9,7 @@ use chrono::Utc;
 use clap::{Args, Subcommand};
 
 use super::Ctx;
-use super::preflight::{deps, print_report};
+use super::preflight::deps;
 use crate::checklist::{Action, DEFAULT_RETRY_DELAY, Entry};
 use crate::checks::CheckSpec;
 use crate::checks::dns::{DnsCheck, RecordKind};
@@ -210,7 +210,7 @@ pub async fn run(ctx: &Ctx, cmd: VerifyCommand) -> Result<Exit> {
     bar.finish_and_clear();
     let observatory = item.observatory.clone();
     let report = Report::new(title, None, started_at, started.elapsed(), vec![item]);
-    print_report(ctx, &report)?;
+    ctx.print_report(&report)?;
     if let Some(observatory) = observatory
         && ctx.format() == Format::Table
     {

@@ -3,13 +3,13 @@
 //! matches, copy the ReplicaSet's template without `pod-template-hash`, and
 //! rebuild the annotations exactly as kubectl does, sent as the same JSON patch.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use kube::api::{Patch, PatchParams, ResourceExt};
 use serde_json::{Value, json};
 
 use super::history::{images_of, replica_sets, revision_of, schema_of};
-use super::{HASH_LABEL, Target, api_error};
+use super::{HASH_LABEL, Target, api_error, schema};
 use crate::exit::usage;
 
 /// Deployment annotations kubectl keeps from the Deployment (not the ReplicaSet).
@@ -122,6 +122,21 @@ pub fn decide(dep: &Deployment, history: &[ReplicaSet], to_revision: Option<u64>
             {"op": "replace", "path": "/metadata/annotations", "value": annotations},
         ]),
     }))
+}
+
+/// The safety check before a rollback: read the live database's schema
+/// version and refuse (a usage error, exit 2) when the target revision was
+/// released for an older schema, whose code does not know the newer
+/// migrations. A revision that records no schema version passes: there is
+/// nothing to compare. Returns the live version.
+pub async fn check_schema(rollback: &Rollback, database_url: &str) -> Result<i64> {
+    let live = schema::live_version(database_url).await.context(
+        "cannot check the live schema version (pass --force to roll back without this check)",
+    )?;
+    if let Some(risk) = schema::rollback_risk(live, rollback.schema_version, rollback.to) {
+        return Err(usage(format!("refusing to roll back: {risk}")));
+    }
+    Ok(live)
 }
 
 /// Send the rollback patch; returns the Deployment's new generation.
