@@ -144,3 +144,15 @@ pub enum Command {
     #[command(subcommand)]
     Flags(commands::flags::FlagsCommand),
 }
+
+/// `-o/--output` as clap sees it; the formats themselves live in `output`,
+/// which knows nothing of clap.
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Format::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()).help(self.help()))
+    }
+}

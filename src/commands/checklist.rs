@@ -23,7 +23,7 @@ use crate::preflight::{self, Manual, Options, Selection};
 use crate::report::{Item, Report, Severity, Status};
 use crate::shipped::Source;
 use crate::ui::confirm::answered;
-use crate::ui::progress::Progress;
+use crate::ui::progress::Checks;
 
 /// The checklist format, shown by `hctl checklist --help`.
 pub const FORMAT_HELP: &str = "\
@@ -512,14 +512,9 @@ async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit> {
         concurrency: preflight::DEFAULT_CONCURRENCY,
         deadline: preflight::DEFAULT_DEADLINE,
     };
-    let mut items = preflight::run(
-        &plan,
-        &opts,
-        &deps(settings),
-        &manual,
-        &Progress::new(&ctx.style),
-    )
-    .await;
+    let progress = Checks::new(&ctx.style, plan.len());
+    let mut items = preflight::run(&plan, &opts, &deps(settings), &manual, &progress).await;
+    progress.clear();
     for r in status_of(&c, &state).removed {
         items.push(
             Item::new(

@@ -18,7 +18,7 @@ use crate::output::{self, Format};
 use crate::report::{Item, Report, Severity, Status};
 use crate::storage::Storage;
 use crate::ui::confirm::{Scope, confirm};
-use crate::ui::progress::Progress;
+use crate::ui::progress::{Progress, advance};
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
@@ -188,7 +188,8 @@ async fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Exit> {
     let (target, storage) = (target(ctx)?, storage(ctx)?);
     let progress = Progress::new(&ctx.style);
     let bar = progress.bytes(None, format!("backing up {}", target.describe()));
-    let manifest = db::backup::run(&target, &storage, args.note, Kind::Regular, bar.clone()).await;
+    let manifest =
+        db::backup::run(&target, &storage, args.note, Kind::Regular, advance(&bar)).await;
     bar.finish_and_clear();
     let manifest = manifest?;
     if ctx.format() == Format::Json {
@@ -362,14 +363,14 @@ async fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
         Some(plan.manifest.size_bytes),
         "downloading and checking the backup",
     );
-    let checked = restore::check(&plan, &storage, bar.clone()).await;
+    let checked = restore::check(&plan, &storage, advance(&bar)).await;
     bar.finish_and_clear();
     let mut checked = checked?;
     let mut safety_id = None;
     if checked.fetched.is_some() && !plan.create {
         let item = if safety {
             let bar = progress.bytes(None, format!("safety backup of {}", plan.target.describe()));
-            let taken = restore::safety_backup(&plan, &storage, bar.clone()).await;
+            let taken = restore::safety_backup(&plan, &storage, advance(&bar)).await;
             bar.finish_and_clear();
             let taken = taken?;
             let undo = format!(
@@ -434,7 +435,7 @@ async fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
         Some(manifest.size_bytes),
         format!("checking `{}`", manifest.id),
     );
-    let items = verify::backup(&storage, manifest, deep_on.as_ref(), bar.clone()).await;
+    let items = verify::backup(&storage, manifest, deep_on.as_ref(), advance(&bar)).await;
     bar.finish_and_clear();
     let mut items = items?;
     if let Some(item) = passed_over(&resolved) {

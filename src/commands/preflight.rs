@@ -17,7 +17,7 @@ use crate::exit::{Exit, usage};
 use crate::preflight::{self, Manual, Options, Selection};
 use crate::report::{Report, Severity};
 use crate::s3::S3Target;
-use crate::ui::progress::Progress;
+use crate::ui::progress::Checks;
 
 #[derive(Debug, Args)]
 pub struct PreflightArgs {
@@ -124,12 +124,13 @@ pub async fn run(ctx: &Ctx, args: PreflightArgs) -> Result<Exit> {
     };
     let started_at = Utc::now();
     let started = Instant::now();
-    let progress = Progress::new(&ctx.style);
+    let progress = Checks::new(&ctx.style, plan.len());
     let opts = Options {
         concurrency: args.concurrency,
         deadline,
     };
     let items = preflight::run(&plan, &opts, &deps(settings), &manual, &progress).await;
+    progress.clear();
     let report = Report::new(
         "preflight",
         Some(settings.env.clone()),

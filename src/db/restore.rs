@@ -12,11 +12,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow};
 use chrono::Utc;
-use indicatif::ProgressBar;
 use sqlx::Row;
 
 use super::manifest::{Kind, Manifest};
-use super::transfer::Fetched;
+use super::transfer::{Fetched, OnBytes};
 use super::verify::{self, Integrity};
 use super::{Target, connect_pg, inuse, stats};
 use crate::exit::usage;
@@ -113,19 +112,19 @@ fn missing_database(err: &anyhow::Error) -> bool {
 
 /// Download the backup and check it against its manifest; nothing outside a
 /// private temp file is touched.
-pub async fn check(plan: &Plan, storage: &Storage, bar: ProgressBar) -> Result<Integrity> {
-    verify::integrity(storage, &plan.manifest, bar).await
+pub async fn check(plan: &Plan, storage: &Storage, on_bytes: OnBytes) -> Result<Integrity> {
+    verify::integrity(storage, &plan.manifest, on_bytes).await
 }
 
 /// Back the target up (a `safety` backup) before it is overwritten, so the
 /// restore can be undone with `hctl db restore --backup-id <its id>`.
-pub async fn safety_backup(plan: &Plan, storage: &Storage, bar: ProgressBar) -> Result<Manifest> {
+pub async fn safety_backup(plan: &Plan, storage: &Storage, on_bytes: OnBytes) -> Result<Manifest> {
     let note = format!(
         "safety backup of {} before restoring `{}`",
         plan.target.describe(),
         plan.manifest.id
     );
-    super::backup::run(&plan.target, storage, Some(note), Kind::Safety, bar)
+    super::backup::run(&plan.target, storage, Some(note), Kind::Safety, on_bytes)
         .await
         .with_context(|| {
             format!(

@@ -7,11 +7,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use chrono::Utc;
-use indicatif::ProgressBar;
 
 use super::manifest::{Manifest, VerifyRecord};
 use super::stats::{self, TableCheck};
-use super::transfer::{self, Fetched, TempFile};
+use super::transfer::{self, Fetched, OnBytes, TempFile};
 use super::{Target, catalog, connect_pg, pgtools};
 use crate::report::{Item, Severity, Status};
 use crate::storage::Storage;
@@ -28,7 +27,7 @@ pub struct Integrity {
 pub async fn integrity(
     storage: &Storage,
     manifest: &Manifest,
-    bar: ProgressBar,
+    on_bytes: OnBytes,
 ) -> Result<Integrity> {
     let mut items = Vec::new();
     let start = Instant::now();
@@ -71,7 +70,7 @@ pub async fn integrity(
     }
 
     let start = Instant::now();
-    let fetched = transfer::fetch(storage, manifest, bar).await?;
+    let fetched = transfer::fetch(storage, manifest, on_bytes).await?;
     let (status, detail) = match fetched.problem(manifest) {
         Some(problem) => (Status::Fail, problem),
         None => (Status::Pass, fetched.sha256.clone()),
@@ -184,9 +183,9 @@ pub async fn backup(
     storage: &Storage,
     manifest: &Manifest,
     deep_on: Option<&Target>,
-    bar: ProgressBar,
+    on_bytes: OnBytes,
 ) -> Result<Vec<Item>> {
-    let Integrity { mut items, fetched } = integrity(storage, manifest, bar).await?;
+    let Integrity { mut items, fetched } = integrity(storage, manifest, on_bytes).await?;
     let mut restore_ms = None;
     if let Some(target) = deep_on {
         match &fetched {

@@ -15,7 +15,7 @@ use crate::checklist::store::Tick;
 use crate::checklist::{Checklist, Entry};
 use crate::exit::usage;
 
-pub use runner::{Options, run, run_item};
+pub use runner::{Observer, Options, run, run_item};
 
 /// One selected item with where it came from.
 #[derive(Debug, Clone)]
