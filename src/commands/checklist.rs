@@ -17,7 +17,7 @@ use super::{Ctx, TABLE_OR_JSON};
 use crate::checklist::status::{bar, status_of};
 use crate::checklist::store::{Store, Tick, ticks};
 use crate::checklist::{self, Action, Checklist, discover};
-use crate::exit::{Exit, usage};
+use crate::exit::{Exit, UsageError};
 use crate::output::{self, Format};
 use crate::preflight::{self, Manual, Options, Selection};
 use crate::report::{Item, Report, Severity, Status};
@@ -307,7 +307,7 @@ fn actor(given: Option<String>) -> Result<String> {
     given
         .or_else(|| std::env::var("USER").ok())
         .filter(|a| !a.trim().is_empty())
-        .ok_or_else(|| usage("who is ticking? pass --as NAME (USER is not set)"))
+        .ok_or_else(|| UsageError::new("who is ticking? pass --as NAME (USER is not set)").into())
 }
 
 async fn tick(ctx: &Ctx, args: TickArgs, action: &str) -> Result<Exit> {
@@ -322,7 +322,9 @@ async fn tick(ctx: &Ctx, args: TickArgs, action: &str) -> Result<Exit> {
     let actor = actor(args.actor)?;
     for id in &items {
         if c.find(id).is_none() {
-            return Err(usage(format!("no item `{id}` in checklist `{}`", c.name)));
+            return Err(
+                UsageError::new(format!("no item `{id}` in checklist `{}`", c.name)).into(),
+            );
         }
     }
     for id in &items {
@@ -355,9 +357,10 @@ async fn tick(ctx: &Ctx, args: TickArgs, action: &str) -> Result<Exit> {
 /// The dialoguer multi-select of items to (un)tick; only on a terminal.
 fn choose(c: &Checklist, state: &BTreeMap<String, Tick>, action: &str) -> Result<Vec<String>> {
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "name the items to {action}: stdin is not a terminal, so no picker"
-        )));
+        ))
+        .into());
     }
     let candidates: Vec<(&str, String)> = c
         .entries()
@@ -367,7 +370,7 @@ fn choose(c: &Checklist, state: &BTreeMap<String, Tick>, action: &str) -> Result
         .map(|(s, e)| (e.id.as_str(), format!("[{s}] {} — {}", e.id, e.title)))
         .collect();
     if candidates.is_empty() {
-        return Err(usage(format!("nothing to {action} in `{}`", c.name)));
+        return Err(UsageError::new(format!("nothing to {action} in `{}`", c.name)).into());
     }
     let labels: Vec<&str> = candidates.iter().map(|(_, l)| l.as_str()).collect();
     let chosen = answered(

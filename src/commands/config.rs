@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{Ctx, TABLE_OR_JSON};
 use crate::config::validate::{self, Level, project_targets};
 use crate::config::{Source, process_env, redact::redact_url};
-use crate::exit::{Exit, usage};
+use crate::exit::{Exit, UsageError};
 use crate::output::{self, Format};
 
 #[derive(Debug, Subcommand)]
@@ -102,12 +102,13 @@ fn validate(ctx: &Ctx) -> Result<Exit> {
             .iter()
             .filter(|p| p.level == Level::Error)
             .count();
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "{} of {} files invalid ({errors} {})",
             files.invalid,
             files.total,
             if errors == 1 { "problem" } else { "problems" }
-        )));
+        ))
+        .into());
     }
     if files.total == 0 {
         output::note(&ctx.style, "nothing to validate: no hctl.yaml here");

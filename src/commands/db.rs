@@ -13,7 +13,7 @@ use super::{Ctx, TABLE_OR_JSON};
 use crate::db::catalog::Resolved;
 use crate::db::manifest::{Kind, Manifest, VerifyRecord};
 use crate::db::{self, Target, catalog, health, human_age, human_bytes, prune, restore, verify};
-use crate::exit::{Exit, usage};
+use crate::exit::{Exit, UsageError};
 use crate::output::{self, Format};
 use crate::report::{Item, Report, Severity, Status};
 use crate::storage::Storage;
@@ -422,7 +422,7 @@ async fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
     let storage = storage(ctx)?;
     let Some(wanted) = args.backup_id else {
         if args.deep {
-            return Err(usage("--deep needs --backup-id latest|ID"));
+            return Err(UsageError::new("--deep needs --backup-id latest|ID").into());
         }
         let items = verify::live(&target(ctx)?, &storage).await?;
         return render(ctx, "db verify (live database)", started, items, &[]);
@@ -478,7 +478,7 @@ async fn prune(ctx: &Ctx, args: PruneArgs) -> Result<Exit> {
         if args.dry_run {
             show_prune(ctx, &plan, true)?;
         }
-        return Err(usage(refusal.clone()));
+        return Err(UsageError::new(refusal.clone()).into());
     }
     let deleting = !plan.delete.is_empty() || !plan.delete_incomplete.is_empty();
     if deleting && !args.dry_run {

@@ -19,7 +19,7 @@ use anyhow::Result;
 
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::config::{Overrides, Settings, process_env};
-use crate::exit::{Exit, usage};
+use crate::exit::{Exit, UsageError};
 use crate::output::{self, Format, Style};
 use crate::report::{Report, Severity};
 use crate::ui::confirm::{Change, Scope};
@@ -66,11 +66,12 @@ impl Ctx {
             return Ok(());
         }
         let names: Vec<&str> = supported.iter().map(|f| f.as_str()).collect();
-        Err(usage(format!(
+        Err(UsageError::new(format!(
             "`hctl {command}` supports -o {}, not {}",
             names.join("|"),
             format.as_str()
-        )))
+        ))
+        .into())
     }
 
     /// Write a report to stdout in the selected format.

@@ -13,7 +13,7 @@ use crate::checklist::{self, Action, Checklist, discover};
 use crate::checks::Deps;
 use crate::config::Settings;
 use crate::duration;
-use crate::exit::{Exit, usage};
+use crate::exit::{Exit, UsageError};
 use crate::preflight::{self, Manual, Options, Selection};
 use crate::report::{Report, Severity};
 use crate::s3::S3Target;
@@ -101,7 +101,7 @@ pub(crate) async fn manual_state(settings: &Settings, checklists: &[Checklist]) 
 pub async fn run(ctx: &Ctx, args: PreflightArgs) -> Result<Exit> {
     let deadline = args.deadline;
     if args.concurrency == 0 {
-        return Err(usage("--concurrency must be at least 1"));
+        return Err(UsageError::new("--concurrency must be at least 1").into());
     }
     let settings = ctx.settings()?;
     let sources = discover::resolve(&discover::project_dir(settings), &args.checklists)?;

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{Ctx, TABLE_OR_JSON};
-use crate::exit::{Exit, usage};
+use crate::exit::{Exit, UsageError};
 use crate::kube::apply::{self, Change, Release};
 use crate::kube::wait::{self, Outcome};
 use crate::kube::{Target, health, history, manifests, schema};
@@ -192,17 +192,19 @@ async fn apply_cmd(ctx: &Ctx, args: ApplyArgs) -> Result<Exit> {
         None => PathBuf::from(settings.require("kube.manifests")?),
     };
     if !dir.is_dir() {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "manifests directory `{}` does not exist (pass -f DIR or set `kube.manifests`)",
             dir.display()
-        )));
+        ))
+        .into());
     }
     let mut docs = manifests::load(&dir)?;
     if docs.is_empty() {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "no manifests (*.yaml, *.yml) in `{}`",
             dir.display()
-        )));
+        ))
+        .into());
     }
     let change = ctx.change("hctl rollout apply", Scope::Production, args.dry_run)?;
     let target = Target::connect(settings).await?;
@@ -222,11 +224,12 @@ async fn apply_cmd(ctx: &Ctx, args: ApplyArgs) -> Result<Exit> {
             .iter()
             .any(|m| m.kind == "Deployment" && m.name == target.deployment)
     {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "--image: no Deployment `{}` in `{}` (the `kube.deployment` setting)",
             target.deployment,
             dir.display()
-        )));
+        ))
+        .into());
     }
     if release.schema_version.is_none() {
         output::note(

@@ -26,7 +26,7 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, PgConnection, Row, SqliteConnection};
 
 use crate::config::redact::redact_url;
-use crate::exit::usage;
+use crate::exit::UsageError;
 
 /// How long to wait for a database connection.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -50,16 +50,18 @@ impl Target {
             let rest = rest.strip_prefix("//").unwrap_or(rest);
             let path = rest.split('?').next().unwrap_or("");
             if path.is_empty() || path == ":memory:" {
-                return Err(usage(format!(
+                return Err(UsageError::new(format!(
                     "database `{url}` names no file: backups need an on-disk SQLite database"
-                )));
+                ))
+                .into());
             }
             return Ok(Target::Sqlite(PathBuf::from(path)));
         }
-        Err(usage(format!(
+        Err(UsageError::new(format!(
             "unsupported database `{}`: expected postgres://… or sqlite://FILE",
             redact_url(url)
-        )))
+        ))
+        .into())
     }
 
     /// For messages: the URL with its password hidden, or the file.

@@ -12,6 +12,7 @@ use super::manifest::{Manifest, VerifyRecord};
 use super::stats::{self, TableCheck};
 use super::transfer::{self, Fetched, OnBytes, TempFile};
 use super::{Target, catalog, connect_pg, pgtools};
+use crate::exit::UsageError;
 use crate::report::{Item, Severity, Status};
 use crate::storage::Storage;
 
@@ -309,17 +310,17 @@ pub async fn pg_restore(url: &str, archive: &std::path::Path, clean: bool) -> Re
 /// Compare a live database with the backup it was restored from.
 pub async fn live(target: &Target, storage: &Storage) -> Result<Vec<Item>> {
     let Target::Postgres(url) = target else {
-        return Err(crate::exit::usage(
+        return Err(UsageError::new(
             "a SQLite database does not record the backup it was restored from: pass --backup-id latest|ID",
-        ));
+        ).into());
     };
     let start = Instant::now();
     let mut conn = connect_pg(url).await?;
     let Some(id) = super::restore::restored_from(&mut conn).await? else {
-        return Err(crate::exit::usage(format!(
+        return Err(UsageError::new(format!(
             "{} was not restored by hctl, so there is no backup to compare it with: pass --backup-id latest|ID to check a backup",
             target.describe()
-        )));
+        )).into());
     };
     let manifest = catalog::resolve(storage, &id).await?.manifest;
     let tables = stats::pg(&mut conn).await?;

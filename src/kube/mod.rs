@@ -24,7 +24,7 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client, Config};
 
 use crate::config::Settings;
-use crate::exit::usage;
+use crate::exit::UsageError;
 
 /// Field manager of every server-side apply hctl makes.
 pub const FIELD_MANAGER: &str = "hctl";
@@ -61,10 +61,10 @@ impl Target {
                     && !kubeconfig.contexts.iter().any(|c| &c.name == name)
                 {
                     let known: Vec<&str> = kubeconfig.contexts.iter().map(|c| c.name.as_str()).collect();
-                    return Err(usage(format!(
+                    return Err(UsageError::new(format!(
                         "kubeconfig context `{name}` (the `kube.context` setting) does not exist; known contexts: {}",
                         known.join(", ")
-                    )));
+                    )).into());
                 }
                 let options = KubeConfigOptions {
                     context: context.clone(),

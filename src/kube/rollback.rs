@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::history::{images_of, replica_sets, revision_of, schema_of};
 use super::{HASH_LABEL, Target, api_error, schema};
-use crate::exit::usage;
+use crate::exit::UsageError;
 
 /// Deployment annotations kubectl keeps from the Deployment (not the ReplicaSet).
 const ANNOTATIONS_TO_SKIP: &[&str] = &[
@@ -47,10 +47,10 @@ pub struct Rollback {
 pub async fn plan(target: &Target, to_revision: Option<u64>) -> Result<Plan> {
     let dep = target.get_deployment().await?;
     if dep.spec.as_ref().and_then(|s| s.paused) == Some(true) {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "deployment `{}` is paused; resume it first (`kubectl rollout resume deployment/{}`) and try again",
             target.deployment, target.deployment
-        )));
+        )).into());
     }
     let history = replica_sets(target, &dep).await?;
     decide(&dep, &history, to_revision)
@@ -68,7 +68,7 @@ pub fn decide(dep: &Deployment, history: &[ReplicaSet], to_revision: Option<u64>
             Some(found) => found,
             None => {
                 let known: Vec<String> = with_revision().map(|(r, _)| r.to_string()).collect();
-                return Err(usage(format!(
+                return Err(UsageError::new(format!(
                     "revision {n} of deployment `{}` does not exist (known revisions: {})",
                     dep.name_any(),
                     if known.is_empty() {
@@ -76,7 +76,8 @@ pub fn decide(dep: &Deployment, history: &[ReplicaSet], to_revision: Option<u64>
                     } else {
                         known.join(", ")
                     }
-                )));
+                ))
+                .into());
             }
         },
         _ => {
@@ -134,7 +135,7 @@ pub async fn check_schema(rollback: &Rollback, database_url: &str) -> Result<i64
         "cannot check the live schema version (pass --force to roll back without this check)",
     )?;
     if let Some(risk) = schema::rollback_risk(live, rollback.schema_version, rollback.to) {
-        return Err(usage(format!("refusing to roll back: {risk}")));
+        return Err(UsageError::new(format!("refusing to roll back: {risk}")).into());
     }
     Ok(live)
 }
