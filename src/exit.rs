@@ -42,15 +42,36 @@ Exit codes:
   3    the operation itself failed (unreachable target, S3/k8s/database error, timeout)
   130  interrupted (Ctrl-C, or Esc at a prompt)";
 
-/// An error caused by what the user gave us: flags, config, YAML, a refused
-/// confirmation. Maps to exit 2.
+/// An error caused by what the user gave us: flags, config, YAML, a selector
+/// matching nothing, a refused confirmation. [`classify`] maps it to exit 2,
+/// under any context. `?` turns it into an `anyhow::Error`.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
+#[error("{}", .problems.join("\n"))]
+pub struct UsageError {
+    /// Each one line; several when a file has several problems.
+    problems: Vec<String>,
+}
 
-/// Build a usage error (exit 2) from a message.
+impl UsageError {
+    /// A usage error saying what was wrong and what to do.
+    pub fn new(message: impl Into<String>) -> Self {
+        UsageError {
+            problems: vec![message.into()],
+        }
+    }
+
+    /// Several problems reported together (every error of a checklist);
+    /// [`message`] prints them one a line.
+    pub fn list(problems: Vec<String>) -> Self {
+        UsageError { problems }
+    }
+}
+
+/// [`UsageError::new`] as an `anyhow::Error`, for the call sites not yet
+/// renamed (the server, store, storage and S3 code, which move to their own
+/// crate).
 pub fn usage(message: impl Into<String>) -> anyhow::Error {
-    UsageError(message.into()).into()
+    UsageError::new(message).into()
 }
 
 /// The run was interrupted (Ctrl-C). Maps to exit 130.
@@ -85,10 +106,14 @@ where
     I: IntoIterator<Item = S>,
     S: std::fmt::Display,
 {
+    join_causes(causes.into_iter().map(|c| flat(&c.to_string())))
+}
+
+/// `a: b: c` without a cause an earlier one already includes.
+fn join_causes(causes: impl Iterator<Item = String>) -> String {
     let mut text = String::new();
-    for cause in causes {
-        let next = cause.to_string();
-        if text.contains(&next) {
+    for next in causes {
+        if flat(&text).contains(&flat(&next)) {
             continue;
         }
         if !text.is_empty() {
@@ -96,6 +121,10 @@ where
         }
         text.push_str(&next);
     }
+    text
+}
+
+fn flat(text: &str) -> String {
     text.replace('\n', " ")
 }
 
@@ -104,9 +133,16 @@ pub fn error_line(err: &dyn std::error::Error) -> String {
     one_line(std::iter::successors(Some(err), |e| e.source()))
 }
 
-/// What `main` prints for an error: its whole chain on one line, no repeats.
+/// What `main` prints for an error: its whole chain on one line, no
+/// repeats; a usage error listing several problems keeps one line for each.
 pub fn message(err: &anyhow::Error) -> String {
-    one_line(err.chain())
+    join_causes(
+        err.chain()
+            .map(|cause| match cause.downcast_ref::<UsageError>() {
+                Some(usage) => usage.to_string(),
+                None => flat(&cause.to_string()),
+            }),
+    )
 }
 
 #[cfg(test)]
@@ -128,10 +164,30 @@ mod tests {
 
     #[test]
     fn usage_errors_keep_their_code_under_context() {
-        let err = Err::<(), _>(usage("bad flag"))
+        let err = Err::<(), _>(UsageError::new("bad flag"))
             .context("while loading")
             .unwrap_err();
         assert_eq!(classify(&err), (Exit::Usage, true));
+    }
+
+    #[test]
+    fn listed_problems_keep_one_line_each() {
+        let problems = vec![
+            "checklists/gate.yaml:3:5: unknown field `chek`".to_string(),
+            "checklists/gate.yaml:9:7: missing `title`".to_string(),
+        ];
+        let err = anyhow::Error::from(UsageError::list(problems.clone()))
+            .context("checklist `gate` is invalid");
+        assert_eq!(
+            message(&err),
+            format!(
+                "checklist `gate` is invalid: {}\n{}",
+                problems[0], problems[1]
+            )
+        );
+        assert_eq!(classify(&err), (Exit::Usage, true));
+        let single = anyhow::anyhow!("line one\nline two").context("outer");
+        assert_eq!(message(&single), "outer: line one line two");
     }
 
     #[test]

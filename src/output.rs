@@ -3,12 +3,11 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use clap::ValueEnum;
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use serde::Serialize;
 
 /// `-o/--output`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Format {
     /// Human-readable table (default).
     #[default]
@@ -22,6 +21,19 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 4] = [Format::Table, Format::Json, Format::Junit, Format::Markdown];
+
+    /// What `--help` says about the format.
+    pub fn help(self) -> &'static str {
+        match self {
+            Format::Table => "Human-readable table (default)",
+            Format::Json => "One JSON document with stable field names",
+            Format::Junit => "JUnit XML, for CI test reporters",
+            Format::Markdown => "Markdown, for sign-off reports and pull requests",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Table => "table",

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::exit::usage;
+use crate::exit::UsageError;
 use crate::yaml::YamlError;
 
 /// One embedded file.
@@ -164,7 +164,7 @@ impl Kind {
             return Ok(Source::shipped(file));
         }
         let known: Vec<String> = self.all(dir)?.into_iter().map(|s| s.name).collect();
-        Err(usage(format!(
+        Err(UsageError::new(format!(
             "no {noun} `{arg}`: not a file, not `{dir}/{arg}.yaml`, and not shipped (known: {known})",
             noun = self.noun,
             dir = dir.display(),
@@ -173,7 +173,7 @@ impl Kind {
             } else {
                 known.join(", ")
             }
-        )))
+        )).into())
     }
 }
 

@@ -20,6 +20,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::checks::CheckSpec;
+use crate::exit::UsageError;
 use crate::report::Severity;
 use crate::shipped::{Origin, Source};
 use crate::yaml::YamlError;
@@ -174,7 +175,7 @@ fn same_name(name: &str, a: &Source, b: &Source) -> YamlError {
 impl Invalid {
     /// A usage error (exit 2) listing every problem.
     pub fn into_error(self) -> anyhow::Error {
-        crate::exit::usage(self.to_string())
+        UsageError::list(self.0.iter().map(ToString::to_string).collect()).into()
     }
 }
 

@@ -147,3 +147,15 @@ pub enum Command {
     #[command(subcommand, long_about = commands::playbook::FORMAT_HELP)]
     Playbook(commands::playbook::PlaybookCommand),
 }
+
+/// `-o/--output` as clap sees it; the formats themselves live in `output`,
+/// which knows nothing of clap.
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Format::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()).help(self.help()))
+    }
+}

@@ -12,18 +12,18 @@ use clap::{Args, Subcommand};
 use comfy_table::Cell;
 use serde::Serialize;
 
-use super::Ctx;
-use super::preflight::{deps, lookup, print_report};
+use super::preflight::{deps, lookup};
+use super::{Ctx, TABLE_OR_JSON};
 use crate::checklist::status::{bar, status_of};
 use crate::checklist::store::{Store, Tick, ticks};
 use crate::checklist::{self, Action, Checklist, discover};
-use crate::exit::{Exit, usage};
+use crate::exit::{Exit, UsageError};
 use crate::output::{self, Format};
 use crate::preflight::{self, Manual, Options, Selection};
 use crate::report::{Item, Report, Severity, Status};
 use crate::shipped::Source;
 use crate::ui::confirm::answered;
-use crate::ui::progress::Progress;
+use crate::ui::progress::Checks;
 
 /// The checklist format, shown by `hctl checklist --help`.
 pub const FORMAT_HELP: &str = "\
@@ -176,13 +176,7 @@ async fn store(ctx: &Ctx) -> Result<Store> {
 }
 
 fn table_or_json(ctx: &Ctx, command: &str) -> Result<()> {
-    match ctx.format() {
-        Format::Table | Format::Json => Ok(()),
-        other => Err(usage(format!(
-            "`hctl checklist {command}` supports -o table|json, not {}",
-            other.as_str()
-        ))),
-    }
+    ctx.require_format(&format!("checklist {command}"), TABLE_OR_JSON)
 }
 
 #[derive(Serialize)]
@@ -313,7 +307,7 @@ fn actor(given: Option<String>) -> Result<String> {
     given
         .or_else(|| std::env::var("USER").ok())
         .filter(|a| !a.trim().is_empty())
-        .ok_or_else(|| usage("who is ticking? pass --as NAME (USER is not set)"))
+        .ok_or_else(|| UsageError::new("who is ticking? pass --as NAME (USER is not set)").into())
 }
 
 async fn tick(ctx: &Ctx, args: TickArgs, action: &str) -> Result<Exit> {
@@ -328,7 +322,9 @@ async fn tick(ctx: &Ctx, args: TickArgs, action: &str) -> Result<Exit> {
     let actor = actor(args.actor)?;
     for id in &items {
         if c.find(id).is_none() {
-            return Err(usage(format!("no item `{id}` in checklist `{}`", c.name)));
+            return Err(
+                UsageError::new(format!("no item `{id}` in checklist `{}`", c.name)).into(),
+            );
         }
     }
     for id in &items {
@@ -361,9 +357,10 @@ async fn tick(ctx: &Ctx, args: TickArgs, action: &str) -> Result<Exit> {
 /// The dialoguer multi-select of items to (un)tick; only on a terminal.
 fn choose(c: &Checklist, state: &BTreeMap<String, Tick>, action: &str) -> Result<Vec<String>> {
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "name the items to {action}: stdin is not a terminal, so no picker"
-        )));
+        ))
+        .into());
     }
     let candidates: Vec<(&str, String)> = c
         .entries()
@@ -373,7 +370,7 @@ fn choose(c: &Checklist, state: &BTreeMap<String, Tick>, action: &str) -> Result
         .map(|(s, e)| (e.id.as_str(), format!("[{s}] {} — {}", e.id, e.title)))
         .collect();
     if candidates.is_empty() {
-        return Err(usage(format!("nothing to {action} in `{}`", c.name)));
+        return Err(UsageError::new(format!("nothing to {action} in `{}`", c.name)).into());
     }
     let labels: Vec<&str> = candidates.iter().map(|(_, l)| l.as_str()).collect();
     let chosen = answered(
@@ -518,14 +515,9 @@ async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit> {
         concurrency: preflight::DEFAULT_CONCURRENCY,
         deadline: preflight::DEFAULT_DEADLINE,
     };
-    let mut items = preflight::run(
-        &plan,
-        &opts,
-        &deps(settings),
-        &manual,
-        &Progress::new(&ctx.style),
-    )
-    .await;
+    let progress = Checks::new(&ctx.style, plan.len());
+    let mut items = preflight::run(&plan, &opts, &deps(settings), &manual, &progress).await;
+    progress.clear();
     for r in status_of(&c, &state).removed {
         items.push(
             Item::new(
@@ -550,7 +542,7 @@ async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit> {
         started.elapsed(),
         items,
     );
-    print_report(ctx, &report)?;
+    ctx.print_report(&report)?;
     if ctx.format() == Format::Markdown {
         output::print(
             "\n## Sign-off\n\n| Role | Name | Date | Signature |\n|---|---|---|---|\n| Launch Coordinator | | | |\n| Engineering Manager | | | |\n| Product Manager | | | |\n",

@@ -6,10 +6,10 @@ use clap::Subcommand;
 use comfy_table::Cell;
 use serde::Serialize;
 
-use super::Ctx;
+use super::{Ctx, TABLE_OR_JSON};
 use crate::config::validate::{self, Level, project_targets};
 use crate::config::{Source, process_env, redact::redact_url};
-use crate::exit::{Exit, usage};
+use crate::exit::{Exit, UsageError};
 use crate::output::{self, Format};
 
 #[derive(Debug, Subcommand)]
@@ -51,6 +51,7 @@ struct Shown<'a> {
 }
 
 fn show(ctx: &Ctx) -> Result<Exit> {
+    ctx.require_format("config show", TABLE_OR_JSON)?;
     let settings = ctx.settings()?;
     let shown = Shown {
         environment: &settings.env,
@@ -64,9 +65,10 @@ fn show(ctx: &Ctx) -> Result<Exit> {
             })
             .collect(),
     };
-    match ctx.format() {
-        Format::Json => output::print_json(&shown)?,
-        Format::Table => {
+    if ctx.format() == Format::Json {
+        output::print_json(&shown)?;
+    } else {
+        {
             let mut table = ctx.style.table(&["KEY", "VALUE", "SOURCE"]);
             for v in &shown.values {
                 table.add_row(vec![
@@ -82,12 +84,6 @@ fn show(ctx: &Ctx) -> Result<Exit> {
             ))?;
             output::print_table(&table)?;
         }
-        other => {
-            return Err(usage(format!(
-                "`hctl config show` supports -o table|json, not {}",
-                other.as_str()
-            )));
-        }
     }
     Ok(Exit::Success)
 }
@@ -102,11 +98,7 @@ fn validate(ctx: &Ctx) -> Result<Exit> {
     );
     match ctx.format() {
         Format::Json => output::print_json(&validation)?,
-        format => {
-            let mut out = Vec::new();
-            validation.report.render(format, &ctx.style, &mut out)?;
-            output::print(&String::from_utf8_lossy(&out))?;
-        }
+        _ => ctx.print_report(&validation.report)?,
     }
     let files = &validation.files;
     if files.invalid > 0 {
@@ -115,12 +107,13 @@ fn validate(ctx: &Ctx) -> Result<Exit> {
             .iter()
             .filter(|p| p.level == Level::Error)
             .count();
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "{} of {} files invalid ({errors} {})",
             files.invalid,
             files.total,
             if errors == 1 { "problem" } else { "problems" }
-        )));
+        ))
+        .into());
     }
     if files.total == 0 {
         output::note(&ctx.style, "nothing to validate: no hctl.yaml here");

@@ -9,16 +9,16 @@ use clap::{Args, Subcommand};
 use comfy_table::Cell;
 use serde::Serialize;
 
-use super::Ctx;
+use super::{Ctx, TABLE_OR_JSON};
 use crate::db::catalog::Resolved;
 use crate::db::manifest::{Kind, Manifest, VerifyRecord};
 use crate::db::{self, Target, catalog, health, human_age, human_bytes, prune, restore, verify};
-use crate::exit::{Exit, usage};
+use crate::exit::{Exit, UsageError};
 use crate::output::{self, Format};
 use crate::report::{Item, Report, Severity, Status};
 use crate::storage::Storage;
 use crate::ui::confirm::{Scope, confirm};
-use crate::ui::progress::Progress;
+use crate::ui::progress::{Progress, advance};
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
@@ -155,13 +155,7 @@ fn storage(ctx: &Ctx) -> Result<Storage> {
 }
 
 fn table_or_json(ctx: &Ctx, command: &str) -> Result<()> {
-    match ctx.format() {
-        Format::Table | Format::Json => Ok(()),
-        other => Err(usage(format!(
-            "`hctl db {command}` supports -o table|json, not {}",
-            other.as_str()
-        ))),
-    }
+    ctx.require_format(&format!("db {command}"), TABLE_OR_JSON)
 }
 
 /// Render a report; exit 1 when a critical item failed. `extra` fields are
@@ -184,9 +178,7 @@ fn render(
         }
         output::print_json(&value)?;
     } else {
-        let mut out = Vec::new();
-        report.render(ctx.format(), &ctx.style, &mut out)?;
-        output::print(&String::from_utf8_lossy(&out))?;
+        ctx.print_report(&report)?;
     }
     Ok(ctx.gate(&report, Severity::Critical, true))
 }
@@ -196,7 +188,8 @@ async fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Exit> {
     let (target, storage) = (target(ctx)?, storage(ctx)?);
     let progress = Progress::new(&ctx.style);
     let bar = progress.bytes(None, format!("backing up {}", target.describe()));
-    let manifest = db::backup::run(&target, &storage, args.note, Kind::Regular, bar.clone()).await;
+    let manifest =
+        db::backup::run(&target, &storage, args.note, Kind::Regular, advance(&bar)).await;
     bar.finish_and_clear();
     let manifest = manifest?;
     if ctx.format() == Format::Json {
@@ -370,14 +363,14 @@ async fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
         Some(plan.manifest.size_bytes),
         "downloading and checking the backup",
     );
-    let checked = restore::check(&plan, &storage, bar.clone()).await;
+    let checked = restore::check(&plan, &storage, advance(&bar)).await;
     bar.finish_and_clear();
     let mut checked = checked?;
     let mut safety_id = None;
     if checked.fetched.is_some() && !plan.create {
         let item = if safety {
             let bar = progress.bytes(None, format!("safety backup of {}", plan.target.describe()));
-            let taken = restore::safety_backup(&plan, &storage, bar.clone()).await;
+            let taken = restore::safety_backup(&plan, &storage, advance(&bar)).await;
             bar.finish_and_clear();
             let taken = taken?;
             let undo = format!(
@@ -429,7 +422,7 @@ async fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
     let storage = storage(ctx)?;
     let Some(wanted) = args.backup_id else {
         if args.deep {
-            return Err(usage("--deep needs --backup-id latest|ID"));
+            return Err(UsageError::new("--deep needs --backup-id latest|ID").into());
         }
         let items = verify::live(&target(ctx)?, &storage).await?;
         return render(ctx, "db verify (live database)", started, items, &[]);
@@ -442,7 +435,7 @@ async fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
         Some(manifest.size_bytes),
         format!("checking `{}`", manifest.id),
     );
-    let items = verify::backup(&storage, manifest, deep_on.as_ref(), bar.clone()).await;
+    let items = verify::backup(&storage, manifest, deep_on.as_ref(), advance(&bar)).await;
     bar.finish_and_clear();
     let mut items = items?;
     if let Some(item) = passed_over(&resolved) {
@@ -485,7 +478,7 @@ async fn prune(ctx: &Ctx, args: PruneArgs) -> Result<Exit> {
         if args.dry_run {
             show_prune(ctx, &plan, true)?;
         }
-        return Err(usage(refusal.clone()));
+        return Err(UsageError::new(refusal.clone()).into());
     }
     let deleting = !plan.delete.is_empty() || !plan.delete_incomplete.is_empty();
     if deleting && !args.dry_run {

@@ -11,9 +11,9 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use comfy_table::Cell;
 
-use super::Ctx;
+use super::{Ctx, TABLE_OR_JSON};
 use crate::config::process_env;
-use crate::exit::{Exit, usage};
+use crate::exit::{Exit, UsageError};
 use crate::flags::name::{parse_group_id, parse_name};
 use crate::flags::{Change, Client, Flag, NewFlag};
 use crate::output::{self, Format};
@@ -135,12 +135,7 @@ pub struct EnableArgs {
 }
 
 pub async fn run(ctx: &Ctx, cmd: FlagsCommand) -> Result<Exit> {
-    if !matches!(ctx.format(), Format::Table | Format::Json) {
-        return Err(usage(format!(
-            "`hctl flags` prints table or json, not {}",
-            ctx.format().as_str()
-        )));
-    }
+    ctx.require_format("flags", TABLE_OR_JSON)?;
     let settings = ctx.settings()?;
     let url = settings.require("url")?.to_string();
     let token = settings.admin_token(&process_env)?;
@@ -175,9 +170,9 @@ pub async fn run(ctx: &Ctx, cmd: FlagsCommand) -> Result<Exit> {
                 && change.description.is_none()
                 && change.group_id.is_none()
             {
-                return Err(usage(
+                return Err(UsageError::new(
                     "`hctl flags set` needs --enabled BOOL, --rollout PCT, --description TEXT or --group-id ID",
-                ));
+                ).into());
             }
             change_flag(ctx, "set", client(args.common.timeout)?, &args.name, change).await
         }

@@ -9,8 +9,8 @@ use clap::Args;
 use comfy_table::{Cell, Color};
 use serde::Serialize;
 
-use super::Ctx;
-use crate::exit::{Exit, usage};
+use super::{Ctx, TABLE_OR_JSON};
+use crate::exit::Exit;
 use crate::output::{self, Format};
 use crate::report::{Item, Report, Severity, Status};
 use crate::store::migrate::{self, ApplyOptions, MigrationState, State};
@@ -50,6 +50,7 @@ pub async fn migrate(ctx: &Ctx, args: MigrateArgs) -> Result<Exit> {
     if args.lint {
         return lint_only(ctx).await;
     }
+    ctx.require_format("db migrate", TABLE_OR_JSON)?;
     let change = ctx.change("hctl db migrate", Scope::Production, args.dry_run)?;
     let db = open(ctx, args.dry_run).await?;
     let pending = migrate::to_apply(&db).await?;
@@ -77,9 +78,10 @@ pub async fn migrate(ctx: &Ctx, args: MigrateArgs) -> Result<Exit> {
     };
     let report = migrate::apply(&db, options).await?;
     db.close().await;
-    match ctx.format() {
-        Format::Json => output::print_json(&report)?,
-        Format::Table => {
+    if ctx.format() == Format::Json {
+        output::print_json(&report)?;
+    } else {
+        {
             let verb = if report.dry_run {
                 "would apply"
             } else {
@@ -108,19 +110,12 @@ pub async fn migrate(ctx: &Ctx, args: MigrateArgs) -> Result<Exit> {
             }
             output::print(&text)?;
         }
-        other => return Err(unsupported("migrate", other)),
     }
     Ok(Exit::Success)
 }
 
 /// `db migrate --lint`: a check of the pending migrations; applies nothing.
 async fn lint_only(ctx: &Ctx) -> Result<Exit> {
-    if !matches!(
-        ctx.format(),
-        Format::Table | Format::Json | Format::Junit | Format::Markdown
-    ) {
-        return Err(unsupported("migrate --lint", ctx.format()));
-    }
     let started_at = Utc::now();
     let started = Instant::now();
     let db = open(ctx, true).await?;
@@ -162,7 +157,7 @@ async fn lint_only(ctx: &Ctx) -> Result<Exit> {
         started.elapsed(),
         items,
     );
-    super::preflight::print_report(ctx, &report)?;
+    ctx.print_report(&report)?;
     output::note(
         &ctx.style,
         &format!(
@@ -183,6 +178,7 @@ struct StatusView<'a> {
 }
 
 pub async fn status(ctx: &Ctx) -> Result<Exit> {
+    ctx.require_format("db status", TABLE_OR_JSON)?;
     let db = open(ctx, true).await?;
     let states = migrate::status(&db).await?;
     let view = StatusView {
@@ -192,9 +188,10 @@ pub async fn status(ctx: &Ctx) -> Result<Exit> {
         migrations: &states,
     };
     db.close().await;
-    match ctx.format() {
-        Format::Json => output::print_json(&view)?,
-        Format::Table => {
+    if ctx.format() == Format::Json {
+        output::print_json(&view)?;
+    } else {
+        {
             let mut table =
                 ctx.style
                     .table(&["VERSION", "NAME", "STATE", "APPLIED AT", "CHECKSUM"]);
@@ -222,14 +219,6 @@ pub async fn status(ctx: &Ctx) -> Result<Exit> {
                 view.backend, view.schema_version, view.latest_known
             ))?;
         }
-        other => return Err(unsupported("status", other)),
     }
     Ok(Exit::Success)
-}
-
-fn unsupported(command: &str, format: Format) -> anyhow::Error {
-    usage(format!(
-        "`hctl db {command}` supports -o table|json, not {}",
-        format.as_str()
-    ))
 }

@@ -20,10 +20,13 @@ use anyhow::Result;
 
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::config::{Overrides, Settings, process_env};
-use crate::exit::Exit;
+use crate::exit::{Exit, UsageError};
 use crate::output::{self, Format, Style};
 use crate::report::{Report, Severity};
 use crate::ui::confirm::{Change, Scope};
+
+/// The formats of a command that prints tables or JSON only.
+pub const TABLE_OR_JSON: &[Format] = &[Format::Table, Format::Json];
 
 /// What every command gets: the global flags, the presentation style and the
 /// settings of the selected environment (loaded on first use, so commands that
@@ -54,6 +57,30 @@ impl Ctx {
             config: self.global.config.clone(),
             set: self.global.set.clone(),
         }
+    }
+
+    /// Refuse at once (exit 2) an `-o` that `hctl {command}` cannot print,
+    /// naming the formats it can.
+    pub fn require_format(&self, command: &str, supported: &[Format]) -> Result<()> {
+        let format = self.format();
+        if supported.contains(&format) {
+            return Ok(());
+        }
+        let names: Vec<&str> = supported.iter().map(|f| f.as_str()).collect();
+        Err(UsageError::new(format!(
+            "`hctl {command}` supports -o {}, not {}",
+            names.join("|"),
+            format.as_str()
+        ))
+        .into())
+    }
+
+    /// Write a report to stdout in the selected format.
+    pub fn print_report(&self, report: &Report) -> Result<()> {
+        let mut out = Vec::new();
+        report.render(self.format(), &self.style, &mut out)?;
+        output::print(&String::from_utf8_lossy(&out))?;
+        Ok(())
     }
 
     /// End a gating command: print the one line that says why the gate passed
@@ -112,5 +139,36 @@ pub async fn run(cli: Cli) -> Result<Exit> {
         Command::Serve(args) => serve::run(&ctx, *args).await,
         Command::Flags(cmd) => flags::run(&ctx, cmd).await,
         Command::Playbook(cmd) => playbook::run(&ctx, cmd).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::exit::classify;
+
+    fn ctx(args: &[&str]) -> Ctx {
+        Ctx::new(Cli::parse_from(args).global)
+    }
+
+    #[test]
+    fn an_unsupported_format_is_a_usage_error_naming_the_command() {
+        let ctx = ctx(&["hctl", "-o", "junit", "rollout", "status"]);
+        let err = ctx
+            .require_format("rollout status", TABLE_OR_JSON)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`hctl rollout status` supports -o table|json, not junit"
+        );
+        assert_eq!(classify(&err).0, Exit::Usage);
+    }
+
+    #[test]
+    fn a_supported_format_passes() {
+        let ctx = ctx(&["hctl", "-o", "json", "rollout", "status"]);
+        assert!(ctx.require_format("rollout status", TABLE_OR_JSON).is_ok());
     }
 }

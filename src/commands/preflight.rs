@@ -13,12 +13,11 @@ use crate::checklist::{self, Action, Checklist, discover};
 use crate::checks::Deps;
 use crate::config::Settings;
 use crate::duration;
-use crate::exit::{Exit, usage};
-use crate::output;
+use crate::exit::{Exit, UsageError};
 use crate::preflight::{self, Manual, Options, Selection};
 use crate::report::{Report, Severity};
 use crate::s3::S3Target;
-use crate::ui::progress::Progress;
+use crate::ui::progress::Checks;
 
 #[derive(Debug, Args)]
 pub struct PreflightArgs {
@@ -84,14 +83,6 @@ pub(crate) fn deps(settings: &Settings) -> Deps {
     }
 }
 
-/// Render a report to stdout in the selected format.
-pub(crate) fn print_report(ctx: &Ctx, report: &Report) -> Result<()> {
-    let mut out = Vec::new();
-    report.render(ctx.format(), &ctx.style, &mut out)?;
-    output::print(&String::from_utf8_lossy(&out))?;
-    Ok(())
-}
-
 /// Current ticks of the checklists' manual items, from the environment's database.
 pub(crate) async fn manual_state(settings: &Settings, checklists: &[Checklist]) -> Manual {
     let Some(url) = settings.get("database_url") else {
@@ -110,7 +101,7 @@ pub(crate) async fn manual_state(settings: &Settings, checklists: &[Checklist]) 
 pub async fn run(ctx: &Ctx, args: PreflightArgs) -> Result<Exit> {
     let deadline = args.deadline;
     if args.concurrency == 0 {
-        return Err(usage("--concurrency must be at least 1"));
+        return Err(UsageError::new("--concurrency must be at least 1").into());
     }
     let settings = ctx.settings()?;
     let sources = discover::resolve(&discover::project_dir(settings), &args.checklists)?;
@@ -133,12 +124,13 @@ pub async fn run(ctx: &Ctx, args: PreflightArgs) -> Result<Exit> {
     };
     let started_at = Utc::now();
     let started = Instant::now();
-    let progress = Progress::new(&ctx.style);
+    let progress = Checks::new(&ctx.style, plan.len());
     let opts = Options {
         concurrency: args.concurrency,
         deadline,
     };
     let items = preflight::run(&plan, &opts, &deps(settings), &manual, &progress).await;
+    progress.clear();
     let report = Report::new(
         "preflight",
         Some(settings.env.clone()),
@@ -146,6 +138,6 @@ pub async fn run(ctx: &Ctx, args: PreflightArgs) -> Result<Exit> {
         started.elapsed(),
         items,
     );
-    print_report(ctx, &report)?;
+    ctx.print_report(&report)?;
     Ok(ctx.gate(&report, args.fail_on.severity(), args.allow_empty))
 }

@@ -2,15 +2,15 @@
 //! safety check against the live database, confirmation in production, and
 //! the same wait and health probe as `rollout apply`.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use serde::Serialize;
 
-use super::Ctx;
 use super::rollout::{RolloutResult, WaitArgs, failure, finish};
-use crate::exit::{Exit, usage};
+use super::{Ctx, TABLE_OR_JSON};
+use crate::exit::Exit;
+use crate::kube::Target;
 use crate::kube::rollback::{self, Plan};
-use crate::kube::{Target, schema};
 use crate::output::{self, Format};
 use crate::ui::confirm::Scope;
 
@@ -44,12 +44,7 @@ struct RollbackOutput {
 }
 
 pub async fn run(ctx: &Ctx, args: RollbackArgs) -> Result<Exit> {
-    if !matches!(ctx.format(), Format::Table | Format::Json) {
-        return Err(usage(format!(
-            "`-o {}` is not supported here; use table or json",
-            ctx.format().as_str()
-        )));
-    }
+    ctx.require_format("rollback", TABLE_OR_JSON)?;
     let settings = ctx.settings()?;
     let change = ctx.change("hctl rollback", Scope::Production, args.dry_run)?;
     let target = Target::connect(settings).await?;
@@ -95,24 +90,16 @@ pub async fn run(ctx: &Ctx, args: RollbackArgs) -> Result<Exit> {
             if args.force {
                 output::note(&ctx.style, "--force: skipping the schema version check");
             } else {
-                let url = settings.require("database_url")?;
-                let live = schema::live_version(url)
-                    .await
-                    .context("cannot check the live schema version (pass --force to roll back without this check)")?;
+                let live = rollback::check_schema(&rb, settings.require("database_url")?).await?;
                 out.database_schema_version = Some(live);
-                match rb.schema_version {
-                    None => output::note(
+                if rb.schema_version.is_none() {
+                    output::note(
                         &ctx.style,
                         &format!(
                             "revision {} records no schema version: cannot compare with the database (at {live})",
                             rb.to
                         ),
-                    ),
-                    Some(_) => {
-                        if let Some(risk) = schema::rollback_risk(live, rb.schema_version, rb.to) {
-                            return Err(usage(format!("refusing to roll back: {risk}")));
-                        }
-                    }
+                    );
                 }
             }
             let from = rb

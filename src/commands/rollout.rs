@@ -4,18 +4,17 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use clap::{Args, Subcommand};
 use comfy_table::Cell;
-use kube::api::{Patch, PatchParams};
 use serde::Serialize;
 use serde_json::json;
 
-use super::Ctx;
-use crate::exit::{Exit, usage};
+use super::{Ctx, TABLE_OR_JSON};
+use crate::exit::{Exit, UsageError};
 use crate::kube::apply::{self, Change, Release};
 use crate::kube::wait::{self, Outcome};
-use crate::kube::{self as k8s, RESTARTED_AT, Target, health, history, manifests, schema};
+use crate::kube::{Target, health, history, manifests, schema};
 use crate::output::{self, Format};
 use crate::ui::confirm::Scope;
 use crate::ui::progress::Progress;
@@ -84,16 +83,6 @@ pub async fn run(ctx: &Ctx, cmd: RolloutCommand) -> Result<Exit> {
         RolloutCommand::Status(args) => status(ctx, args).await,
         RolloutCommand::History => history_cmd(ctx).await,
         RolloutCommand::Restart(args) => restart(ctx, args).await,
-    }
-}
-
-fn check_format(ctx: &Ctx) -> Result<()> {
-    match ctx.format() {
-        Format::Table | Format::Json => Ok(()),
-        other => Err(usage(format!(
-            "`-o {}` is not supported here; use table or json",
-            other.as_str()
-        ))),
     }
 }
 
@@ -196,24 +185,26 @@ struct ApplyOutput {
 }
 
 async fn apply_cmd(ctx: &Ctx, args: ApplyArgs) -> Result<Exit> {
-    check_format(ctx)?;
+    ctx.require_format("rollout apply", TABLE_OR_JSON)?;
     let settings = ctx.settings()?;
     let dir = match &args.dir {
         Some(dir) => dir.clone(),
         None => PathBuf::from(settings.require("kube.manifests")?),
     };
     if !dir.is_dir() {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "manifests directory `{}` does not exist (pass -f DIR or set `kube.manifests`)",
             dir.display()
-        )));
+        ))
+        .into());
     }
     let mut docs = manifests::load(&dir)?;
     if docs.is_empty() {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "no manifests (*.yaml, *.yml) in `{}`",
             dir.display()
-        )));
+        ))
+        .into());
     }
     let change = ctx.change("hctl rollout apply", Scope::Production, args.dry_run)?;
     let target = Target::connect(settings).await?;
@@ -233,11 +224,12 @@ async fn apply_cmd(ctx: &Ctx, args: ApplyArgs) -> Result<Exit> {
             .iter()
             .any(|m| m.kind == "Deployment" && m.name == target.deployment)
     {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "--image: no Deployment `{}` in `{}` (the `kube.deployment` setting)",
             target.deployment,
             dir.display()
-        )));
+        ))
+        .into());
     }
     if release.schema_version.is_none() {
         output::note(
@@ -320,7 +312,7 @@ struct StatusOutput {
 }
 
 async fn status(ctx: &Ctx, args: WaitArgs) -> Result<Exit> {
-    check_format(ctx)?;
+    ctx.require_format("rollout status", TABLE_OR_JSON)?;
     let target = Target::connect(ctx.settings()?).await?;
     let (exit, state, detail) = if args.wait {
         let (exit, result) = finish(ctx, &target, 0, &args).await?;
@@ -385,7 +377,7 @@ async fn status(ctx: &Ctx, args: WaitArgs) -> Result<Exit> {
 }
 
 async fn history_cmd(ctx: &Ctx) -> Result<Exit> {
-    check_format(ctx)?;
+    ctx.require_format("rollout history", TABLE_OR_JSON)?;
     let target = Target::connect(ctx.settings()?).await?;
     let rows = history::history(&target).await?;
     if ctx.format() == Format::Json {
@@ -418,7 +410,7 @@ async fn history_cmd(ctx: &Ctx) -> Result<Exit> {
 }
 
 async fn restart(ctx: &Ctx, args: WaitArgs) -> Result<Exit> {
-    check_format(ctx)?;
+    ctx.require_format("rollout restart", TABLE_OR_JSON)?;
     let change = ctx.change("hctl rollout restart", Scope::Production, false)?;
     let target = Target::connect(ctx.settings()?).await?;
     change.confirm(&format!(
@@ -427,18 +419,8 @@ async fn restart(ctx: &Ctx, args: WaitArgs) -> Result<Exit> {
         target.namespace,
         ctx.settings()?.env
     ))?;
-    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let patch = json!({"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: now}}}}});
-    let dep = target
-        .deployments()
-        .patch(
-            &target.deployment,
-            &PatchParams::default(),
-            &Patch::Strategic(&patch),
-        )
-        .await
-        .map_err(|e| k8s::api_error(e, &format!("restart of deployment `{}`", target.deployment)))
-        .context("could not restart")?;
+    let restarted = target.restart().await?;
+    let now = &restarted.at;
     output::note(
         &ctx.style,
         &format!("deployment `{}` restarted at {now}", target.deployment),
@@ -446,7 +428,7 @@ async fn restart(ctx: &Ctx, args: WaitArgs) -> Result<Exit> {
     let mut result = None;
     let mut exit = Exit::Success;
     if args.wait {
-        let (e, r) = finish(ctx, &target, dep.metadata.generation.unwrap_or(0), &args).await?;
+        let (e, r) = finish(ctx, &target, restarted.generation, &args).await?;
         exit = e;
         result = Some(r);
     }

@@ -9,14 +9,14 @@ use chrono::Utc;
 use clap::{Args, Subcommand};
 
 use super::Ctx;
-use super::preflight::{deps, print_report};
+use super::preflight::deps;
 use crate::checklist::{Action, DEFAULT_RETRY_DELAY, Entry};
 use crate::checks::CheckSpec;
 use crate::checks::dns::{DnsCheck, RecordKind};
 use crate::checks::headers::{HeadersCheck, Observatory};
 use crate::checks::tls::{MinProtocol, TlsCheck};
 use crate::duration;
-use crate::exit::{Exit, usage};
+use crate::exit::{Exit, UsageError};
 use crate::output::{self, Format};
 use crate::preflight::{Manual, Planned, run_item};
 use crate::report::{Report, Severity, Status};
@@ -116,15 +116,16 @@ pub struct CommonArgs {
 pub async fn run(ctx: &Ctx, cmd: VerifyCommand) -> Result<Exit> {
     let (title, id, spec, common) = match cmd {
         VerifyCommand::Dns(a) => {
-            let record_type: RecordKind = a.record_type.parse().map_err(usage)?;
-            crate::checks::dns::parse_name(&a.name).map_err(|e| usage(format!("{e:#}")))?;
+            let record_type: RecordKind = a.record_type.parse().map_err(UsageError::new)?;
+            crate::checks::dns::parse_name(&a.name)
+                .map_err(|e| UsageError::new(format!("{e:#}")))?;
             for value in &a.expect {
                 crate::checks::dns::parse_value(record_type, value)
-                    .map_err(|e| usage(format!("--expect: {e:#}")))?;
+                    .map_err(|e| UsageError::new(format!("--expect: {e:#}")))?;
             }
             if let Some(ns) = &a.nameserver {
                 crate::checks::dns::parse_nameserver(ns)
-                    .map_err(|e| usage(format!("--nameserver: {e:#}")))?;
+                    .map_err(|e| UsageError::new(format!("--nameserver: {e:#}")))?;
             }
             let title = format!("{} {} records", a.name, record_type.as_str());
             let (equals, contains) = if a.exact {
@@ -148,14 +149,14 @@ pub async fn run(ctx: &Ctx, cmd: VerifyCommand) -> Result<Exit> {
             } else {
                 a.min_protocol
                     .parse()
-                    .map_err(|e| usage(format!("--min-protocol: {e}")))?
+                    .map_err(|e| UsageError::new(format!("--min-protocol: {e}")))?
             };
             for name in [Some(host.as_str()), a.servername.as_deref()]
                 .into_iter()
                 .flatten()
             {
                 rustls::pki_types::ServerName::try_from(name).map_err(|_| {
-                    usage(format!("`{name}` is not a valid host name or IP address"))
+                    UsageError::new(format!("`{name}` is not a valid host name or IP address"))
                 })?;
             }
             let spec = CheckSpec::Tls(TlsCheck {
@@ -210,7 +211,7 @@ pub async fn run(ctx: &Ctx, cmd: VerifyCommand) -> Result<Exit> {
     bar.finish_and_clear();
     let observatory = item.observatory.clone();
     let report = Report::new(title, None, started_at, started.elapsed(), vec![item]);
-    print_report(ctx, &report)?;
+    ctx.print_report(&report)?;
     if let Some(observatory) = observatory
         && ctx.format() == Format::Table
     {
@@ -237,10 +238,10 @@ fn verdict(ctx: &Ctx, title: &str, report: &Report) -> Result<Exit> {
 fn http_url(text: &str) -> Result<()> {
     match url::Url::parse(text) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Ok(()),
-        Ok(_) => Err(usage(format!(
-            "`{text}`: expected an http:// or https:// URL"
-        ))),
-        Err(e) => Err(usage(format!("`{text}`: invalid URL: {e}"))),
+        Ok(_) => {
+            Err(UsageError::new(format!("`{text}`: expected an http:// or https:// URL")).into())
+        }
+        Err(e) => Err(UsageError::new(format!("`{text}`: invalid URL: {e}")).into()),
     }
 }
 
@@ -266,14 +267,14 @@ fn print_observatory(ctx: &Ctx, observatory: &Observatory) -> Result<()> {
 fn split_host_port(target: &str) -> Result<(String, u16)> {
     let (host, port) = split_host_port_any(target)?;
     if port == 0 {
-        return Err(usage(format!("`{target}`: port must be 1 to 65535")));
+        return Err(UsageError::new(format!("`{target}`: port must be 1 to 65535")).into());
     }
     Ok((host, port))
 }
 
 fn split_host_port_any(target: &str) -> Result<(String, u16)> {
     let bad = || {
-        usage(format!(
+        UsageError::new(format!(
             "`{target}`: expected HOST or HOST:PORT (port 1 to 65535)"
         ))
     };
@@ -289,7 +290,7 @@ fn split_host_port_any(target: &str) -> Result<(String, u16)> {
         Some((host, port)) if !host.contains(':') => {
             Ok((host.to_string(), port.parse().map_err(|_| bad())?))
         }
-        _ if target.is_empty() => Err(bad()),
+        _ if target.is_empty() => Err(bad().into()),
         _ => Ok((target.to_string(), 443)),
     }
 }

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::exit::usage;
+use crate::exit::UsageError;
 use file::LoadedFile;
 use keys::{KEYS, Key, Kind};
 
@@ -141,7 +141,7 @@ impl Settings {
         {
             for (name, raw) in env_file.value.flatten() {
                 let text = expand::expand(&raw.raw, vars).map_err(|err| {
-                    usage(format!(
+                    UsageError::new(format!(
                         "{}:{}:{}: environment `{env}` key `{name}`: {err}",
                         file.path.display(),
                         raw.line,
@@ -173,9 +173,9 @@ impl Settings {
         for item in &overrides.set {
             let (name, text) = item
                 .split_once('=')
-                .ok_or_else(|| usage(format!("`--set {item}`: expected KEY=VALUE")))?;
+                .ok_or_else(|| UsageError::new(format!("`--set {item}`: expected KEY=VALUE")))?;
             let key = keys::find(name.trim()).ok_or_else(|| {
-                usage(format!(
+                UsageError::new(format!(
                     "`--set {item}`: unknown key `{name}` (known: {})",
                     keys::names()
                 ))
@@ -217,11 +217,12 @@ impl Settings {
     /// A setting's value, or a usage error telling how to set it.
     pub fn require(&self, key: &str) -> Result<&str> {
         self.get(key).ok_or_else(|| {
-            usage(format!(
+            UsageError::new(format!(
                 "`{key}` is not set for environment `{}` (set it in {DEFAULT_FILE}, with {} or with --set {key}=VALUE)",
                 self.env,
                 keys::env_var(key)
             ))
+            .into()
         })
     }
 
@@ -239,10 +240,11 @@ impl Settings {
     pub fn admin_token(&self, vars: &dyn Fn(&str) -> Option<String>) -> Result<String> {
         let var = self.require("admin_token_env")?;
         vars(var).filter(|t| !t.is_empty()).ok_or_else(|| {
-            usage(format!(
+            UsageError::new(format!(
                 "the admin token for environment `{}` is not set: export {var}",
                 self.env
             ))
+            .into()
         })
     }
 
@@ -268,15 +270,15 @@ fn select_env(file: Option<&LoadedFile>, overrides: &Overrides) -> Result<String
             if env == DEFAULT_ENV && overrides.env.is_none() {
                 return Ok(env);
             }
-            Err(usage(format!(
+            Err(UsageError::new(format!(
                 "unknown environment `{env}` in `{}` (defined: {})",
                 file.path.display(),
                 list_or_none(&file.env_names())
-            )))
+            )).into())
         }
-        None if env != DEFAULT_ENV => Err(usage(format!(
+        None if env != DEFAULT_ENV => Err(UsageError::new(format!(
             "unknown environment `{env}`: no config file (looked for `{DEFAULT_FILE}`; pass --config FILE)"
-        ))),
+        )).into()),
         _ => Ok(env),
     }
 }
@@ -292,12 +294,13 @@ fn list_or_none(names: &[&str]) -> String {
 fn check_kind(key: &Key, value: &Value) -> Result<()> {
     match problem(key, &value.text) {
         None => Ok(()),
-        Some(problem) => Err(usage(format!(
+        Some(problem) => Err(UsageError::new(format!(
             "invalid `{}` = `{}` (from {}): {problem}",
             key.name,
             redact::redact_url(&value.text),
             value.source
-        ))),
+        ))
+        .into()),
     }
 }
 

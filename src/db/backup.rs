@@ -11,11 +11,10 @@ use std::process::Stdio;
 
 use anyhow::{Context, Result, anyhow};
 use chrono::Utc;
-use indicatif::ProgressBar;
 use sqlx::Row;
 
 use super::manifest::{self, DUMP, Kind, MANIFEST, Manifest};
-use super::transfer::{Hashing, TempFile};
+use super::transfer::{Hashing, OnBytes, TempFile};
 use super::{Target, connect_pg, connect_sqlite, pgtools, stats};
 use crate::storage::Storage;
 
@@ -25,14 +24,14 @@ pub async fn run(
     storage: &Storage,
     note: Option<String>,
     kind: Kind,
-    bar: ProgressBar,
+    on_bytes: OnBytes,
 ) -> Result<Manifest> {
     let started_at = Utc::now();
     let id = manifest::new_id(started_at);
     let dump_key = manifest::key(&id, DUMP);
     let result = match target {
-        Target::Postgres(url) => postgres(url, storage, &dump_key, bar).await,
-        Target::Sqlite(path) => sqlite(path, storage, &dump_key, bar).await,
+        Target::Postgres(url) => postgres(url, storage, &dump_key, on_bytes).await,
+        Target::Sqlite(path) => sqlite(path, storage, &dump_key, on_bytes).await,
     };
     let dumped = result?;
     let manifest = Manifest {
@@ -71,7 +70,7 @@ struct Dumped {
     tables: Vec<manifest::TableStat>,
 }
 
-async fn postgres(url: &str, storage: &Storage, key: &str, bar: ProgressBar) -> Result<Dumped> {
+async fn postgres(url: &str, storage: &Storage, key: &str, on_bytes: OnBytes) -> Result<Dumped> {
     let mut conn = connect_pg(url).await?;
     let (server_version, major) = super::pg_server_version(&mut conn).await?;
     pgtools::require_at_least("pg_dump", major).await?;
@@ -98,7 +97,7 @@ async fn postgres(url: &str, storage: &Storage, key: &str, bar: ProgressBar) -> 
         .stdout
         .take()
         .ok_or_else(|| anyhow!("`pg_dump` has no stdout"))?;
-    let (mut reader, tally) = Hashing::new(stdout, bar);
+    let (mut reader, tally) = Hashing::new(stdout, on_bytes);
 
     // Upload and checksums run side by side; the first failure stops both.
     // A failed or dropped upload leaves nothing behind (see `Storage::put`).
@@ -162,7 +161,7 @@ async fn sqlite(
     path: &std::path::Path,
     storage: &Storage,
     key: &str,
-    bar: ProgressBar,
+    on_bytes: OnBytes,
 ) -> Result<Dumped> {
     // Created empty and private first: VACUUM INTO fills an empty file, and
     // the snapshot holds everything the database does.
@@ -179,7 +178,7 @@ async fn sqlite(
     let file = tokio::fs::File::open(&snapshot.path)
         .await
         .with_context(|| format!("could not open `{}`", snapshot.path.display()))?;
-    let (mut reader, tally) = Hashing::new(tokio::io::BufReader::new(file), bar);
+    let (mut reader, tally) = Hashing::new(tokio::io::BufReader::new(file), on_bytes);
     let size = storage.put(key, &mut reader).await?;
     let tally = tally.lock().unwrap_or_else(|p| p.into_inner());
     Ok(Dumped {

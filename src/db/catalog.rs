@@ -11,7 +11,7 @@
 use anyhow::{Context, Result};
 
 use super::manifest::{self, Kind, MANIFEST, Manifest, VERIFIED, VerifyRecord};
-use crate::exit::usage;
+use crate::exit::UsageError;
 use crate::storage::{Storage, Unfinished};
 
 /// A complete backup and its last verification, if any.
@@ -211,34 +211,34 @@ impl Catalog {
             })
             .max_by(|a, b| a.id.cmp(&b.id));
         if let Some(broken) = newest_unreadable {
-            return Err(usage(format!(
+            return Err(UsageError::new(format!(
                 "backup `{}` in {} is newer than any usable backup but its manifest cannot be read ({}): \
                  refusing to pick an older backup as `latest`; pass an explicit --backup-id (see `hctl db backups`)",
                 broken.id,
                 storage.describe(),
                 broken.error
-            )));
+            )).into());
         }
         match chosen {
             Some(entry) => Ok(Latest { entry, skipped }),
             None if !skipped.is_empty() => {
                 let names: Vec<String> = skipped.iter().map(Entry::failed_text).collect();
-                Err(usage(format!(
+                Err(UsageError::new(format!(
                     "no usable backup in {}: every regular backup is known-bad ({}); \
                      take a new one with `hctl db backup`, or pass an explicit --backup-id",
                     storage.describe(),
                     names.join(", ")
-                )))
+                )).into())
             }
-            None if !self.backups.is_empty() => Err(usage(format!(
+            None if !self.backups.is_empty() => Err(UsageError::new(format!(
                 "no regular backups in {}: it holds only safety backups, which `latest` never picks; \
                  pass one's id explicitly (see `hctl db backups`) or run `hctl db backup`",
                 storage.describe()
-            ))),
-            None => Err(usage(format!(
+            )).into()),
+            None => Err(UsageError::new(format!(
                 "no backups in {}: run `hctl db backup` first",
                 storage.describe()
-            ))),
+            )).into()),
         }
     }
 }
@@ -275,19 +275,20 @@ pub async fn resolve(storage: &Storage, wanted: &str) -> Result<Resolved> {
         });
     }
     if !manifest::is_id(wanted) {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "`{wanted}` is not a backup id (expected `latest` or an id like 20261124T100000Z-a1b2c3; see `hctl db backups`)"
-        )));
+        )).into());
     }
     if storage
         .head(&manifest::key(wanted, MANIFEST))
         .await?
         .is_none()
     {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "no backup `{wanted}` in {} (see `hctl db backups`)",
             storage.describe()
-        )));
+        ))
+        .into());
     }
     Ok(Resolved {
         manifest: read(storage, wanted).await?,

@@ -23,7 +23,7 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, PgConnection, Row, SqliteConnection};
 
 use crate::config::redact::redact_url;
-use crate::exit::usage;
+use crate::exit::UsageError;
 use crate::store::{Backend, DbUrl};
 
 pub use crate::store::url::CONNECT_TIMEOUT;
@@ -44,9 +44,10 @@ impl Target {
         match parsed.backend() {
             Backend::Postgres => Ok(Target::Postgres(url.to_string())),
             Backend::Sqlite => parsed.sqlite_file().map(Target::Sqlite).ok_or_else(|| {
-                usage(format!(
+                UsageError::new(format!(
                     "database `{parsed}` names no file: backups need an on-disk SQLite database"
                 ))
+                .into()
             }),
         }
     }

@@ -12,14 +12,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow};
 use chrono::Utc;
-use indicatif::ProgressBar;
 use sqlx::Row;
 
 use super::manifest::{Kind, Manifest};
-use super::transfer::Fetched;
+use super::transfer::{Fetched, OnBytes};
 use super::verify::{self, Integrity};
 use super::{Target, connect_pg, inuse, stats};
-use crate::exit::usage;
+use crate::exit::UsageError;
 use crate::report::{Item, Severity, Status};
 use crate::storage::Storage;
 
@@ -40,12 +39,13 @@ pub struct Plan {
 /// over a database others are using, unless `force`.
 pub async fn prepare(manifest: Manifest, target: Target, force: bool) -> Result<Plan> {
     if manifest.backend != target.backend() {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "backup `{}` is a {} backup; it cannot be restored into {}",
             manifest.id,
             manifest.backend,
             target.describe()
-        )));
+        ))
+        .into());
     }
     let (target_schema, create, users) = match &target {
         Target::Postgres(url) => match connect_pg(url).await {
@@ -70,7 +70,7 @@ pub async fn prepare(manifest: Manifest, target: Target, force: bool) -> Result<
         Target::Sqlite(_) => (0, true, Vec::new()),
     };
     if !users.is_empty() && !force {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "refusing to restore backup `{}` over {}: it is in use by {} other {}: {}; \
              stop them first (e.g. scale the Deployment to 0) or pass --force",
             manifest.id,
@@ -81,16 +81,17 @@ pub async fn prepare(manifest: Manifest, target: Target, force: bool) -> Result<
                 Target::Sqlite(_) => "process(es)",
             },
             users.join("; ")
-        )));
+        ))
+        .into());
     }
     if target_schema > manifest.schema_version && !force {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "refusing to restore backup `{}` (schema version {}) over {} which has schema version {target_schema}: \
              the data would not match the code that migrated it; pass --force to restore anyway",
             manifest.id,
             manifest.schema_version,
             target.describe()
-        )));
+        )).into());
     }
     Ok(Plan {
         manifest,
@@ -113,19 +114,19 @@ fn missing_database(err: &anyhow::Error) -> bool {
 
 /// Download the backup and check it against its manifest; nothing outside a
 /// private temp file is touched.
-pub async fn check(plan: &Plan, storage: &Storage, bar: ProgressBar) -> Result<Integrity> {
-    verify::integrity(storage, &plan.manifest, bar).await
+pub async fn check(plan: &Plan, storage: &Storage, on_bytes: OnBytes) -> Result<Integrity> {
+    verify::integrity(storage, &plan.manifest, on_bytes).await
 }
 
 /// Back the target up (a `safety` backup) before it is overwritten, so the
 /// restore can be undone with `hctl db restore --backup-id <its id>`.
-pub async fn safety_backup(plan: &Plan, storage: &Storage, bar: ProgressBar) -> Result<Manifest> {
+pub async fn safety_backup(plan: &Plan, storage: &Storage, on_bytes: OnBytes) -> Result<Manifest> {
     let note = format!(
         "safety backup of {} before restoring `{}`",
         plan.target.describe(),
         plan.manifest.id
     );
-    super::backup::run(&plan.target, storage, Some(note), Kind::Safety, bar)
+    super::backup::run(&plan.target, storage, Some(note), Kind::Safety, on_bytes)
         .await
         .with_context(|| {
             format!(
@@ -217,7 +218,7 @@ fn database_name(url: &str) -> Result<String> {
     let parsed = url::Url::parse(url).map_err(|e| anyhow!("invalid database URL: {e}"))?;
     let name = parsed.path().trim_start_matches('/');
     if name.is_empty() {
-        return Err(usage("the target URL names no database"));
+        return Err(UsageError::new("the target URL names no database").into());
     }
     Ok(name.to_string())
 }

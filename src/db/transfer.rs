@@ -14,7 +14,6 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context as TaskContext, Poll};
 
 use anyhow::{Context, Result};
-use indicatif::ProgressBar;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf};
 
@@ -35,20 +34,24 @@ impl Tally {
     }
 }
 
-/// Wraps a reader: hashes and counts every byte, advances a progress bar.
+/// Told how many more bytes moved each time some did: how a caller shows
+/// the progress of a transfer (`Box::new(|_| {})` to show nothing).
+pub type OnBytes = Box<dyn Fn(u64) + Send + Sync>;
+
+/// Wraps a reader: hashes and counts every byte, reports each read to `on_bytes`.
 pub struct Hashing<R> {
     inner: R,
     tally: Arc<Mutex<Tally>>,
-    bar: ProgressBar,
+    on_bytes: OnBytes,
 }
 
 impl<R> Hashing<R> {
-    pub fn new(inner: R, bar: ProgressBar) -> (Self, Arc<Mutex<Tally>>) {
+    pub fn new(inner: R, on_bytes: OnBytes) -> (Self, Arc<Mutex<Tally>>) {
         let tally = Arc::new(Mutex::new(Tally::default()));
         let reader = Hashing {
             inner,
             tally: tally.clone(),
-            bar,
+            on_bytes,
         };
         (reader, tally)
     }
@@ -68,7 +71,7 @@ impl<R: AsyncRead + Unpin> AsyncRead for Hashing<R> {
                 let mut tally = self.tally.lock().unwrap_or_else(|p| p.into_inner());
                 tally.hasher.update(new);
                 tally.bytes += new.len() as u64;
-                self.bar.inc(new.len() as u64);
+                (self.on_bytes)(new.len() as u64);
             }
         }
         poll
@@ -183,10 +186,10 @@ impl Fetched {
 }
 
 /// Download the dump of `manifest` into a temp file, hashing it on the way.
-pub async fn fetch(storage: &Storage, manifest: &Manifest, bar: ProgressBar) -> Result<Fetched> {
+pub async fn fetch(storage: &Storage, manifest: &Manifest, on_bytes: OnBytes) -> Result<Fetched> {
     let (file, out) = TempFile::create(&manifest.id).await?;
     let reader = storage.get(&manifest.dump_key).await?;
-    let (mut reader, tally) = Hashing::new(reader, bar);
+    let (mut reader, tally) = Hashing::new(reader, on_bytes);
     let mut out = tokio::io::BufWriter::with_capacity(1 << 20, out);
     tokio::io::copy(&mut reader, &mut out)
         .await

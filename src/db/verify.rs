@@ -7,12 +7,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use chrono::Utc;
-use indicatif::ProgressBar;
 
 use super::manifest::{Manifest, VerifyRecord};
 use super::stats::{self, TableCheck};
-use super::transfer::{self, Fetched, TempFile};
+use super::transfer::{self, Fetched, OnBytes, TempFile};
 use super::{Target, catalog, connect_pg, pgtools};
+use crate::exit::UsageError;
 use crate::report::{Item, Severity, Status};
 use crate::storage::Storage;
 
@@ -28,7 +28,7 @@ pub struct Integrity {
 pub async fn integrity(
     storage: &Storage,
     manifest: &Manifest,
-    bar: ProgressBar,
+    on_bytes: OnBytes,
 ) -> Result<Integrity> {
     let mut items = Vec::new();
     let start = Instant::now();
@@ -71,7 +71,7 @@ pub async fn integrity(
     }
 
     let start = Instant::now();
-    let fetched = transfer::fetch(storage, manifest, bar).await?;
+    let fetched = transfer::fetch(storage, manifest, on_bytes).await?;
     let (status, detail) = match fetched.problem(manifest) {
         Some(problem) => (Status::Fail, problem),
         None => (Status::Pass, fetched.sha256.clone()),
@@ -184,9 +184,9 @@ pub async fn backup(
     storage: &Storage,
     manifest: &Manifest,
     deep_on: Option<&Target>,
-    bar: ProgressBar,
+    on_bytes: OnBytes,
 ) -> Result<Vec<Item>> {
-    let Integrity { mut items, fetched } = integrity(storage, manifest, bar).await?;
+    let Integrity { mut items, fetched } = integrity(storage, manifest, on_bytes).await?;
     let mut restore_ms = None;
     if let Some(target) = deep_on {
         match &fetched {
@@ -310,17 +310,17 @@ pub async fn pg_restore(url: &str, archive: &std::path::Path, clean: bool) -> Re
 /// Compare a live database with the backup it was restored from.
 pub async fn live(target: &Target, storage: &Storage) -> Result<Vec<Item>> {
     let Target::Postgres(url) = target else {
-        return Err(crate::exit::usage(
+        return Err(UsageError::new(
             "a SQLite database does not record the backup it was restored from: pass --backup-id latest|ID",
-        ));
+        ).into());
     };
     let start = Instant::now();
     let mut conn = connect_pg(url).await?;
     let Some(id) = super::restore::restored_from(&mut conn).await? else {
-        return Err(crate::exit::usage(format!(
+        return Err(UsageError::new(format!(
             "{} was not restored by hctl, so there is no backup to compare it with: pass --backup-id latest|ID to check a backup",
             target.describe()
-        )));
+        )).into());
     };
     let manifest = catalog::resolve(storage, &id).await?.manifest;
     let tables = stats::pg(&mut conn).await?;

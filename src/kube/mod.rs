@@ -19,11 +19,12 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use k8s_openapi::api::apps::v1::Deployment;
+use kube::api::{Patch, PatchParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client, Config};
 
 use crate::config::Settings;
-use crate::exit::usage;
+use crate::exit::UsageError;
 
 /// Field manager of every server-side apply hctl makes.
 pub const FIELD_MANAGER: &str = "hctl";
@@ -60,10 +61,10 @@ impl Target {
                     && !kubeconfig.contexts.iter().any(|c| &c.name == name)
                 {
                     let known: Vec<&str> = kubeconfig.contexts.iter().map(|c| c.name.as_str()).collect();
-                    return Err(usage(format!(
+                    return Err(UsageError::new(format!(
                         "kubeconfig context `{name}` (the `kube.context` setting) does not exist; known contexts: {}",
                         known.join(", ")
-                    )));
+                    )).into());
                 }
                 let options = KubeConfigOptions {
                     context: context.clone(),
@@ -106,6 +107,38 @@ impl Target {
                     self.deployment, self.namespace
                 ),
             )
+        })
+    }
+}
+
+/// A `kubectl rollout restart` that was sent.
+#[derive(Debug, Clone)]
+pub struct Restarted {
+    /// The `kubectl.kubernetes.io/restartedAt` stamp (RFC 3339, seconds).
+    pub at: String,
+    /// The Deployment's generation after the patch, to wait for.
+    pub generation: i64,
+}
+
+impl Target {
+    /// Restart every pod of the Deployment with a rolling update, as
+    /// `kubectl rollout restart` does: stamp the pod template with the time.
+    pub async fn restart(&self) -> Result<Restarted> {
+        let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let patch = serde_json::json!({"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: at}}}}});
+        let dep = self
+            .deployments()
+            .patch(
+                &self.deployment,
+                &PatchParams::default(),
+                &Patch::Strategic(&patch),
+            )
+            .await
+            .map_err(|e| api_error(e, &format!("restart of deployment `{}`", self.deployment)))
+            .context("could not restart")?;
+        Ok(Restarted {
+            at,
+            generation: dep.metadata.generation.unwrap_or(0),
         })
     }
 }

@@ -3,14 +3,14 @@
 //! matches, copy the ReplicaSet's template without `pod-template-hash`, and
 //! rebuild the annotations exactly as kubectl does, sent as the same JSON patch.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use kube::api::{Patch, PatchParams, ResourceExt};
 use serde_json::{Value, json};
 
 use super::history::{images_of, replica_sets, revision_of, schema_of};
-use super::{HASH_LABEL, Target, api_error};
-use crate::exit::usage;
+use super::{HASH_LABEL, Target, api_error, schema};
+use crate::exit::UsageError;
 
 /// Deployment annotations kubectl keeps from the Deployment (not the ReplicaSet).
 const ANNOTATIONS_TO_SKIP: &[&str] = &[
@@ -47,10 +47,10 @@ pub struct Rollback {
 pub async fn plan(target: &Target, to_revision: Option<u64>) -> Result<Plan> {
     let dep = target.get_deployment().await?;
     if dep.spec.as_ref().and_then(|s| s.paused) == Some(true) {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "deployment `{}` is paused; resume it first (`kubectl rollout resume deployment/{}`) and try again",
             target.deployment, target.deployment
-        )));
+        )).into());
     }
     let history = replica_sets(target, &dep).await?;
     decide(&dep, &history, to_revision)
@@ -68,7 +68,7 @@ pub fn decide(dep: &Deployment, history: &[ReplicaSet], to_revision: Option<u64>
             Some(found) => found,
             None => {
                 let known: Vec<String> = with_revision().map(|(r, _)| r.to_string()).collect();
-                return Err(usage(format!(
+                return Err(UsageError::new(format!(
                     "revision {n} of deployment `{}` does not exist (known revisions: {})",
                     dep.name_any(),
                     if known.is_empty() {
@@ -76,7 +76,8 @@ pub fn decide(dep: &Deployment, history: &[ReplicaSet], to_revision: Option<u64>
                     } else {
                         known.join(", ")
                     }
-                )));
+                ))
+                .into());
             }
         },
         _ => {
@@ -122,6 +123,21 @@ pub fn decide(dep: &Deployment, history: &[ReplicaSet], to_revision: Option<u64>
             {"op": "replace", "path": "/metadata/annotations", "value": annotations},
         ]),
     }))
+}
+
+/// The safety check before a rollback: read the live database's schema
+/// version and refuse (a usage error, exit 2) when the target revision was
+/// released for an older schema, whose code does not know the newer
+/// migrations. A revision that records no schema version passes: there is
+/// nothing to compare. Returns the live version.
+pub async fn check_schema(rollback: &Rollback, database_url: &str) -> Result<i64> {
+    let live = schema::live_version(database_url).await.context(
+        "cannot check the live schema version (pass --force to roll back without this check)",
+    )?;
+    if let Some(risk) = schema::rollback_risk(live, rollback.schema_version, rollback.to) {
+        return Err(UsageError::new(format!("refusing to roll back: {risk}")).into());
+    }
+    Ok(live)
 }
 
 /// Send the rollback patch; returns the Deployment's new generation.

@@ -13,9 +13,9 @@ use anyhow::Result;
 
 use crate::checklist::store::Tick;
 use crate::checklist::{Checklist, Entry};
-use crate::exit::usage;
+use crate::exit::UsageError;
 
-pub use runner::{Options, run, run_item};
+pub use runner::{Observer, Options, run, run_item};
 
 /// One selected item with where it came from.
 #[derive(Debug, Clone)]
@@ -67,9 +67,10 @@ pub fn select(checklists: &[Checklist], sel: &Selection) -> Result<Vec<Planned>>
         .chain(sel.exclude.iter().map(|id| ("--exclude", id)))
     {
         if !known.contains(id.as_str()) {
-            return Err(usage(format!(
+            return Err(UsageError::new(format!(
                 "{flag} {id}: no item `{id}` in the selected checklists ({names})"
-            )));
+            ))
+            .into());
         }
     }
     let tags: BTreeSet<&str> = checklists
@@ -82,10 +83,11 @@ pub fn select(checklists: &[Checklist], sel: &Selection) -> Result<Vec<Planned>>
     for tag in &sel.tags {
         if !tags.contains(tag.as_str()) {
             let known = tags.iter().copied().collect::<Vec<_>>().join(", ");
-            return Err(usage(format!(
+            return Err(UsageError::new(format!(
                 "--tag {tag}: no item of {names} has tag `{tag}` (tags in use: {})",
                 if known.is_empty() { "none" } else { &known }
-            )));
+            ))
+            .into());
         }
     }
     let several = checklists.len() > 1;
@@ -108,10 +110,11 @@ pub fn select(checklists: &[Checklist], sel: &Selection) -> Result<Vec<Planned>>
         }
     }
     if plan.is_empty() {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "the selection {} matches no item of {names}",
             sel.describe()
-        )));
+        ))
+        .into());
     }
     Ok(plan)
 }

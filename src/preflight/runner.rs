@@ -2,7 +2,6 @@
 //! attempt bounded by min(item timeout, time left before the deadline), so a
 //! hanging peer costs one timeout and the run always ends by its deadline.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -12,7 +11,6 @@ use crate::checklist::Action;
 use crate::checks::{self, Deps, Outcome};
 use crate::duration::human;
 use crate::report::{Attempt, Item, Status, millis};
-use crate::ui::progress::Progress;
 
 /// How a run is bounded.
 #[derive(Debug, Clone)]
@@ -21,8 +19,16 @@ pub struct Options {
     pub deadline: Duration,
 }
 
-/// Spinner lines shown at once; more running checks only move the counter.
-const MAX_SPINNERS: usize = 8;
+/// What a run says as it goes, for whoever shows its progress; `()` shows
+/// nothing. Items start and finish in any order, several at once.
+pub trait Observer: Sync {
+    /// Item `index` of the plan starts; `label` is its id and title.
+    fn started(&self, _index: usize, _label: &str) {}
+    /// Item `index` of the plan is decided.
+    fn finished(&self, _index: usize) {}
+}
+
+impl Observer for () {}
 
 /// Run the plan; items come back in plan order.
 pub async fn run(
@@ -30,33 +36,19 @@ pub async fn run(
     opts: &Options,
     deps: &Deps,
     manual: &Manual,
-    progress: &Progress,
+    observer: &impl Observer,
 ) -> Vec<Item> {
     let deadline = Instant::now() + opts.deadline;
-    let counter = progress.counter(plan.len() as u64, "checks");
-    let spinners = AtomicUsize::new(0);
     let mut items: Vec<(usize, Item)> = futures::stream::iter(plan.iter().enumerate())
-        .map(|(i, planned)| {
-            let (counter, spinners) = (&counter, &spinners);
-            async move {
-                let spinner =
-                    (spinners.fetch_add(1, Ordering::Relaxed) < MAX_SPINNERS).then(|| {
-                        progress.spinner(format!("{} {}", planned.entry.id, planned.entry.title))
-                    });
-                let item = run_item(planned, deps, manual, deadline).await;
-                if let Some(s) = spinner {
-                    s.finish_and_clear();
-                }
-                spinners.fetch_sub(1, Ordering::Relaxed);
-                counter.inc(1);
-                (i, item)
-            }
+        .map(|(i, planned)| async move {
+            observer.started(i, &format!("{} {}", planned.entry.id, planned.entry.title));
+            let item = run_item(planned, deps, manual, deadline).await;
+            observer.finished(i);
+            (i, item)
         })
         .buffer_unordered(opts.concurrency.max(1))
         .collect()
         .await;
-    counter.finish_and_clear();
-    progress.clear();
     items.sort_by_key(|(i, _)| *i);
     items.into_iter().map(|(_, item)| item).collect()
 }

@@ -14,7 +14,7 @@ use std::io::IsTerminal;
 
 use anyhow::{Context, Result};
 
-use crate::exit::{Interrupted, usage};
+use crate::exit::{Interrupted, UsageError};
 
 /// When a change needs a confirmation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,9 +54,9 @@ impl Change {
             } else {
                 format!("environment `{env}`")
             };
-            return Err(usage(format!(
+            return Err(UsageError::new(format!(
                 "refusing to run `{command}` against {what} without confirmation: stdin is not a terminal; pass --yes to proceed"
-            )));
+            )).into());
         }
         Ok(Change {
             needs_confirmation,
@@ -84,9 +84,9 @@ pub fn confirm(action: &str, yes: bool) -> Result<()> {
         return Ok(());
     }
     if !interactive() {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "refusing to {action} without confirmation: stdin is not a terminal; pass --yes to proceed"
-        )));
+        )).into());
     }
     let prompt = format!("{action}?");
     let answer = tokio::task::block_in_place(|| {
@@ -98,7 +98,7 @@ pub fn confirm(action: &str, yes: bool) -> Result<()> {
     if answered(answer, "the confirmation")? {
         Ok(())
     } else {
-        Err(usage(format!("not confirmed: did not {action}")))
+        Err(UsageError::new(format!("not confirmed: did not {action}")).into())
     }
 }
 
