@@ -11,7 +11,6 @@ mod config;
 mod db;
 mod generated;
 mod kube;
-mod kube_emulator;
 mod preflight;
 mod production;
 mod server;

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use axum::http::Method;
 
 use super::Cluster;
-use crate::kube_emulator::Failure;
+use kube_emulator::Failure;
 
 #[test]
 fn broken_new_pods_fail_fast_with_pod_and_reason() {
