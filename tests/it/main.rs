@@ -11,6 +11,7 @@ mod config;
 mod db;
 mod generated;
 mod kube;
+mod module_graph;
 mod preflight;
 mod production;
 mod server;
