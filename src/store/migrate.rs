@@ -410,8 +410,10 @@ async fn lock_pg(conn: &mut sqlx::PgConnection, timeout: Duration) -> Result<()>
 }
 
 /// Who holds the migration lock: pid, application, client and since when.
+/// Advisory locks are per database: the holder is looked up in this one, or
+/// a migration of another database on the same server would be named.
 async fn lock_holder(conn: &mut sqlx::PgConnection) -> Option<String> {
-    let sql = "SELECT a.pid, coalesce(nullif(a.application_name, ''), 'unnamed'), coalesce(host(a.client_addr), 'local socket'), to_char(a.xact_start, 'YYYY-MM-DD HH24:MI:SS TZ') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND ((l.classid::bigint << 32) | l.objid::bigint) = $1 LIMIT 1";
+    let sql = "SELECT a.pid, coalesce(nullif(a.application_name, ''), 'unnamed'), coalesce(host(a.client_addr), 'local socket'), to_char(a.xact_start, 'YYYY-MM-DD HH24:MI:SS TZ') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND ((l.classid::bigint << 32) | l.objid::bigint) = $1 LIMIT 1";
     let row: Option<(i32, String, String, Option<String>)> = sqlx::query_as(sql)
         .bind(PG_LOCK_KEY)
         .fetch_optional(&mut *conn)

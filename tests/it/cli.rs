@@ -9,9 +9,8 @@ use crate::support::Sandbox;
 fn help_documents_exit_codes_and_version_works() {
     let sb = Sandbox::new();
     let help = sb.run(&["--help"]);
-    help.code(0);
-    assert!(help.stdout.contains("Exit codes:"), "{}", help.stdout);
-    assert!(help.stdout.contains("130"));
+    help.code(0).assert_stdout_has("Exit codes:");
+    help.assert_stdout_has("130");
     let version = sb.run(&["--version"]);
     version.code(0);
     assert!(version.stdout.starts_with("hctl "), "{}", version.stdout);
@@ -29,12 +28,7 @@ fn bad_flags_exit_2() {
 fn unsupported_format_is_a_usage_error() {
     let sb = Sandbox::new();
     let run = sb.run(&["config", "show", "-o", "junit"]);
-    run.code(2);
-    assert!(
-        run.stderr.contains("supports -o table|json"),
-        "{}",
-        run.stderr
-    );
+    run.code(2).assert_stderr_has("supports -o table|json");
 }
 
 #[test]
@@ -128,7 +122,7 @@ fn ctrl_c_or_esc_at_a_prompt_exits_130_with_the_cursor_shown_and_changes_nothing
     }
     let run = sb.run_in_pty(&["db", "prune", "--keep", "1"], "[y/N]", "n");
     assert_eq!(run.code, 2, "{}", run.stdout);
-    assert!(run.stdout.contains("not confirmed"), "{}", run.stdout);
+    run.assert_stdout_has("not confirmed");
     assert_eq!(backup_count(&sb), 2);
 }
 

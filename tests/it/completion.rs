@@ -405,12 +405,10 @@ fn completions_prints_a_script_that_calls_hctl_back() {
     }
     // The same script straight from the protocol, for people who know clap's.
     let run = sb.run_with(&[], &[("HCTL_COMPLETE", "bash")]);
-    run.code(0);
-    assert!(run.stdout.contains("_clap_complete_hctl"), "{}", run.stdout);
+    run.code(0).assert_stdout_has("_clap_complete_hctl");
     // A person asking for an unknown shell is told so (exit 2).
     let run = sb.run_with(&[], &[("HCTL_COMPLETE", "tcsh")]);
-    run.code(2);
-    run.assert_stderr_has("tcsh");
+    run.code(2).assert_stderr_has("tcsh");
     // clap's generic variable does not hijack a normal run.
     let run = sb.run_with(&["--version"], &[("COMPLETE", "bash")]);
     run.code(0);

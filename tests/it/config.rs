@@ -37,11 +37,8 @@ fn show_reports_values_sources_and_redacts_secrets() {
         ],
     );
     run.code(0);
-    assert!(
-        !run.stdout.contains("s3cret-pw"),
-        "password must be redacted: {}",
-        run.stdout
-    );
+    // The password is redacted.
+    run.assert_stdout_lacks("s3cret-pw");
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(doc["environment"], "production");
     let value = |key: &str| {
@@ -74,14 +71,9 @@ fn env_var_selects_environment_and_flag_wins() {
         ("PROD_DATABASE_URL", "postgres://db/x"),
     ];
     let run = sb.run_with(&["config", "show"], &envs);
-    run.code(0);
-    assert!(
-        run.stdout.contains("environment: production"),
-        "{}",
-        run.stdout
-    );
+    run.code(0).assert_stdout_has("environment: production");
     let run = sb.run_with(&["--env", "local", "config", "show"], &envs);
-    assert!(run.stdout.contains("environment: local"), "{}", run.stdout);
+    run.assert_stdout_has("environment: local");
 }
 
 #[test]
@@ -89,35 +81,24 @@ fn missing_variable_unknown_env_and_missing_file_exit_2() {
     let sb = Sandbox::new();
     sb.write("hctl.yaml", CONFIG);
     let run = sb.run(&["--env", "production", "config", "show"]);
-    run.code(2);
-    assert!(run.stderr.contains("PROD_DATABASE_URL"), "{}", run.stderr);
-    assert!(run.stderr.contains("hctl.yaml:7:19"), "{}", run.stderr);
+    run.code(2).assert_stderr_has("PROD_DATABASE_URL");
+    run.assert_stderr_has("hctl.yaml:7:19");
 
     let run = sb.run(&["--env", "staging", "config", "show"]);
-    run.code(2);
-    assert!(
-        run.stderr.contains("unknown environment `staging`"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("local, production"), "{}", run.stderr);
+    run.code(2)
+        .assert_stderr_has("unknown environment `staging`");
+    run.assert_stderr_has("local, production");
 
     let run = sb.run(&["--config", "nope.yaml", "config", "show"]);
-    run.code(2);
-    assert!(run.stderr.contains("nope.yaml"), "{}", run.stderr);
+    run.code(2).assert_stderr_has("nope.yaml");
 }
 
 #[test]
 fn no_config_file_runs_on_builtin_local_defaults() {
     let sb = Sandbox::new();
     let run = sb.run(&["config", "show"]);
-    run.code(0);
-    assert!(
-        run.stdout.contains("sqlite://healthtracker.db"),
-        "{}",
-        run.stdout
-    );
-    assert!(run.stdout.contains("config file: none"), "{}", run.stdout);
+    run.code(0).assert_stdout_has("sqlite://healthtracker.db");
+    run.assert_stdout_has("config file: none");
 }
 
 #[test]
@@ -128,17 +109,11 @@ fn validate_names_file_line_and_column() {
         "environments:\n  local:\n    url: http://x\n    kube:\n      namespce: ht\n",
     );
     let run = sb.run(&["config", "validate"]);
-    run.code(2);
-    assert!(run.stdout.contains("hctl.yaml:5:7"), "{}", run.stdout);
-    assert!(
-        run.stdout.contains("unknown field `namespce`"),
-        "{}",
-        run.stdout
-    );
+    run.code(2).assert_stdout_has("hctl.yaml:5:7");
+    run.assert_stdout_has("unknown field `namespce`");
     // The same broken file stops any command that needs configuration, with exit 2.
     let run = sb.run(&["config", "show"]);
-    run.code(2);
-    assert!(run.stderr.contains("hctl.yaml:5:7"), "{}", run.stderr);
+    run.code(2).assert_stderr_has("hctl.yaml:5:7");
 }
 
 #[test]
@@ -146,15 +121,11 @@ fn validate_passes_good_file_and_renders_junit() {
     let sb = Sandbox::new();
     sb.write("hctl.yaml", CONFIG);
     let run = sb.run(&["config", "validate", "-o", "junit"]);
-    run.code(0);
-    assert!(
-        run.stdout.contains("<testcase name=\"hctl.yaml\""),
-        "{}",
-        run.stdout
-    );
+    run.code(0)
+        .assert_stdout_has("<testcase name=\"hctl.yaml\"");
     // The unset production variable is a warning, not a failure.
-    assert!(run.stdout.contains("WARN: "), "{}", run.stdout);
-    assert!(!run.stdout.contains("<failure"), "{}", run.stdout);
+    run.assert_stdout_has("WARN: ");
+    run.assert_stdout_lacks("<failure");
 }
 
 #[test]

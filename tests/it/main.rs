@@ -11,7 +11,7 @@ mod config;
 mod db;
 mod generated;
 mod kube;
-mod kube_emulator;
+mod module_graph;
 mod playbook;
 mod preflight;
 mod production;

@@ -77,12 +77,9 @@ fn tick_status_log_and_report_on_sqlite() {
     sb.run(&["checklist", "status", "launch", "--require-complete"])
         .code(0);
     let run = sb.run(&["checklist", "status", "launch"]);
-    run.code(0);
-    assert!(
-        run.stdout.contains("1/2") && run.stdout.contains("1/1"),
-        "{}",
-        run.stdout
-    );
+    run.code(0)
+        .assert_stdout_has("1/2")
+        .assert_stdout_has("1/1");
 
     sb.run(&["checklist", "untick", "launch", "lessons", "--as", "bo"])
         .code(0);
@@ -129,14 +126,13 @@ fn tick_status_log_and_report_on_sqlite() {
         "not ticked",
         "## Sign-off",
     ] {
-        assert!(run.stdout.contains(part), "{part}: {}", run.stdout);
+        run.assert_stdout_has(part);
     }
 
     let run = sb.run(&["checklist", "tick", "launch", "nope", "--as", "x"]);
     run.code(2);
     let run = sb.run(&["checklist", "tick", "launch", "--as", "x"]);
-    run.code(2);
-    assert!(run.stderr.contains("not a terminal"), "{}", run.stderr);
+    run.code(2).assert_stderr_has("not a terminal");
 }
 
 #[test]
@@ -149,13 +145,9 @@ fn ticks_of_removed_items_are_reported_not_dropped() {
         &LIST.replace("id: contacts", "id: contact-list"),
     );
     let run = sb.run(&["checklist", "status", "launch"]);
-    run.code(0);
-    assert!(
-        run.stderr.contains("`contacts` was ticked by ana")
-            && run.stderr.contains("no longer in checklist"),
-        "{}",
-        run.stderr
-    );
+    run.code(0)
+        .assert_stderr_has("`contacts` was ticked by ana")
+        .assert_stderr_has("no longer in checklist");
     let run = sb.run(&["checklist", "report", "launch", "-o", "json", "--no-checks"]);
     let doc = json(&run.stdout);
     let removed: Vec<_> = doc["items"]
@@ -167,7 +159,7 @@ fn ticks_of_removed_items_are_reported_not_dropped() {
     assert_eq!(removed.len(), 1, "{doc}");
     assert_eq!(removed[0]["id"], "contacts");
     let run = sb.run(&["checklist", "log", "launch"]);
-    assert!(run.stdout.contains("contacts (removed)"), "{}", run.stdout);
+    run.assert_stdout_has("contacts (removed)");
 }
 
 #[test]
@@ -223,7 +215,7 @@ fn help_documents_the_format() {
         "retry_delay",
         "file:line:column",
     ] {
-        assert!(run.stdout.contains(part), "{part}: {}", run.stdout);
+        run.assert_stdout_has(part);
     }
 }
 
@@ -279,16 +271,10 @@ fn the_picker_lists_only_manual_items_and_esc_cancels_with_130() {
         "\\x1b",
     );
     assert_eq!(run.code, 130, "{}", run.stdout);
-    assert!(
-        run.stdout.contains("briefed") && run.stdout.contains("lessons"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        !run.stdout.contains("echo"),
-        "automated items are not ticked by hand: {}",
-        run.stdout
-    );
+    run.assert_stdout_has("briefed")
+        .assert_stdout_has("lessons");
+    // Automated items are not ticked by hand.
+    run.assert_stdout_lacks("echo");
     assert!(
         run.stdout.contains("\x1b[?25h"),
         "cursor shown again: {:?}",

@@ -144,8 +144,7 @@ async fn backups_with_s3_sse_are_encrypted_and_the_s3_kind_checks_it() {
 
     // A typo in the setting is a usage error naming it.
     let run = env.run_with(&["db", "backup"], &[("HCTL_S3_SSE", "aes256")]);
-    run.code(2);
-    assert!(run.stderr.contains("s3.sse"), "{}", run.stderr);
+    run.code(2).assert_stderr_has("s3.sse");
 
     // Backups taken with `s3.sse` are encrypted...
     let sse = [("HCTL_S3_SSE", "AES256")];

@@ -66,9 +66,8 @@ async fn postgres_backup_to_s3_verifies_deeply_and_restores() {
     // ...until someone changes it: the table is named.
     env.exec("UPDATE users SET weight = 0 WHERE id = 9").await;
     let run = env.run(&["db", "verify"]);
-    run.code(1);
-    assert!(run.stdout.contains("public.users"), "{}", run.stdout);
-    assert!(run.stdout.contains("checksum mismatch"), "{}", run.stdout);
+    run.code(1).assert_stdout_has("public.users");
+    run.assert_stdout_has("checksum mismatch");
 }
 
 #[tokio::test]
@@ -200,12 +199,9 @@ async fn backups_list_newest_first_and_prune_keeps_the_newest() {
     assert_eq!(ids(&env.backups()), [third.as_str(), &second, &first]);
 
     let run = env.run(&["db", "backups"]);
-    run.code(0);
-    assert!(
-        run.stdout.contains(&third) && run.stdout.contains("VERIFIED"),
-        "{}",
-        run.stdout
-    );
+    run.code(0)
+        .assert_stdout_has(&third)
+        .assert_stdout_has("VERIFIED");
 
     // Leftovers of failed backups: never listed, removed by prune after a day.
     let old = "20200101T000000Z-abcdef";
@@ -219,16 +215,11 @@ async fn backups_list_newest_first_and_prune_keeps_the_newest() {
         ids(json(&run.stdout).as_array().unwrap()),
         [third.as_str(), &second, &first]
     );
-    assert!(
-        run.stderr.contains(old) && run.stderr.contains("incomplete"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(old).assert_stderr_has("incomplete");
 
     // Without --yes and without a terminal: refuse, delete nothing.
     let run = env.run(&["db", "prune", "--keep", "1"]);
-    run.code(2);
-    assert!(run.stderr.contains("--yes"), "{}", run.stderr);
+    run.code(2).assert_stderr_has("--yes");
     assert_eq!(env.backups().len(), 3);
 
     let run = env.run(&["db", "prune", "--keep", "1", "--yes", "-o", "json"]);

@@ -155,11 +155,11 @@ async fn kill_9_during_a_directory_backup_leaves_an_incomplete_backup_that_prune
     std::fs::write(&stale, vec![7u8; 4096]).unwrap();
 
     let run = env.run(&["db", "backups"]);
-    run.code(0);
-    run.assert_stderr_has("2 incomplete backup(s)")
+    run.code(0)
+        .assert_stderr_has("2 incomplete backup(s)")
         .assert_stderr_has(&killed)
         .assert_stderr_has(&old);
-    assert!(run.stdout.contains(&good), "{}", run.stdout);
+    run.assert_stdout_has(&good);
 
     let run = env.run(&["db", "prune", "--keep", "1", "--yes", "-o", "json"]);
     run.code(0);
@@ -212,8 +212,8 @@ async fn kill_9_during_an_s3_backup_leaves_an_upload_that_is_listed_and_pruned()
         .expect("CreateMultipartUpload");
 
     let run = env.run(&["db", "backups"]);
-    run.code(0);
-    run.assert_stderr_has("2 incomplete backup(s)")
+    run.code(0)
+        .assert_stderr_has("2 incomplete backup(s)")
         .assert_stderr_has(&killed)
         .assert_stderr_has(&old);
 

@@ -69,7 +69,7 @@ exit 1"#,
     );
     let run = env.run(&["db", "backup"]);
     assert_ne!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("pg_dump"), "{}", run.stderr);
+    run.assert_stderr_has("pg_dump");
 
     assert_eq!(
         ids(&env.backups()),
@@ -264,9 +264,8 @@ async fn unreachable_s3_exits_3_naming_endpoint_and_bucket() {
     let dead = [("HCTL_S3_ENDPOINT", "http://127.0.0.1:9")];
     for args in [&["db", "backup"][..], &["db", "backups"][..]] {
         let run = env.run_with(args, &dead);
-        run.code(3);
-        assert!(run.stderr.contains("http://127.0.0.1:9"), "{}", run.stderr);
-        assert!(run.stderr.contains(&bucket.name), "{}", run.stderr);
+        run.code(3).assert_stderr_has("http://127.0.0.1:9");
+        run.assert_stderr_has(&bucket.name);
     }
     assert!(env.backups().is_empty(), "nothing may be marked as done");
 }
@@ -312,11 +311,9 @@ async fn corrupted_or_truncated_backup_is_refused_before_touching_the_target() {
     })
     .await;
     let run = env.run(&["db", "verify", "--backup-id", &id]);
-    run.code(1);
-    assert!(run.stdout.contains("corrupted object"), "{}", run.stdout);
+    run.code(1).assert_stdout_has("corrupted object");
     let run = env.run(&["db", "restore", "--backup-id", &id, "--yes"]);
-    run.code(1);
-    assert!(run.stdout.contains("was not touched"), "{}", run.stdout);
+    run.code(1).assert_stdout_has("was not touched");
     assert_eq!(
         env.scalar("SELECT count(*) FROM users").await,
         2001,
@@ -333,8 +330,7 @@ async fn corrupted_or_truncated_backup_is_refused_before_touching_the_target() {
         .code(1);
     // Known-bad now, so `latest` refuses to pick it at all.
     let run = env.run(&["db", "restore", "--backup-id", "latest", "--yes"]);
-    run.code(2);
-    assert!(run.stderr.contains("no usable backup"), "{}", run.stderr);
+    run.code(2).assert_stderr_has("no usable backup");
     assert_eq!(
         env.scalar("SELECT count(*) FROM users").await,
         2001,
@@ -350,18 +346,14 @@ async fn restore_refuses_a_newer_schema_and_asks_first() {
     env.backup();
 
     let run = env.run(&["db", "restore", "--backup-id", "latest"]);
-    run.code(2);
-    assert!(run.stderr.contains("--yes"), "{}", run.stderr);
+    run.code(2).assert_stderr_has("--yes");
 
     env.exec("INSERT INTO hctl_schema_migrations VALUES (3, 'm3', 'x', now(), 1)")
         .await;
     let run = env.run(&["db", "restore", "--backup-id", "latest", "--yes"]);
-    run.code(2);
-    assert!(
-        run.stderr.contains("schema version 3") && run.stderr.contains("--force"),
-        "{}",
-        run.stderr
-    );
+    run.code(2)
+        .assert_stderr_has("schema version 3")
+        .assert_stderr_has("--force");
     assert_eq!(
         env.scalar("SELECT max(version) FROM hctl_schema_migrations")
             .await,
@@ -377,8 +369,7 @@ async fn restore_refuses_a_newer_schema_and_asks_first() {
     );
 
     let run = env.run(&["db", "restore", "--backup-id", "nope", "--yes"]);
-    run.code(2);
-    assert!(run.stderr.contains("not a backup id"), "{}", run.stderr);
+    run.code(2).assert_stderr_has("not a backup id");
 }
 
 #[tokio::test]
@@ -387,13 +378,8 @@ async fn old_pg_dump_is_refused_with_a_fix() {
     env.seed(1).await;
     fake_pg_dump(&mut env, r#"echo "pg_dump (PostgreSQL) 9.6.24""#);
     let run = env.run(&["db", "backup"]);
-    run.code(3);
-    assert!(run.stderr.contains("version 9"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("apt-get install postgresql-client-"),
-        "{}",
-        run.stderr
-    );
+    run.code(3).assert_stderr_has("version 9");
+    run.assert_stderr_has("apt-get install postgresql-client-");
     assert!(env.backups().is_empty());
 }
 
@@ -405,13 +391,9 @@ async fn unreachable_database_fails_backup_with_its_address() {
     url.set_password(Some("s3cret")).unwrap();
     let dead = url.to_string();
     let run = env.run_with(&["db", "backup"], &[("HCTL_DATABASE_URL", &dead)]);
-    run.code(3);
-    assert!(run.stderr.contains("127.0.0.1:9"), "{}", run.stderr);
-    assert!(
-        !run.stderr.contains("s3cret"),
-        "password leaked: {}",
-        run.stderr
-    );
+    run.code(3).assert_stderr_has("127.0.0.1:9");
+    // The password is redacted.
+    run.assert_stderr_lacks("s3cret");
 }
 
 #[tokio::test]
@@ -427,6 +409,5 @@ async fn manifest_pointing_outside_its_backup_is_rejected() {
     )
     .unwrap();
     let run = env.run(&["db", "verify", "--backup-id", &id]);
-    run.code(3);
-    assert!(run.stderr.contains("do not belong"), "{}", run.stderr);
+    run.code(3).assert_stderr_has("do not belong");
 }

@@ -46,8 +46,7 @@ async fn missing_or_old_backup_is_unhealthy() {
     let env = DbEnv::dir();
     env.seed(1).await;
     let run = env.run(&["db", "health"]);
-    run.code(1);
-    assert!(run.stdout.contains("no backups"), "{}", run.stdout);
+    run.code(1).assert_stdout_has("no backups");
     env.backup();
     let run = env.run(&["db", "health", "--max-backup-age", "0", "-o", "json"]);
     run.code(1);
@@ -65,9 +64,6 @@ async fn unreachable_database_is_unhealthy_not_a_crash() {
     run.code(1);
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(status(&report, "reachable"), "error");
-    assert!(
-        !run.stdout.contains(":pw@"),
-        "password leaked: {}",
-        run.stdout
-    );
+    // The password is redacted.
+    run.assert_stdout_lacks(":pw@");
 }

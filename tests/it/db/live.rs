@@ -36,14 +36,13 @@ async fn restore_refuses_while_another_postgres_session_is_connected() {
         "from 127.0.0.1",
         "--force",
     ] {
-        assert!(run.stderr.contains(part), "{part}: {}", run.stderr);
+        run.assert_stderr_has(part);
     }
     assert_eq!(env.scalar("SELECT count(*) FROM users").await, 2001);
 
     // --force restores anyway and says who was still there.
     let run = env.run(&["db", "restore", "--backup-id", "latest", "--yes", "--force"]);
-    run.code(0);
-    assert!(run.stderr.contains("billing-worker"), "{}", run.stderr);
+    run.code(0).assert_stderr_has("billing-worker");
     assert_eq!(env.scalar("SELECT count(*) FROM users").await, 2000);
 
     other.close().await.unwrap();
@@ -143,12 +142,9 @@ async fn restore_refuses_while_hctl_serve_holds_the_sqlite_file() {
     let run = env.run_with(&["db", "restore", "--backup-id", "latest", "--yes"], &with);
     run.code(2);
     let pid = server.child.id().to_string();
-    assert!(
-        run.stderr.contains(&format!("pid {pid}")) && run.stderr.contains("serve"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("--force"), "{}", run.stderr);
+    run.assert_stderr_has(&format!("pid {pid}"))
+        .assert_stderr_has("serve");
+    run.assert_stderr_has("--force");
     // Nothing was swapped under the server: its writes are all still there.
     server.register("third@example.com").await;
     drop(server);

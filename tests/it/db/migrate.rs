@@ -30,14 +30,9 @@ fn dry_run_changes_nothing_then_migrate_applies_everything() {
     assert!(states(&before).iter().all(|s| s == "pending"), "{before}");
 
     let run = env.run(&["db", "migrate", "--dry-run"]);
-    run.code(0);
-    assert!(run.stdout.contains("would apply 0001"), "{}", run.stdout);
-    assert!(
-        run.stdout
-            .contains("dry run: nothing applied; schema version 0 (would be "),
-        "a dry run never claims a version it did not reach: {}",
-        run.stdout
-    );
+    run.code(0).assert_stdout_has("would apply 0001");
+    // A dry run never claims a version it did not reach.
+    run.assert_stdout_has("dry run: nothing applied; schema version 0 (would be ");
     assert_eq!(status(&env)["schema_version"], 0, "dry run must not apply");
     let run = env.run(&["db", "migrate", "--dry-run", "-o", "json"]);
     let doc: Value = serde_json::from_str(&run.stdout).unwrap();
@@ -57,12 +52,7 @@ fn dry_run_changes_nothing_then_migrate_applies_everything() {
     assert_eq!(after["schema_version"], after["latest_known"]);
     assert!(states(&after).iter().all(|s| s == "applied"), "{after}");
     let again = env.run(&["db", "migrate"]);
-    again.code(0);
-    assert!(
-        again.stdout.contains("nothing to apply"),
-        "{}",
-        again.stdout
-    );
+    again.code(0).assert_stdout_has("nothing to apply");
 }
 
 #[test]
@@ -97,9 +87,8 @@ async fn a_held_lock_times_out_naming_the_session() {
         .await
         .unwrap();
     let run = tokio::task::block_in_place(|| env.run(&["db", "migrate", "--lock-timeout", "1"]));
-    run.code(3);
-    assert!(run.stderr.contains("session pid"), "{}", run.stderr);
-    assert!(run.stderr.contains("stuck-migrator"), "{}", run.stderr);
+    run.code(3).assert_stderr_has("session pid");
+    run.assert_stderr_has("stuck-migrator");
     holder.close().await.unwrap();
 }
 
@@ -114,10 +103,6 @@ async fn drift_is_an_error_naming_the_file() {
     let view = tokio::task::block_in_place(|| status(&env));
     assert_eq!(states(&view)[0], "changed");
     let run = tokio::task::block_in_place(|| env.run(&["db", "migrate"]));
-    run.code(3);
-    assert!(
-        run.stderr.contains("migrations/postgres/0001_init.sql"),
-        "{}",
-        run.stderr
-    );
+    run.code(3)
+        .assert_stderr_has("migrations/postgres/0001_init.sql");
 }

@@ -17,13 +17,11 @@ fn backup_age_fails_without_a_backup_and_passes_after_one() {
     for env in [DbEnv::dir(), DbEnv::s3()] {
         env.sandbox.write("checklists/backups.yaml", CHECKLIST);
         let run = env.run(&["preflight", "-c", "backups", "-o", "json"]);
-        run.code(1);
-        assert!(run.stdout.contains("no backup in"), "{}", run.stdout);
+        run.code(1).assert_stdout_has("no backup in");
 
         env.run(&["db", "backup", "--note", "before launch"])
             .code(0);
         let run = env.run(&["preflight", "-c", "backups", "-o", "json"]);
-        run.code(0);
-        assert!(run.stdout.contains("latest backup"), "{}", run.stdout);
+        run.code(0).assert_stdout_has("latest backup");
     }
 }

@@ -35,8 +35,7 @@ async fn good_then_failed() -> (DbEnv, String, String) {
     let bad = env.backup();
     corrupt(&env, &bad);
     let run = env.run(&["db", "verify", "--backup-id", "latest"]);
-    run.code(1);
-    assert!(run.stdout.contains("corrupted object"), "{}", run.stdout);
+    run.code(1).assert_stdout_has("corrupted object");
     let run = env.run(&["db", "backups"]);
     run.code(0);
     let line = run.stdout.lines().find(|l| l.contains(&bad)).unwrap();
@@ -134,7 +133,7 @@ async fn dry_run_lists_what_goes_what_stays_and_why() {
     };
     assert!(row(&bad).contains("would delete"), "{}", run.stdout);
     assert!(row(&newest).contains("keep"), "{}", run.stdout);
-    assert!(run.stderr.contains("nothing was deleted"), "{}", run.stderr);
+    run.assert_stderr_has("nothing was deleted");
 }
 
 #[tokio::test]
@@ -146,12 +145,9 @@ async fn prune_refuses_to_leave_no_backup_that_is_not_known_bad() {
             args.push("--dry-run");
         }
         let run = env.run(&args);
-        run.code(2);
-        assert!(
-            run.stderr.contains("not known-bad") && run.stderr.contains(&only),
-            "{}",
-            run.stderr
-        );
+        run.code(2)
+            .assert_stderr_has("not known-bad")
+            .assert_stderr_has(&only);
     }
     assert_eq!(ids(&env.backups()), [only.as_str()]);
 }
@@ -203,12 +199,9 @@ async fn latest_passes_over_a_failed_backup_and_says_so() {
 async fn latest_refuses_when_every_backup_is_known_bad() {
     let (env, only) = only_failed().await;
     let run = env.run(&["db", "restore", "--backup-id", "latest", "--yes"]);
-    run.code(2);
-    assert!(
-        run.stderr.contains("no usable backup") && run.stderr.contains(&only),
-        "{}",
-        run.stderr
-    );
+    run.code(2)
+        .assert_stderr_has("no usable backup")
+        .assert_stderr_has(&only);
     let run = env.run(&["db", "health", "-o", "json"]);
     run.code(1);
     assert_eq!(item(&json(&run.stdout), "backup-age")["status"], "fail");
@@ -232,13 +225,10 @@ async fn latest_never_silently_skips_a_newer_unreadable_manifest() {
         &["db", "verify", "--backup-id", "latest"][..],
     ] {
         let run = env.run(args);
-        run.code(2);
-        assert!(
-            run.stderr.contains(&newer) && run.stderr.contains("--backup-id"),
-            "{}",
-            run.stderr
-        );
-        assert!(!run.stderr.contains(&older), "{}", run.stderr);
+        run.code(2)
+            .assert_stderr_has(&newer)
+            .assert_stderr_has("--backup-id");
+        run.assert_stderr_lacks(&older);
     }
     assert_eq!(
         env.scalar("SELECT count(*) FROM users").await,
@@ -247,12 +237,9 @@ async fn latest_never_silently_skips_a_newer_unreadable_manifest() {
     );
     // The listing says it is there and broken; an explicit id still works.
     let run = env.run(&["db", "backups"]);
-    run.code(0);
-    assert!(
-        run.stderr.contains(&newer) && run.stderr.contains("unreadable"),
-        "{}",
-        run.stderr
-    );
+    run.code(0)
+        .assert_stderr_has(&newer)
+        .assert_stderr_has("unreadable");
     env.run(&["db", "verify", "--backup-id", &older]).code(0);
     let listed: Vec<Value> = env.backups();
     assert_eq!(ids(&listed), [older.as_str()]);

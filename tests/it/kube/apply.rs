@@ -15,19 +15,11 @@ fn apply_creates_then_reports_unchanged_and_configured() {
         "PodDisruptionBudget",
         "Ingress",
     ] {
-        assert!(run.stdout.contains(kind), "{kind} listed:\n{}", run.stdout);
+        run.assert_stdout_has(kind);
     }
-    assert!(run.stdout.contains("created"), "{}", run.stdout);
-    assert!(
-        run.stderr.contains("successfully rolled out"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("/api/healthz answered 200"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stdout_has("created");
+    run.assert_stderr_has("successfully rolled out");
+    run.assert_stderr_has("/api/healthz answered 200");
     let dep = c.deployment();
     assert_eq!(
         dep["metadata"]["annotations"]["kubernetes.io/change-cause"],
@@ -63,12 +55,8 @@ fn apply_creates_then_reports_unchanged_and_configured() {
     );
 
     let run = c.deploy("ghcr.io/healthtracker/api:1.1.0");
-    assert!(run.stdout.contains("configured"), "{}", run.stdout);
-    assert!(
-        run.stdout.contains("spec.template.spec.containers[api].image: ghcr.io/healthtracker/api:1.0.0 → ghcr.io/healthtracker/api:1.1.0"),
-        "{}",
-        run.stdout
-    );
+    run.assert_stdout_has("configured");
+    run.assert_stdout_has("spec.template.spec.containers[api].image: ghcr.io/healthtracker/api:1.0.0 → ghcr.io/healthtracker/api:1.1.0");
     assert_eq!(c.revision(), "2");
     assert_eq!(c.image(), "ghcr.io/healthtracker/api:1.1.0");
     // Every apply is server-side, as field manager hctl.
@@ -90,13 +78,8 @@ fn dry_run_reports_without_changing() {
         "--schema-version",
         "3",
     ]);
-    run.code(0);
-    assert!(
-        run.stdout.contains("configured (dry run)"),
-        "{}",
-        run.stdout
-    );
-    assert!(run.stdout.contains("unchanged (dry run)"), "{}", run.stdout);
+    run.code(0).assert_stdout_has("configured (dry run)");
+    run.assert_stdout_has("unchanged (dry run)");
     assert_eq!(c.image(), "ghcr.io/healthtracker/api:1.0.0");
     assert_eq!(c.revision(), "1");
 }
@@ -119,13 +102,10 @@ fn status_history_and_restart() {
     );
 
     let history = c.hctl(&["rollout", "history"]);
-    history.code(0);
-    assert!(history.stdout.contains("2 (current)"), "{}", history.stdout);
-    assert!(
-        history.stdout.contains("api:1.0.0") && history.stdout.contains("api:1.1.0"),
-        "{}",
-        history.stdout
-    );
+    history.code(0).assert_stdout_has("2 (current)");
+    history
+        .assert_stdout_has("api:1.0.0")
+        .assert_stdout_has("api:1.1.0");
     let rows: serde_json::Value =
         serde_json::from_str(&c.hctl(&["rollout", "history", "-o", "json"]).stdout).unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 2);
@@ -155,11 +135,8 @@ fn status_without_wait_reports_progress_without_failing() {
     let run = c.hctl(&["rollout", "status"]);
     run.code(0)
         .assert_stderr_has("rollout in progress; `hctl rollout status --wait`");
-    assert!(
-        run.stdout.contains("progressing") && run.stdout.contains("observed"),
-        "{}",
-        run.stdout
-    );
+    run.assert_stdout_has("progressing")
+        .assert_stdout_has("observed");
 }
 
 #[test]
@@ -299,11 +276,6 @@ fn deleting_the_deployment_cascades_and_status_says_not_found() {
     });
     assert!(gone, "replica sets and pods are garbage-collected");
     let run = c.hctl(&["rollout", "status"]);
-    run.code(3);
-    assert!(
-        run.stderr
-            .contains("deployments.apps \"healthtracker\" not found (404 NotFound)"),
-        "{}",
-        run.stderr
-    );
+    run.code(3)
+        .assert_stderr_has("deployments.apps \"healthtracker\" not found (404 NotFound)");
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use axum::http::Method;
 
 use super::Cluster;
-use crate::kube_emulator::Failure;
+use kube_emulator::Failure;
 
 #[test]
 fn broken_new_pods_fail_fast_with_pod_and_reason() {
@@ -30,10 +30,8 @@ fn broken_new_pods_fail_fast_with_pod_and_reason() {
             run.stderr
         );
         assert!(run.stderr.contains(reason), "{image}: {}", run.stderr);
-        assert!(
-            !run.stderr.contains("healthz"),
-            "no health probe after a failed rollout"
-        );
+        // No health probe after a failed rollout.
+        run.assert_stderr_lacks("healthz");
     }
 }
 
@@ -43,12 +41,8 @@ fn progress_deadline_exceeded_fails() {
     c.edit_deployment("progressDeadlineSeconds: 600", "progressDeadlineSeconds: 1");
     c.deploy("ghcr.io/healthtracker/api:1.0.0");
     let run = c.apply_wait("ghcr.io/healthtracker/api:stuck", "60s");
-    run.code(1);
-    assert!(
-        run.stderr.contains("exceeded its progress deadline"),
-        "{}",
-        run.stderr
-    );
+    run.code(1)
+        .assert_stderr_has("exceeded its progress deadline");
 }
 
 #[test]
@@ -59,12 +53,9 @@ fn timeout_exits_3_saying_what_is_pending() {
     let run = c.apply_wait("ghcr.io/healthtracker/api:stuck", "2s");
     run.code(3);
     assert!(started.elapsed() < Duration::from_secs(15));
-    assert!(run.stderr.contains("timed out after 2s"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("still pending: ") && run.stderr.contains("replicas"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has("timed out after 2s");
+    run.assert_stderr_has("still pending: ")
+        .assert_stderr_has("replicas");
 }
 
 #[test]
@@ -74,12 +65,7 @@ fn stale_status_after_patch_is_not_success() {
     // The controller stops: the status still says "complete" for generation 1.
     c.emu.faults().frozen = true;
     let run = c.apply_wait("ghcr.io/healthtracker/api:1.1.0", "2s");
-    run.code(3);
-    assert!(
-        run.stderr.contains("spec update to be observed"),
-        "{}",
-        run.stderr
-    );
+    run.code(3).assert_stderr_has("spec update to be observed");
 }
 
 #[test]
@@ -87,17 +73,9 @@ fn failed_health_probe_fails_the_deploy() {
     let c = Cluster::new();
     c.emu.faults().healthz_status = Some(503);
     let run = c.apply_wait("ghcr.io/healthtracker/api:1.0.0", "60s");
-    run.code(1);
-    assert!(
-        run.stderr.contains("successfully rolled out"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("health probe") && run.stderr.contains("503"),
-        "{}",
-        run.stderr
-    );
+    run.code(1).assert_stderr_has("successfully rolled out");
+    run.assert_stderr_has("health probe")
+        .assert_stderr_has("503");
 }
 
 #[test]
@@ -114,8 +92,7 @@ fn api_unreachable() {
         .replace(&c.emu.addr.port().to_string(), &port.to_string());
     std::fs::write(&c.kubeconfig, config).unwrap();
     let run = c.hctl(&["rollout", "status"]);
-    run.code(3);
-    assert!(run.stderr.contains("unreachable"), "{}", run.stderr);
+    run.code(3).assert_stderr_has("unreachable");
 }
 
 #[test]
@@ -126,17 +103,11 @@ fn api_errors_are_named_and_exit_3() {
         let run = c.hctl(&["rollout", "history"]);
         run.code(3);
         assert!(run.stderr.contains(expect), "{code}: {}", run.stderr);
-        assert!(
-            run.stderr
-                .contains("deployment `healthtracker` in namespace `healthtracker`"),
-            "{}",
-            run.stderr
-        );
+        run.assert_stderr_has("deployment `healthtracker` in namespace `healthtracker`");
     }
     let c = Cluster::new();
     let run = c.hctl(&["rollout", "status"]);
-    run.code(3);
-    assert!(run.stderr.contains("not found (404)"), "{}", run.stderr);
+    run.code(3).assert_stderr_has("not found (404)");
 }
 
 #[test]
@@ -149,12 +120,9 @@ fn conflict_on_apply_exits_3() {
         times: 1,
     });
     let run = c.hctl(&["rollout", "apply", "--schema-version", "3"]);
-    run.code(3);
-    assert!(
-        run.stderr.contains("conflict (409)") && run.stderr.contains("Deployment/healthtracker"),
-        "{}",
-        run.stderr
-    );
+    run.code(3)
+        .assert_stderr_has("conflict (409)")
+        .assert_stderr_has("Deployment/healthtracker");
 }
 
 #[test]
@@ -178,38 +146,24 @@ fn unknown_kind_is_named() {
         "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n",
     );
     let run = c.hctl(&["rollout", "apply", "--schema-version", "3"]);
-    run.code(3);
-    assert!(
-        run.stderr.contains("does not serve `Widget/w`"),
-        "{}",
-        run.stderr
-    );
+    run.code(3).assert_stderr_has("does not serve `Widget/w`");
 }
 
 #[test]
 fn unknown_context_is_a_usage_error() {
     let c = Cluster::new();
     let run = c.hctl(&["rollout", "history", "--set", "kube.context=prod-eu"]);
-    run.code(2);
-    assert!(
-        run.stderr.contains("kubeconfig context `prod-eu`")
-            && run.stderr.contains("known contexts: emulator"),
-        "{}",
-        run.stderr
-    );
+    run.code(2)
+        .assert_stderr_has("kubeconfig context `prod-eu`")
+        .assert_stderr_has("known contexts: emulator");
 }
 
 #[test]
 fn missing_manifests_directory_is_a_usage_error() {
     let c = Cluster::new();
     let run = c.hctl(&["rollout", "apply", "-f", "deploy/"]);
-    run.code(2);
-    assert!(
-        run.stderr
-            .contains("manifests directory `deploy/` does not exist"),
-        "{}",
-        run.stderr
-    );
+    run.code(2)
+        .assert_stderr_has("manifests directory `deploy/` does not exist");
 }
 
 #[test]
@@ -219,10 +173,6 @@ fn missing_kubeconfig_says_what_to_set() {
         &["rollout", "history"],
         &[("KUBECONFIG", "/nonexistent/kubeconfig")],
     );
-    run.code(3);
-    assert!(
-        run.stderr.contains("no usable kubeconfig (set KUBECONFIG"),
-        "{}",
-        run.stderr
-    );
+    run.code(3)
+        .assert_stderr_has("no usable kubeconfig (set KUBECONFIG");
 }

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::kube_emulator::Emulator;
 use crate::support::{Run, Sandbox};
+use kube_emulator::Emulator;
 
 pub const NS: &str = "healthtracker";
 pub const APP: &str = "healthtracker";

@@ -82,12 +82,7 @@ fn hctl_rollback_matches_kubectl_rollout_undo() {
             replica_sets(&by_hctl),
             "same replica sets and revisions"
         );
-        assert!(
-            run.stderr
-                .contains("rolled back deployment `healthtracker` from revision 3"),
-            "{}",
-            run.stderr
-        );
+        run.assert_stderr_has("rolled back deployment `healthtracker` from revision 3");
     }
 }
 
@@ -96,13 +91,8 @@ fn single_revision_has_nothing_to_roll_back_to() {
     let c = Cluster::new();
     c.deploy(V1);
     let run = c.hctl(&["rollback"]);
-    run.code(1);
-    assert!(
-        run.stderr
-            .contains("has a single revision: nothing to roll back to"),
-        "{}",
-        run.stderr
-    );
+    run.code(1)
+        .assert_stderr_has("has a single revision: nothing to roll back to");
     assert_eq!(c.revision(), "1");
 }
 
@@ -112,23 +102,13 @@ fn missing_revision_already_at_paused_and_dry_run() {
     c.deploy(V1);
     c.deploy(V2);
     let run = c.hctl(&["rollback", "--to-revision", "9"]);
-    run.code(2);
-    assert!(
-        run.stderr.contains(
-            "revision 9 of deployment `healthtracker` does not exist (known revisions: 1, 2)"
-        ),
-        "{}",
-        run.stderr
+    run.code(2).assert_stderr_has(
+        "revision 9 of deployment `healthtracker` does not exist (known revisions: 1, 2)",
     );
 
     let run = c.hctl(&["rollback", "--to-revision", "2"]);
-    run.code(0);
-    assert!(
-        run.stderr
-            .contains("already runs the template of revision 2"),
-        "{}",
-        run.stderr
-    );
+    run.code(0)
+        .assert_stderr_has("already runs the template of revision 2");
 
     let run = c.hctl(&["rollback", "--dry-run", "-o", "json"]);
     run.code(0);
@@ -146,12 +126,8 @@ fn missing_revision_already_at_paused_and_dry_run() {
     c.emu
         .update("Deployment", NS, APP, |d| d["spec"]["paused"] = true.into());
     let run = c.hctl(&["rollback"]);
-    run.code(2);
-    assert!(
-        run.stderr.contains("deployment `healthtracker` is paused"),
-        "{}",
-        run.stderr
-    );
+    run.code(2)
+        .assert_stderr_has("deployment `healthtracker` is paused");
     assert_eq!(c.image(), V2);
 }
 
@@ -197,13 +173,8 @@ fn rollback_refuses_when_the_database_is_ahead_of_the_target_release() {
     let db = database_at(7);
     let env = [("HCTL_DATABASE_URL", db.url.as_str())];
     let run = c.hctl_with(&["rollback"], &env);
-    run.code(2);
-    assert!(
-        run.stderr.contains(
-            "the database is at schema version 7 but revision 1 was released for schema version 3"
-        ),
-        "{}",
-        run.stderr
+    run.code(2).assert_stderr_has(
+        "the database is at schema version 7 but revision 1 was released for schema version 3",
     );
     assert_eq!(c.image(), V2);
     let run = c.hctl_with(&["rollback", "--force", "--wait", "--timeout", "60s"], &env);
@@ -235,13 +206,9 @@ fn unreadable_database_blocks_rollback_unless_forced() {
         "postgres://postgres:s3cret@127.0.0.1:1/none",
     )];
     let run = c.hctl_with(&["rollback"], &env);
-    run.code(3);
-    assert!(run.stderr.contains("pass --force"), "{}", run.stderr);
-    assert!(
-        !run.stderr.contains("s3cret"),
-        "password redacted: {}",
-        run.stderr
-    );
+    run.code(3).assert_stderr_has("pass --force");
+    // The password is redacted.
+    run.assert_stderr_lacks("s3cret");
     c.hctl_with(&["rollback", "--force"], &env).code(0);
 }
 
@@ -255,12 +222,9 @@ fn production_rollback_needs_confirmation() {
         "environments:\n  production:\n    url: https://prod.example\n",
     );
     let run = c.hctl(&["--env", "production", "rollback"]);
-    run.code(2);
-    assert!(
-        run.stderr.contains("without confirmation") && run.stderr.contains("--yes"),
-        "{}",
-        run.stderr
-    );
+    run.code(2)
+        .assert_stderr_has("without confirmation")
+        .assert_stderr_has("--yes");
     assert_eq!(c.image(), V2);
     c.hctl(&["--env", "production", "rollback", "--yes"])
         .code(0);
@@ -274,12 +238,7 @@ fn rollback_rescues_a_crash_looping_release() {
     c.apply_wait("ghcr.io/healthtracker/api:crashloop", "60s")
         .code(1);
     let run = c.hctl(&["rollback", "--wait", "--timeout", "60s"]);
-    run.code(0);
-    assert!(
-        run.stderr.contains("successfully rolled out"),
-        "{}",
-        run.stderr
-    );
+    run.code(0).assert_stderr_has("successfully rolled out");
     c.settle();
     assert_eq!(c.image(), V1);
     assert_eq!(c.revision(), "3");

@@ -99,8 +99,7 @@ fn preflight_runs_the_rules_live_and_offline() {
         "--only",
         "offline-resources",
     ]);
-    run.code(1);
-    assert!(run.stdout.contains("live-hpa"), "{}", run.stdout);
+    run.code(1).assert_stdout_has("live-hpa");
     let report = c.hctl(&["preflight", "-c", "k8s", "--only", "live-hpa", "-o", "json"]);
     let report: serde_json::Value = serde_json::from_str(&report.stdout).unwrap();
     assert_eq!(report["items"][0]["status"], "fail", "{report}");

@@ -111,30 +111,18 @@ fn invalid_checklists_exit_2_before_anything_runs() {
         "name: bad\nsections:\n  - name: s\n    items:\n      - id: a\n        title: runs\n        check: { kind: command, shell: \"touch ran\" }\n      - id: b\n        title: typo\n        timeout: 5x\n        check: { kind: htp, url: x }\n",
     );
     let run = sb.run(&["preflight", "-c", "bad"]);
-    run.code(2);
-    assert!(
-        run.stderr
-            .contains("checklists/bad.yaml:10:18: invalid duration `5x`"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("checklists/bad.yaml:11:")
-            && run.stderr.contains("unknown check kind `htp`"),
-        "{}",
-        run.stderr
-    );
+    run.code(2)
+        .assert_stderr_has("checklists/bad.yaml:10:18: invalid duration `5x`");
+    run.assert_stderr_has("checklists/bad.yaml:11:")
+        .assert_stderr_has("unknown check kind `htp`");
     assert!(
         !sb.path().join("ran").exists(),
         "nothing may run when a checklist is invalid"
     );
     let run = sb.run(&["config", "validate"]);
-    run.code(2);
-    assert!(
-        run.stdout.contains("checklists/bad.yaml") && run.stdout.contains("FAIL"),
-        "{}",
-        run.stdout
-    );
+    run.code(2)
+        .assert_stdout_has("checklists/bad.yaml")
+        .assert_stdout_has("FAIL");
 }
 
 #[test]
@@ -185,8 +173,7 @@ fn the_gate_follows_fail_on_and_records_every_attempt() {
         "--only",
         "signoff",
     ]);
-    run.code(1);
-    assert!(run.stdout.contains("not ticked"), "{}", run.stdout);
+    run.code(1).assert_stdout_has("not ticked");
     sb.run_with(
         &["checklist", "tick", "gate", "signoff", "--note", "ok by me"],
         &[("USER", "cto")],
@@ -240,7 +227,7 @@ fn an_unreachable_tick_database_fails_manual_items_not_the_run() {
             .contains("cannot read ticks"),
         "{item}"
     );
-    assert!(!run.stdout.contains("secret"), "{}", run.stdout);
+    run.assert_stdout_lacks("secret");
 }
 
 #[test]
@@ -260,17 +247,11 @@ fn junit_and_markdown_views() {
         "--fail-on",
         "warning",
     ]);
-    run.code(1);
-    assert!(
-        run.stdout.contains("<testcase") && run.stdout.contains("Optional thing"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("<failure") && run.stdout.contains("status 404"),
-        "{}",
-        run.stdout
-    );
+    run.code(1)
+        .assert_stdout_has("<testcase")
+        .assert_stdout_has("Optional thing");
+    run.assert_stdout_has("<failure")
+        .assert_stdout_has("status 404");
     let run = sb.run(&[
         "preflight",
         "-c",
@@ -281,8 +262,7 @@ fn junit_and_markdown_views() {
         "-o",
         "markdown",
     ]);
-    run.code(0);
-    assert!(run.stdout.contains("| `up` |"), "{}", run.stdout);
+    run.code(0).assert_stdout_has("| `up` |");
 }
 
 #[test]
@@ -314,8 +294,7 @@ fn selection_flags() {
     assert_eq!(ids(&["--only", "up"]), ["up"]);
     assert_eq!(ids(&["--exclude", "flaky", "--exclude", "signoff"]), ["up"]);
     let run = sb.run(&["preflight", "-c", "gate", "--only", "nope"]);
-    run.code(2);
-    assert!(run.stderr.contains("no item `nope`"), "{}", run.stderr);
+    run.code(2).assert_stderr_has("no item `nope`");
     sb.run(&["preflight", "-c", "missing"]).code(2);
     sb.run(&["preflight", "-c", "gate", "--deadline", "soon"])
         .code(2);
@@ -469,7 +448,7 @@ fn the_run_ends_by_its_deadline_when_peers_hang() {
     );
     let doc = json(&run.stdout);
     assert_eq!(doc["summary"]["error"], 6, "{doc}");
-    assert!(run.stdout.contains("overall deadline"), "{}", run.stdout);
+    run.assert_stdout_has("overall deadline");
 }
 
 /// The real `hctl serve`, zero configuration (SQLite in the sandbox), on a

@@ -98,17 +98,9 @@ fn production_refuses_weak_secrets() {
         &["serve", "--production", "--bind", "127.0.0.1:0"],
         &[("JWT_SECRET", "short"), ("ADMIN_TOKEN", "")],
     );
-    run.code(2);
-    assert!(
-        run.stderr.contains("JWT_SECRET is 5 bytes"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        !run.stderr.contains("short"),
-        "the secret is never printed: {}",
-        run.stderr
-    );
+    run.code(2).assert_stderr_has("JWT_SECRET is 5 bytes");
+    // The secret is never printed.
+    run.assert_stderr_lacks("short");
 }
 
 #[test]
@@ -122,13 +114,8 @@ fn production_checks_settings_before_taking_the_port() {
         &["serve", "--production", "--bind", &addr],
         &[("JWT_SECRET", ""), ("ADMIN_TOKEN", "")],
     );
-    run.code(2);
-    assert!(
-        run.stderr.contains("JWT_SECRET is not set"),
-        "{}",
-        run.stderr
-    );
-    assert!(!run.stderr.contains("listening"), "{}", run.stderr);
+    run.code(2).assert_stderr_has("JWT_SECRET is not set");
+    run.assert_stderr_lacks("listening");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -175,11 +162,9 @@ async fn flags_cli_toggles_a_flag_on_a_running_server() {
         .await
         .unwrap();
     table.code(0);
-    assert!(
-        table.stdout.contains("leaderboard") && table.stdout.contains("100%"),
-        "{}",
-        table.stdout
-    );
+    table
+        .assert_stdout_has("leaderboard")
+        .assert_stdout_has("100%");
 
     run(&["flags", "disable", "leaderboard"], owned(&env))
         .await
@@ -190,12 +175,7 @@ async fn flags_cli_toggles_a_flag_on_a_running_server() {
     assert_eq!(features["features"]["leaderboard"], false);
 
     let missing = run(&["flags", "get", "nope"], owned(&env)).await.unwrap();
-    missing.code(3);
-    assert!(
-        missing.stderr.contains("`nope` not found"),
-        "{}",
-        missing.stderr
-    );
+    missing.code(3).assert_stderr_has("`nope` not found");
 
     let wrong = run(
         &["flags", "list"],
@@ -203,12 +183,10 @@ async fn flags_cli_toggles_a_flag_on_a_running_server() {
     )
     .await
     .unwrap();
-    wrong.code(3);
-    assert!(
-        wrong.stderr.contains("401") && wrong.stderr.contains(&base),
-        "{}",
-        wrong.stderr
-    );
+    wrong
+        .code(3)
+        .assert_stderr_has("401")
+        .assert_stderr_has(&base);
 
     let down = run(
         &["flags", "list"],
@@ -219,23 +197,13 @@ async fn flags_cli_toggles_a_flag_on_a_running_server() {
     )
     .await
     .unwrap();
-    down.code(3);
-    assert!(
-        down.stderr
-            .contains("could not reach the admin API at `http://127.0.0.1:9"),
-        "{}",
-        down.stderr
-    );
+    down.code(3)
+        .assert_stderr_has("could not reach the admin API at `http://127.0.0.1:9");
 
     let no_token = run(&["flags", "list"], owned(&[("HCTL_URL", base.as_str())]))
         .await
         .unwrap();
-    no_token.code(2);
-    assert!(
-        no_token.stderr.contains("HCTL_ADMIN_TOKEN"),
-        "{}",
-        no_token.stderr
-    );
+    no_token.code(2).assert_stderr_has("HCTL_ADMIN_TOKEN");
 
     // Production asks first; without a terminal and --yes it refuses (exit 2).
     let sandbox_config = "environments:\n  production:\n    url: URL\n";
@@ -252,6 +220,5 @@ async fn flags_cli_toggles_a_flag_on_a_running_server() {
     })
     .await
     .unwrap();
-    prod.code(2);
-    assert!(prod.stderr.contains("--yes"), "{}", prod.stderr);
+    prod.code(2).assert_stderr_has("--yes");
 }

@@ -416,19 +416,15 @@ async fn flags_cli_creates_and_deletes_explicitly() {
     assert_eq!(flag["rolloutPercentage"], 30);
     let again = hctl(base, &create).await;
     again.code(3);
-    assert!(
-        again.stderr.contains("already exists") && again.stderr.contains("hctl flags set checkout"),
-        "{}",
-        again.stderr
-    );
+    again
+        .assert_stderr_has("already exists")
+        .assert_stderr_has("hctl flags set checkout");
 
     let table = hctl(base, &["flags", "list"]).await;
     table.code(0);
-    assert!(
-        table.stdout.contains("group id") && table.stdout.contains("AB12A"),
-        "{}",
-        table.stdout
-    );
+    table
+        .assert_stdout_has("group id")
+        .assert_stdout_has("AB12A");
     let set = hctl(
         base,
         &[
@@ -442,27 +438,16 @@ async fn flags_cli_creates_and_deletes_explicitly() {
         ],
     )
     .await;
-    set.code(0);
-    assert!(
-        set.stdout.contains("\"groupId\": \"other\""),
-        "{}",
-        set.stdout
-    );
+    set.code(0).assert_stdout_has("\"groupId\": \"other\"");
 
     let refused = hctl(base, &["flags", "delete", "checkout"]).await;
-    refused.code(2);
-    assert!(refused.stderr.contains("--yes"), "{}", refused.stderr);
+    refused.code(2).assert_stderr_has("--yes");
     hctl(base, &["flags", "get", "checkout"]).await.code(0);
     hctl(base, &["flags", "delete", "checkout", "--yes"])
         .await
         .code(0);
     let gone = hctl(base, &["flags", "get", "checkout"]).await;
-    gone.code(3);
-    assert!(
-        gone.stderr.contains("`checkout` not found"),
-        "{}",
-        gone.stderr
-    );
+    gone.code(3).assert_stderr_has("`checkout` not found");
     hctl(base, &["flags", "delete", "checkout", "--yes"])
         .await
         .code(3);

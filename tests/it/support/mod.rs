@@ -44,21 +44,35 @@ impl Run {
     /// Assert stderr contains `text`, showing it when not.
     #[track_caller]
     pub fn assert_stderr_has(&self, text: &str) -> &Self {
-        assert!(
-            self.stderr.contains(text),
-            "stderr lacks {text:?}:\n{}",
-            self.stderr
-        );
-        self
+        self.expect("stderr", &self.stderr, text, true)
     }
 
     /// Assert stdout contains `text`, showing it when not.
     #[track_caller]
     pub fn assert_stdout_has(&self, text: &str) -> &Self {
+        self.expect("stdout", &self.stdout, text, true)
+    }
+
+    /// Assert stderr does not contain `text`, showing it when it does.
+    #[track_caller]
+    pub fn assert_stderr_lacks(&self, text: &str) -> &Self {
+        self.expect("stderr", &self.stderr, text, false)
+    }
+
+    /// Assert stdout does not contain `text`, showing it when it does.
+    #[track_caller]
+    pub fn assert_stdout_lacks(&self, text: &str) -> &Self {
+        self.expect("stdout", &self.stdout, text, false)
+    }
+
+    /// The one assertion behind the four above: `stream` (named `name`)
+    /// contains `text` exactly when `wanted`.
+    #[track_caller]
+    fn expect(&self, name: &str, stream: &str, text: &str, wanted: bool) -> &Self {
+        let verb = if wanted { "lacks" } else { "has" };
         assert!(
-            self.stdout.contains(text),
-            "stdout lacks {text:?}:\n{}",
-            self.stdout
+            stream.contains(text) == wanted,
+            "{name} {verb} {text:?}:\n{stream}"
         );
         self
     }

@@ -651,19 +651,9 @@ fn min_score_is_the_observatory_score() {
     ];
     // An http-only site: no HSTS, no redirect, 60 (C+) whatever its headers.
     let run = sb.run(&[&base[..], &["--min-score", "60"]].concat());
-    run.code(1);
-    assert!(
-        run.stdout.contains("Observatory score 60 (C+)"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("hsts-not-implemented-no-https"),
-        "{}",
-        run.stdout
-    );
-    assert!(!run.stdout.contains("below 60"), "{}", run.stdout);
+    run.code(1).assert_stdout_has("Observatory score 60 (C+)");
+    run.assert_stdout_has("hsts-not-implemented-no-https");
+    run.assert_stdout_lacks("below 60");
     let run = sb.run(&[&base[..], &["--min-score", "61"]].concat());
-    run.code(1);
-    assert!(run.stdout.contains("score 60 below 61"), "{}", run.stdout);
+    run.code(1).assert_stdout_has("score 60 below 61");
 }

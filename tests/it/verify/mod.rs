@@ -33,8 +33,7 @@ fn verify_tls_with_ca_file_servername_and_expiry() {
         "--ca-file",
         ca_file,
     ]);
-    run.code(0);
-    assert!(run.stdout.contains("expires in"), "{}", run.stdout);
+    run.code(0).assert_stdout_has("expires in");
     let run = sb.run(&[
         "verify",
         "tls",
@@ -46,12 +45,7 @@ fn verify_tls_with_ca_file_servername_and_expiry() {
         "-o",
         "json",
     ]);
-    run.code(1);
-    assert!(
-        run.stdout.contains("not valid for `other.test`"),
-        "{}",
-        run.stdout
-    );
+    run.code(1).assert_stdout_has("not valid for `other.test`");
     let run = sb.run(&[
         "verify",
         "tls",
@@ -94,8 +88,7 @@ fn verify_dns_against_a_nameserver() {
         "--expect",
         "192.0.2.11",
     ]);
-    run.code(1);
-    assert!(run.stdout.contains("missing 192.0.2.11"), "{}", run.stdout);
+    run.code(1).assert_stdout_has("missing 192.0.2.11");
     sb.run(&["verify", "dns", "x.test", "--type", "SRV"])
         .code(2);
     sb.run(&["verify", "dns", "x.test", "--nameserver", "not-an-ip"])
@@ -127,8 +120,7 @@ fn verify_headers_scores_a_url() {
     );
     let bare = peers::http(peers::ok_json("{}"));
     let run = sb.run(&["verify", "headers", &format!("http://{bare}/")]);
-    run.code(1);
-    assert!(run.stdout.contains("csp-not-implemented"), "{}", run.stdout);
+    run.code(1).assert_stdout_has("csp-not-implemented");
 }
 
 #[test]
@@ -155,12 +147,7 @@ fn verify_tls_fails_legacy_protocols_and_shows_what_it_saw() {
     };
     let run = |a: Vec<String>| sb.run(&a.iter().map(String::as_str).collect::<Vec<_>>());
     let r = run(args(legacy.port, &[]));
-    r.code(1);
-    assert!(
-        r.stdout.contains("accepts TLS 1.0, TLS 1.1"),
-        "{}",
-        r.stdout
-    );
+    r.code(1).assert_stdout_has("accepts TLS 1.0, TLS 1.1");
     run(args(legacy.port, &["--min-protocol", "1.0"])).code(0);
     run(args(legacy.port, &["--min-protocol", "1.5"])).code(2);
     let r = run(args(modern.port, &[]));
@@ -181,7 +168,7 @@ fn verify_tls_fails_legacy_protocols_and_shows_what_it_saw() {
     let r = run(args(modern.port, &["--min-days", "1", "--warn-days", "1"]));
     r.code(0);
     for part in ["TLS 1.3", "subject", "issuer", "SANs", "expires in"] {
-        assert!(r.stdout.contains(part), "{part} in {}", r.stdout);
+        r.assert_stdout_has(part);
     }
 }
 
@@ -207,6 +194,5 @@ fn verify_tls_fails_a_chain_missing_its_intermediate() {
         "--ca-file",
         ca_file.to_str().unwrap(),
     ]);
-    r.code(1);
-    assert!(r.stdout.contains("missing intermediate"), "{}", r.stdout);
+    r.code(1).assert_stdout_has("missing intermediate");
 }

@@ -1,14 +1,12 @@
 //! A Kubernetes API server emulator for tests: in-memory, real JSON wire
 //! format, real kubeconfig, a simulated deployment controller and knobs for the
 //! faults an on-call engineer meets (401/403/500, dropped watches, stuck
-//! rollouts). Used by the integration tests and by
-//! `cargo run --example kube-emulator -- --port P --kubeconfig FILE`.
+//! rollouts). A dev-dependency of the integration tests (`tests/it/kube/`) and
+//! a binary: `cargo run -p kube-emulator -- --port P --kubeconfig FILE`.
 //!
 //! Pods follow their image: an image containing `crashloop` crash-loops,
 //! `pullfail` cannot be pulled, `unschedulable` never schedules, `stuck` never
 //! gets ready; any other image is ready after a few controller ticks.
-
-#![allow(dead_code, unused_imports)]
 
 mod api;
 mod controller;

@@ -2,14 +2,11 @@
 //! `kubectl` or `hctl` at it by hand:
 //!
 //! ```text
-//! cargo run --example kube-emulator -- --port 8001 --kubeconfig /tmp/emu.yaml
+//! cargo run -p kube-emulator -- --port 8001 --kubeconfig /tmp/emu.yaml
 //! KUBECONFIG=/tmp/emu.yaml kubectl get deployments
 //! ```
 //!
 //! Dev-only: it is never part of the shipped `hctl` binary.
-
-#[path = "../tests/it/kube_emulator/mod.rs"]
-mod emulator;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -36,7 +33,8 @@ struct Args {
 
 fn main() -> std::io::Result<()> {
     let args = Args::parse();
-    let emulator = emulator::Emulator::start_on(args.port, Duration::from_millis(args.tick_ms));
+    let emulator =
+        kube_emulator::Emulator::start_on(args.port, Duration::from_millis(args.tick_ms));
     if let Some(path) = &args.kubeconfig {
         std::fs::write(path, emulator.kubeconfig(&args.namespace))?;
     }
