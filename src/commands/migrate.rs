@@ -36,10 +36,10 @@ pub struct MigrateArgs {
 /// database it would be, instead of creating it.
 async fn open(ctx: &Ctx, look_only: bool) -> Result<Db> {
     let url = ctx.settings()?.require("database_url")?;
-    let missing_file = matches!(
-        crate::db::Target::parse(url),
-        Ok(crate::db::Target::Sqlite(path)) if !path.exists()
-    );
+    let missing_file = crate::store::DbUrl::parse(url)
+        .ok()
+        .and_then(|u| u.sqlite_file())
+        .is_some_and(|path| !path.exists());
     if look_only && missing_file {
         return Db::connect("sqlite::memory:").await;
     }

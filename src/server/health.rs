@@ -5,6 +5,7 @@
 //! reachable and migrations current) and `/metrics` (Prometheus text).
 
 use std::fmt::Write;
+use std::sync::PoisonError;
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -71,7 +72,7 @@ pub struct HealthCache {
 
 impl HealthCache {
     fn fresh(&self) -> Option<Snapshot> {
-        let last = self.last.read().expect("health cache lock");
+        let last = self.last.read().unwrap_or_else(PoisonError::into_inner);
         last.filter(|(at, _)| at.elapsed() < CHECK_TTL)
             .map(|(_, s)| s)
     }
@@ -99,7 +100,11 @@ async fn snapshot(state: &AppState) -> Snapshot {
         return s;
     }
     let s = probe(state).await;
-    *state.health.last.write().expect("health cache lock") = Some((Instant::now(), s));
+    *state
+        .health
+        .last
+        .write()
+        .unwrap_or_else(PoisonError::into_inner) = Some((Instant::now(), s));
     s
 }
 

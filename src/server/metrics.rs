@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
@@ -45,11 +45,11 @@ impl Metrics {
         *self
             .requests
             .lock()
-            .expect("metrics lock")
+            .unwrap_or_else(PoisonError::into_inner)
             .entry(key)
             .or_default() += 1;
         let secs = elapsed.as_secs_f64();
-        let mut latency = self.latency.lock().expect("metrics lock");
+        let mut latency = self.latency.lock().unwrap_or_else(PoisonError::into_inner);
         let h = latency
             .entry((route.to_string(), method.to_string()))
             .or_default();
@@ -78,7 +78,12 @@ impl Metrics {
             out,
             "# HELP http_requests_total HTTP requests by route template, method and status.\n# TYPE http_requests_total counter"
         );
-        for ((route, method, status), n) in self.requests.lock().expect("metrics lock").iter() {
+        for ((route, method, status), n) in self
+            .requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+        {
             let _ = writeln!(
                 out,
                 "http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {n}"
@@ -88,7 +93,12 @@ impl Metrics {
             out,
             "# HELP http_request_duration_seconds Request latency.\n# TYPE http_request_duration_seconds histogram"
         );
-        for ((route, method), h) in self.latency.lock().expect("metrics lock").iter() {
+        for ((route, method), h) in self
+            .latency
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+        {
             let labels = format!("route=\"{route}\",method=\"{method}\"");
             for (bound, n) in BUCKETS.iter().zip(h.counts) {
                 let _ = writeln!(

@@ -16,6 +16,7 @@
 
 pub mod token;
 
+use std::sync::PoisonError;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -122,7 +123,7 @@ impl SessionCache {
     }
 
     fn is_live(&self, jti: Uuid) -> bool {
-        let live = self.live.lock().expect("session cache lock");
+        let live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
         live.get(&jti)
             .is_some_and(|(at, _)| at.elapsed() < self.ttl)
     }
@@ -131,7 +132,7 @@ impl SessionCache {
         if self.ttl.is_zero() {
             return;
         }
-        let mut live = self.live.lock().expect("session cache lock");
+        let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
         if live.len() >= MAX_SESSIONS {
             let ttl = self.ttl;
             live.retain(|_, (at, _)| at.elapsed() < ttl);
@@ -140,13 +141,16 @@ impl SessionCache {
     }
 
     pub fn forget(&self, jti: Uuid) {
-        self.live.lock().expect("session cache lock").remove(&jti);
+        self.live
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&jti);
     }
 
     pub fn forget_user(&self, user: Uuid) {
         self.live
             .lock()
-            .expect("session cache lock")
+            .unwrap_or_else(PoisonError::into_inner)
             .retain(|_, (_, u)| *u != user);
     }
 }
