@@ -377,13 +377,29 @@ fn the_gate_line_says_why_the_exit_code_is_what_it_is() {
         .assert_stderr_has("gate: 1 item failed: flaky");
 }
 
+/// `xml` validates against the Jenkins schema (junit-10.xsd) with xmllint.
+#[track_caller]
+fn assert_valid_junit(sb: &Sandbox, xml: &str) {
+    let xsd = std::env::var("HCTL_TEST_JUNIT_XSD").unwrap_or_else(|_| {
+        panic!("HCTL_TEST_JUNIT_XSD is not set: run the tests with scripts/test, which fetches junit-10.xsd and xmllint")
+    });
+    let file = sb.write("report.xml", xml);
+    let out = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema", &xsd])
+        .arg(&file)
+        .output()
+        .expect("xmllint (Debian: libxml2-utils) must be installed; scripts/test installs it");
+    assert!(
+        out.status.success(),
+        "junit-10.xsd rejects the report:\n{}\n{xml}",
+        String::from_utf8_lossy(&out.stderr),
+    );
+}
+
 /// The JUnit view validates against the Jenkins schema (junit-10.xsd), with
 /// every status in it: pass, fail, error, skip and retried attempts.
 #[test]
 fn junit_validates_against_the_jenkins_schema() {
-    let xsd = std::env::var("HCTL_TEST_JUNIT_XSD").unwrap_or_else(|_| {
-        panic!("HCTL_TEST_JUNIT_XSD is not set: run the tests with scripts/test, which fetches junit-10.xsd and xmllint")
-    });
     let addr = fake_serve();
     let closed = peers::closed_port();
     let list = format!(
@@ -405,18 +421,37 @@ fn junit_validates_against_the_jenkins_schema() {
     for status in ["<failure", "<error", "<skipped", "attempt 2"] {
         run.assert_stdout_has(status);
     }
-    let file = sb.write("report.xml", &run.stdout);
-    let out = std::process::Command::new("xmllint")
-        .args(["--noout", "--schema", &xsd])
-        .arg(&file)
-        .output()
-        .expect("xmllint (Debian: libxml2-utils) must be installed; scripts/test installs it");
-    assert!(
-        out.status.success(),
-        "junit-10.xsd rejects the report:\n{}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        run.stdout
-    );
+    assert_valid_junit(&sb, &run.stdout);
+}
+
+/// The other JUnit reports come from the same model and validate too: one
+/// testcase per problem of `config validate`, one per step of a playbook run.
+#[test]
+fn config_validate_and_playbook_junit_validate_against_the_jenkins_schema() {
+    let sb = Sandbox::new();
+    let fixture = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/five-problems.yaml"
+    ))
+    .unwrap();
+    sb.write("checklists/five-problems.yaml", &fixture);
+    let validate = sb.run(&["config", "validate", "-o", "junit"]);
+    validate.code(2).assert_stdout_has("<failure");
+    assert_valid_junit(&sb, &validate.stdout);
+    let playbook = sb.run(&[
+        "playbook",
+        "run",
+        "launch",
+        "--dry-run",
+        "--as",
+        "ana",
+        "--param",
+        "image=api:1",
+        "-o",
+        "junit",
+    ]);
+    playbook.assert_stdout_has("<testcase");
+    assert_valid_junit(&sb, &playbook.stdout);
 }
 
 #[test]
