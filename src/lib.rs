@@ -30,6 +30,7 @@ pub mod shipped;
 pub mod storage;
 pub mod store;
 pub mod ui;
+pub mod validate;
 pub mod yaml;
 
 /// Install the process-wide TLS crypto provider (ring). Every TLS client and

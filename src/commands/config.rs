@@ -7,10 +7,10 @@ use comfy_table::Cell;
 use serde::Serialize;
 
 use super::{Ctx, TABLE_OR_JSON};
-use crate::config::validate::{self, Level, project_targets};
 use crate::config::{Source, process_env, redact::redact_url};
 use crate::exit::{Exit, UsageError};
 use crate::output::{self, Format};
+use crate::validate::{self, Level, project_files};
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
@@ -89,13 +89,9 @@ fn show(ctx: &Ctx) -> Result<Exit> {
 }
 
 fn validate(ctx: &Ctx) -> Result<Exit> {
-    let targets = project_targets(ctx.global.config.as_deref());
-    let validation = validate::validate_all(
-        &targets,
-        &process_env,
-        &super::playbook::findings,
-        Utc::now(),
-    );
+    let files = project_files(ctx.global.config.as_deref());
+    let validation =
+        validate::validate_all(&files, &process_env, &super::playbook::findings, Utc::now());
     match ctx.format() {
         Format::Json => output::print_json(&validation)?,
         _ => ctx.print_report(&validation.report)?,

@@ -5,11 +5,11 @@
 //! `hctl config show`), has its `${VAR}` references expanded, has every value
 //! checked against its kind, and never prints a secret in `Debug`.
 
+pub mod check;
 pub mod expand;
 pub mod file;
 pub mod keys;
 pub mod redact;
-pub mod validate;
 
 use std::collections::BTreeMap;
 use std::fmt;

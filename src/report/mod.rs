@@ -7,6 +7,7 @@
 mod json;
 mod junit;
 mod markdown;
+mod observatory;
 mod table;
 
 use std::io::Write;
@@ -16,6 +17,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::output::{Format, Style};
+
+pub use observatory::{Observatory, TestResult};
 
 /// How much a failing item matters. Ordered: `Info < Warning < Critical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -97,7 +100,7 @@ pub struct Item {
     pub attempts: Vec<Attempt>,
     /// `headers` items: the MDN HTTP Observatory's score, grade and tests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub observatory: Option<Box<crate::checks::headers::Observatory>>,
+    pub observatory: Option<Box<Observatory>>,
 }
 
 impl Item {

@@ -20,13 +20,14 @@ mod score;
 
 use std::path::PathBuf;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use url::Url;
 
 use super::http::TlsOptions;
 use super::{Outcome, one_line};
 use crate::report::Status;
 
+pub use crate::report::{Observatory, TestResult};
 pub use retrieve::{Headers, Requests, Response};
 pub use score::grade;
 
@@ -45,38 +46,6 @@ pub struct HeadersCheck {
     /// certificate scores as it will with a real one).
     #[serde(default)]
     pub insecure: bool,
-}
-
-/// One Observatory test's result.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct TestResult {
-    /// The Observatory's test name, e.g. `content-security-policy`.
-    pub name: String,
-    /// The Observatory's result identifier, e.g. `csp-implemented-with-unsafe-inline`.
-    pub result: String,
-    pub pass: bool,
-    pub score_modifier: i32,
-}
-
-/// The Observatory's verdict on a site.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Observatory {
-    pub score: i32,
-    pub grade: String,
-    pub tests_passed: usize,
-    pub tests_failed: usize,
-    pub tests: Vec<TestResult>,
-}
-
-impl Observatory {
-    /// Results that cost points: the reasons the check fails.
-    pub fn problems(&self) -> Vec<String> {
-        self.tests
-            .iter()
-            .filter(|t| t.score_modifier < 0)
-            .map(|t| format!("{}: {} ({})", t.name, t.result, t.score_modifier))
-            .collect()
-    }
 }
 
 /// Run the Observatory's tests on what was retrieved, and score them.
