@@ -6,6 +6,7 @@
 
 pub mod backup;
 pub mod catalog;
+pub mod database;
 pub mod health;
 pub mod inuse;
 pub mod manifest;

@@ -4,7 +4,9 @@
 //! and children that never outlive hctl (see [`supervised`]): a `pg_restore`
 //! left writing a database with nobody watching is worse than a failed one.
 
+use std::path::Path;
 use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 use tokio::io::AsyncReadExt;
@@ -166,6 +168,22 @@ pub async fn finish(
         redact_url(url),
         redact_url(&why)
     ))
+}
+
+/// `pg_restore` of a local archive into `url` in one transaction, stopping at
+/// the first error; `clean` drops the archive's objects first. Returns how long it took.
+pub async fn pg_restore(url: &str, archive: &Path, clean: bool) -> Result<Duration> {
+    let start = Instant::now();
+    let mut cmd = command("pg_restore", url);
+    cmd.args(["--single-transaction", "--exit-on-error"]);
+    if clean {
+        cmd.args(["--clean", "--if-exists"]);
+    }
+    cmd.arg(archive);
+    let mut child = cmd.spawn().context("could not start `pg_restore`")?;
+    let stderr = stderr_tail(&mut child);
+    finish("pg_restore", child, stderr, url).await?;
+    Ok(start.elapsed())
 }
 
 #[cfg(test)]

@@ -10,14 +10,12 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow};
-use chrono::Utc;
-use sqlx::Row;
+use anyhow::{Context, Result};
 
 use super::manifest::{Kind, Manifest};
 use super::transfer::{Fetched, OnBytes};
 use super::verify::{self, Integrity};
-use super::{Target, connect_pg, inuse, stats};
+use super::{Target, connect_pg, database, inuse, pgtools, stats};
 use crate::exit::UsageError;
 use crate::report::{Item, Severity, Status};
 use crate::storage::Storage;
@@ -181,9 +179,9 @@ async fn write(plan: &Plan, fetched: &Fetched) -> Result<Vec<super::manifest::Ta
     match &plan.target {
         Target::Postgres(url) => {
             if plan.create {
-                create_database(url).await?;
+                database::create(url).await?;
             }
-            verify::pg_restore(url, fetched.path(), true)
+            pgtools::pg_restore(url, fetched.path(), true)
                 .await
                 .with_context(|| {
                     format!(
@@ -192,7 +190,7 @@ async fn write(plan: &Plan, fetched: &Fetched) -> Result<Vec<super::manifest::Ta
                     )
                 })?;
             let mut conn = connect_pg(url).await?;
-            mark(&mut conn, &plan.manifest.id).await?;
+            database::mark(&mut conn, &plan.manifest.id).await?;
             stats::pg(&mut conn).await
         }
         Target::Sqlite(path) => {
@@ -200,77 +198,6 @@ async fn write(plan: &Plan, fetched: &Fetched) -> Result<Vec<super::manifest::Ta
             Ok(super::backup::sqlite_facts(path).await?.2)
         }
     }
-}
-
-/// `url` with its database name replaced.
-pub fn with_database(url: &str, name: &str) -> Result<String> {
-    let mut parsed = url::Url::parse(url).with_context(|| {
-        format!(
-            "invalid database URL `{}`",
-            crate::config::redact::redact_url(url)
-        )
-    })?;
-    parsed.set_path(&format!("/{name}"));
-    Ok(parsed.to_string())
-}
-
-fn database_name(url: &str) -> Result<String> {
-    let parsed = url::Url::parse(url).map_err(|e| anyhow!("invalid database URL: {e}"))?;
-    let name = parsed.path().trim_start_matches('/');
-    if name.is_empty() {
-        return Err(UsageError::new("the target URL names no database").into());
-    }
-    Ok(name.to_string())
-}
-
-async fn create_database(url: &str) -> Result<()> {
-    let name = database_name(url)?;
-    let mut admin = connect_pg(&with_database(url, "postgres")?).await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "CREATE DATABASE \"{}\"",
-        name.replace('"', "\"\"")
-    )))
-    .execute(&mut admin)
-    .await
-    .with_context(|| format!("could not create database `{name}`"))?;
-    Ok(())
-}
-
-const MARK: &str = "hctl: restored from backup ";
-
-/// Remember which backup a database was restored from (a database comment:
-/// not part of any dump, invisible to the application).
-async fn mark(conn: &mut sqlx::PgConnection, id: &str) -> Result<()> {
-    let name: String = sqlx::query("SELECT current_database()")
-        .fetch_one(&mut *conn)
-        .await?
-        .get(0);
-    let comment = format!("{MARK}{id} at {}", Utc::now().to_rfc3339());
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "COMMENT ON DATABASE \"{}\" IS '{}'",
-        name.replace('"', "\"\""),
-        comment.replace('\'', "''")
-    )))
-    .execute(&mut *conn)
-    .await
-    .context("could not record the restored backup id")?;
-    Ok(())
-}
-
-/// The backup id a PostgreSQL database was restored from, if hctl restored it.
-pub async fn restored_from(conn: &mut sqlx::PgConnection) -> Result<Option<String>> {
-    let comment: Option<String> = sqlx::query(
-        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()",
-    )
-    .fetch_one(&mut *conn)
-    .await
-    .context("could not read the database comment")?
-    .get(0);
-    Ok(comment
-        .as_deref()
-        .and_then(|c| c.strip_prefix(MARK))
-        .and_then(|rest| rest.split_whitespace().next())
-        .map(str::to_string))
 }
 
 /// Swap a verified SQLite snapshot in for `target` (atomic rename in the same
@@ -298,19 +225,4 @@ async fn replace_sqlite(snapshot: &std::path::Path, target: &std::path::Path) ->
         let _ = tokio::fs::remove_file(&side).await;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn database_names_are_swapped() {
-        assert_eq!(
-            with_database("postgres://u:p@h:5432/app?sslmode=disable", "scratch").unwrap(),
-            "postgres://u:p@h:5432/scratch?sslmode=disable"
-        );
-        assert_eq!(database_name("postgres://h/app").unwrap(), "app");
-        assert!(database_name("postgres://h").is_err());
-    }
 }

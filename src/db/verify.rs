@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use chrono::Utc;
 
+use super::database::{self, Scratch};
 use super::manifest::{Manifest, VerifyRecord};
 use super::stats::{self, TableCheck};
 use super::transfer::{self, Fetched, OnBytes, TempFile};
@@ -260,51 +261,21 @@ async fn scratch_restore(
             Ok((took, tables))
         }
         Target::Postgres(url) => {
-            let name = format!(
-                "hctl_verify_{}",
-                &uuid::Uuid::new_v4().simple().to_string()[..12]
-            );
-            let mut admin = connect_pg(url).await?;
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-                .execute(&mut admin)
-                .await
-                .with_context(|| format!("could not create the scratch database `{name}`"))?;
-            let scratch_url = super::restore::with_database(url, &name)?;
+            let scratch = Scratch::create(url).await?;
             let result = async {
-                let took = pg_restore(&scratch_url, fetched.path(), false).await?;
-                let mut conn = connect_pg(&scratch_url).await?;
+                let took = pgtools::pg_restore(&scratch.url, fetched.path(), false).await?;
+                let mut conn = connect_pg(&scratch.url).await?;
                 let tables = stats::pg(&mut conn).await?;
                 let _ = sqlx::Connection::close(conn).await;
                 anyhow::Ok((took, tables))
             }
             .await;
-            let dropped = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-            )))
-            .execute(&mut admin)
-            .await
-            .with_context(|| format!("could not drop the scratch database `{name}`"));
+            let dropped = scratch.drop().await;
             let out = result?;
             dropped?;
             Ok(out)
         }
     }
-}
-
-/// `pg_restore` of a local archive into `url` in one transaction, stopping at
-/// the first error; `clean` drops the archive's objects first. Returns how long it took.
-pub async fn pg_restore(url: &str, archive: &std::path::Path, clean: bool) -> Result<Duration> {
-    let start = Instant::now();
-    let mut cmd = pgtools::command("pg_restore", url);
-    cmd.args(["--single-transaction", "--exit-on-error"]);
-    if clean {
-        cmd.args(["--clean", "--if-exists"]);
-    }
-    cmd.arg(archive);
-    let mut child = cmd.spawn().context("could not start `pg_restore`")?;
-    let stderr = pgtools::stderr_tail(&mut child);
-    pgtools::finish("pg_restore", child, stderr, url).await?;
-    Ok(start.elapsed())
 }
 
 /// Compare a live database with the backup it was restored from.
@@ -316,7 +287,7 @@ pub async fn live(target: &Target, storage: &Storage) -> Result<Vec<Item>> {
     };
     let start = Instant::now();
     let mut conn = connect_pg(url).await?;
-    let Some(id) = super::restore::restored_from(&mut conn).await? else {
+    let Some(id) = database::restored_from(&mut conn).await? else {
         return Err(UsageError::new(format!(
             "{} was not restored by hctl, so there is no backup to compare it with: pass --backup-id latest|ID to check a backup",
             target.describe()

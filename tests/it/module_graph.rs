@@ -38,9 +38,6 @@ const KNOWN_CYCLE_EDGES: &[(&str, &str)] = &[
     // cli/mod.rs dispatches into commands, commands read the parsed cli types.
     ("cli", "commands"),
     ("commands", "cli"),
-    // pg_restore and the scratch-database helpers (issue 12, seam 1).
-    ("db::restore", "db::verify"),
-    ("db::verify", "db::restore"),
     // The API server's resources, auth and the OpenAPI document (crates/hctl-server).
     ("server::audit", "server::auth"),
     ("server::auth", "server::audit"),
