@@ -8,41 +8,9 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{Deps, Outcome};
-use crate::kube::{Target, rules};
+use crate::kube::Target;
+use crate::kube::rules::{self, Rule};
 use crate::report::{Item, Status};
-
-/// A rule of `kube::rules`, by the id it reports (`k8s.<rule>.<deployment>`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Rule {
-    Available,
-    Replicas,
-    Resources,
-    Probes,
-    Hpa,
-    Pdb,
-    IngressTls,
-    EnvSecrets,
-    ImagePinned,
-    NonRoot,
-}
-
-impl Rule {
-    fn id(self) -> &'static str {
-        match self {
-            Rule::Available => "available",
-            Rule::Replicas => "replicas",
-            Rule::Resources => "resources",
-            Rule::Probes => "probes",
-            Rule::Hpa => "hpa",
-            Rule::Pdb => "pdb",
-            Rule::IngressTls => "ingress-tls",
-            Rule::EnvSecrets => "env-secrets",
-            Rule::ImagePinned => "image-pinned",
-            Rule::NonRoot => "non-root",
-        }
-    }
-}
 
 /// `kind: manifests`: the rules over a directory of manifests.
 #[derive(Debug, Clone, Deserialize)]
@@ -114,7 +82,7 @@ pub async fn run_live(check: &KubernetesCheck, deps: &Deps) -> Outcome {
 fn judge(items: &[Item], only: &[Rule], what: &str) -> Outcome {
     let selected: Vec<&Item> = items
         .iter()
-        .filter(|item| only.is_empty() || only.iter().any(|r| is_rule(item, *r)))
+        .filter(|item| only.is_empty() || only.iter().any(|r| r.reported(item)))
         .collect();
     if selected.is_empty() {
         return Outcome::fail(format!("no rule applied to {what}"));
@@ -128,13 +96,6 @@ fn judge(items: &[Item], only: &[Rule], what: &str) -> Outcome {
         format!("{} rules hold for {what}", selected.len()),
         problems,
     )
-}
-
-fn is_rule(item: &Item, rule: Rule) -> bool {
-    item.id
-        .strip_prefix("k8s.")
-        .and_then(|rest| rest.strip_prefix(rule.id()))
-        .is_some_and(|rest| rest.starts_with('.'))
 }
 
 #[cfg(test)]
