@@ -60,7 +60,7 @@ pub const CHECKLISTS: Kind = embed!(
 pub const PLAYBOOKS: Kind = embed!("playbooks", "playbook", ["incident", "launch", "rollback"]);
 
 /// Every kind, for the test that no repository file is left out.
-pub const KINDS: &[&Kind] = &[&CHECKLISTS, &PLAYBOOKS];
+pub const ALL: &[&Kind] = &[&CHECKLISTS, &PLAYBOOKS];
 
 /// How errors name an embedded file: `<shipped>/pre-launch.yaml`.
 pub const PREFIX: &str = "<shipped>";
@@ -203,7 +203,7 @@ mod tests {
 
     #[test]
     fn every_repository_file_is_embedded() {
-        for kind in KINDS {
+        for kind in ALL {
             let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(kind.dir);
             let on_disk: Vec<String> = files_in(&dir)
                 .unwrap()
@@ -228,7 +228,7 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let dockerfile = std::fs::read_to_string(root.join("Dockerfile")).unwrap();
         let ignored = std::fs::read_to_string(root.join(".dockerignore")).unwrap();
-        for kind in KINDS {
+        for kind in ALL {
             let copy = format!("COPY {0} ./{0}", kind.dir);
             assert!(
                 dockerfile.lines().any(|l| l.trim() == copy),

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{Deps, Outcome};
-use crate::kube::Target;
+use crate::kube::AppDeployment;
 use crate::kube::rules::{self, Rule};
 use crate::report::{Item, Status};
 
@@ -54,7 +54,7 @@ pub async fn run_manifests(check: &ManifestsCheck, deps: &Deps) -> Outcome {
 }
 
 pub async fn run_live(check: &KubernetesCheck, deps: &Deps) -> Outcome {
-    let mut target = match Target::connect(&deps.settings).await {
+    let mut target = match AppDeployment::connect(&deps.settings).await {
         Ok(target) => target,
         Err(err) => return Outcome::error(format!("{err:#}")),
     };

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::rollout::{RolloutResult, WaitArgs, failure, finish};
 use super::{Ctx, TABLE_OR_JSON};
 use crate::exit::Exit;
-use crate::kube::Target;
+use crate::kube::AppDeployment;
 use crate::kube::rollback::{self, Plan};
 use crate::output::{self, Format};
 use crate::ui::confirm::Scope;
@@ -47,7 +47,7 @@ pub async fn run(ctx: &Ctx, args: RollbackArgs) -> Result<Exit> {
     ctx.require_format("rollback", TABLE_OR_JSON)?;
     let settings = ctx.settings()?;
     let change = ctx.change("hctl rollback", Scope::Production, args.dry_run)?;
-    let target = Target::connect(settings).await?;
+    let target = AppDeployment::connect(settings).await?;
     let mut out = RollbackOutput {
         deployment: target.deployment.clone(),
         namespace: target.namespace.clone(),

@@ -13,8 +13,8 @@ use serde_json::json;
 use super::{Ctx, TABLE_OR_JSON};
 use crate::exit::{Exit, UsageError};
 use crate::kube::apply::{self, Change, Release};
-use crate::kube::wait::{self, Outcome};
-use crate::kube::{Target, health, history, manifests, schema};
+use crate::kube::wait::{self, RolloutEnd};
+use crate::kube::{AppDeployment, health, history, manifests, schema};
 use crate::output::{self, Format};
 use crate::ui::confirm::Scope;
 use crate::ui::progress::Progress;
@@ -104,7 +104,7 @@ pub struct RolloutResult {
 /// probe is `Exit::Failed`.
 pub(crate) async fn finish(
     ctx: &Ctx,
-    target: &Target,
+    target: &AppDeployment,
     generation: i64,
     args: &WaitArgs,
 ) -> Result<(Exit, RolloutResult)> {
@@ -119,7 +119,7 @@ pub(crate) async fn finish(
     .await;
     spinner.finish_and_clear();
     match outcome? {
-        Outcome::Complete(detail) => {
+        RolloutEnd::Complete(detail) => {
             output::note(&ctx.style, &detail);
             if args.no_health_check {
                 return Ok((
@@ -157,7 +157,7 @@ pub(crate) async fn finish(
                 }
             }
         }
-        Outcome::Failed(detail) => {
+        RolloutEnd::Failed(detail) => {
             failure(&format!("rollout failed: {detail}"));
             Ok((
                 Exit::Failed,
@@ -168,7 +168,7 @@ pub(crate) async fn finish(
                 },
             ))
         }
-        Outcome::TimedOut(pending) => Err(anyhow!(
+        RolloutEnd::TimedOut(pending) => Err(anyhow!(
             "timed out after {}s waiting for the rollout of deployment `{}` in namespace `{}`: still pending: {pending}",
             args.timeout.as_secs(),
             target.deployment,
@@ -207,7 +207,7 @@ async fn apply_cmd(ctx: &Ctx, args: ApplyArgs) -> Result<Exit> {
         .into());
     }
     let change = ctx.change("hctl rollout apply", Scope::Production, args.dry_run)?;
-    let target = Target::connect(settings).await?;
+    let target = AppDeployment::connect(settings).await?;
     let release = Release {
         image: args.image.clone(),
         change_cause: args
@@ -313,17 +313,17 @@ struct StatusOutput {
 
 async fn status(ctx: &Ctx, args: WaitArgs) -> Result<Exit> {
     ctx.require_format("rollout status", TABLE_OR_JSON)?;
-    let target = Target::connect(ctx.settings()?).await?;
+    let target = AppDeployment::connect(ctx.settings()?).await?;
     let (exit, state, detail) = if args.wait {
         let (exit, result) = finish(ctx, &target, 0, &args).await?;
         (exit, result.outcome, result.detail)
     } else {
         match wait::rollout(&target, 0, Duration::ZERO, |_, _| {}).await? {
-            Outcome::Complete(d) => (Exit::Success, "complete", d),
-            Outcome::Failed(d) => (Exit::Failed, "failed", d),
+            RolloutEnd::Complete(d) => (Exit::Success, "complete", d),
+            RolloutEnd::Failed(d) => (Exit::Failed, "failed", d),
             // As `kubectl rollout status --watch=false`: a rollout still in
             // progress is not a failure; --wait gates on its end.
-            Outcome::TimedOut(d) => {
+            RolloutEnd::TimedOut(d) => {
                 output::note(
                     &ctx.style,
                     "rollout in progress; `hctl rollout status --wait` waits for it to finish (exit 1 if it fails)",
@@ -378,7 +378,7 @@ async fn status(ctx: &Ctx, args: WaitArgs) -> Result<Exit> {
 
 async fn history_cmd(ctx: &Ctx) -> Result<Exit> {
     ctx.require_format("rollout history", TABLE_OR_JSON)?;
-    let target = Target::connect(ctx.settings()?).await?;
+    let target = AppDeployment::connect(ctx.settings()?).await?;
     let rows = history::history(&target).await?;
     if ctx.format() == Format::Json {
         output::print_json(&rows)?;
@@ -412,7 +412,7 @@ async fn history_cmd(ctx: &Ctx) -> Result<Exit> {
 async fn restart(ctx: &Ctx, args: WaitArgs) -> Result<Exit> {
     ctx.require_format("rollout restart", TABLE_OR_JSON)?;
     let change = ctx.change("hctl rollout restart", Scope::Production, false)?;
-    let target = Target::connect(ctx.settings()?).await?;
+    let target = AppDeployment::connect(ctx.settings()?).await?;
     change.confirm(&format!(
         "restart every pod of deployment `{}` in namespace `{}` of `{}`",
         target.deployment,

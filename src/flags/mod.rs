@@ -62,9 +62,9 @@ pub struct NewFlag {
     pub fields: Change,
 }
 
-/// What a request is about, for its error messages.
+/// Which call a request makes, and on what, for its error messages.
 #[derive(Clone, Copy)]
-enum Target<'a> {
+enum Call<'a> {
     All,
     One(&'a str),
     Change(&'a str),
@@ -113,7 +113,7 @@ impl Client {
         &self,
         request: reqwest::RequestBuilder,
         url: &str,
-        target: Target<'_>,
+        call: Call<'_>,
     ) -> Result<reqwest::Response> {
         let shown = redact_url(url);
         let response = request
@@ -130,18 +130,18 @@ impl Client {
             .await
             .map(|b| b.error.message)
             .unwrap_or_default();
-        match (status, target) {
+        match (status, call) {
             (StatusCode::UNAUTHORIZED, _) => bail!(
                 "the admin token was rejected by `{shown}` (401): check the variable named by `admin_token_env`"
             ),
             (StatusCode::FORBIDDEN, _) => bail!("`{shown}` refused the request (403): {message}"),
-            (StatusCode::NOT_FOUND, Target::One(name)) => {
+            (StatusCode::NOT_FOUND, Call::One(name)) => {
                 bail!("feature flag `{name}` not found at `{shown}` (404)")
             }
-            (StatusCode::NOT_FOUND, Target::Change(name)) => bail!(
+            (StatusCode::NOT_FOUND, Call::Change(name)) => bail!(
                 "feature flag `{name}` not found at `{shown}` (404): changing a flag never creates one; create it with `hctl flags create {name}`"
             ),
-            (StatusCode::CONFLICT, Target::Create(name)) => bail!(
+            (StatusCode::CONFLICT, Call::Create(name)) => bail!(
                 "feature flag `{name}` already exists at `{shown}` (409): change it with `hctl flags set {name}`"
             ),
             _ => bail!("`{shown}` answered {status}: {message}"),
@@ -158,7 +158,7 @@ impl Client {
 
     pub async fn list(&self) -> Result<Vec<Flag>> {
         let url = self.url("/api/feature-flags");
-        let response = self.send(self.http.get(&url), &url, Target::All).await?;
+        let response = self.send(self.http.get(&url), &url, Call::All).await?;
         let flags: Vec<Flag> = response
             .json()
             .await
@@ -169,7 +169,7 @@ impl Client {
     pub async fn get(&self, name: &str) -> Result<Flag> {
         let url = self.url(&format!("/api/feature-flags/{name}"));
         let response = self
-            .send(self.http.get(&url), &url, Target::One(name))
+            .send(self.http.get(&url), &url, Call::One(name))
             .await?;
         Client::flag(response, &url).await
     }
@@ -178,7 +178,7 @@ impl Client {
     pub async fn set(&self, name: &str, change: &Change) -> Result<Flag> {
         let url = self.url(&format!("/api/feature-flags/{name}"));
         let request = self.http.put(&url).json(change);
-        let response = self.send(request, &url, Target::Change(name)).await?;
+        let response = self.send(request, &url, Call::Change(name)).await?;
         Client::flag(response, &url).await
     }
 
@@ -186,13 +186,13 @@ impl Client {
     pub async fn create(&self, flag: &NewFlag) -> Result<Flag> {
         let url = self.url("/api/feature-flags");
         let request = self.http.post(&url).json(flag);
-        let response = self.send(request, &url, Target::Create(&flag.name)).await?;
+        let response = self.send(request, &url, Call::Create(&flag.name)).await?;
         Client::flag(response, &url).await
     }
 
     pub async fn delete(&self, name: &str) -> Result<()> {
         let url = self.url(&format!("/api/feature-flags/{name}"));
-        self.send(self.http.delete(&url), &url, Target::One(name))
+        self.send(self.http.delete(&url), &url, Call::One(name))
             .await?;
         Ok(())
     }

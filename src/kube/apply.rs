@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::diff;
 use super::manifests::Manifest;
-use super::{CHANGE_CAUSE, FIELD_MANAGER, SCHEMA_ANNOTATION, Target, api_error};
+use super::{AppDeployment, CHANGE_CAUSE, FIELD_MANAGER, SCHEMA_ANNOTATION, api_error};
 
 /// What to change on the app Deployment while applying.
 #[derive(Debug, Clone, Default)]
@@ -93,7 +93,11 @@ pub fn stamp(manifest: &mut Manifest, deployment: &str, release: &Release) -> Re
 
 /// Apply every manifest in order. `dry_run` asks the server to compute the
 /// result without storing it.
-pub async fn apply(target: &Target, manifests: &[Manifest], dry_run: bool) -> Result<Vec<Change>> {
+pub async fn apply(
+    target: &AppDeployment,
+    manifests: &[Manifest],
+    dry_run: bool,
+) -> Result<Vec<Change>> {
     let mut kinds: HashMap<(String, String), (ApiResource, ApiCapabilities)> = HashMap::new();
     let mut params = PatchParams::apply(FIELD_MANAGER).force();
     params.dry_run = dry_run;

@@ -7,7 +7,7 @@ use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use kube::api::{Api, ListParams, ResourceExt};
 use serde::Serialize;
 
-use super::{CHANGE_CAUSE, REVISION, SCHEMA_ANNOTATION, Target, api_error};
+use super::{AppDeployment, CHANGE_CAUSE, REVISION, SCHEMA_ANNOTATION, api_error};
 
 /// One row of `hctl rollout history`.
 #[derive(Debug, Clone, Serialize)]
@@ -65,7 +65,7 @@ pub fn images_of(rs: &ReplicaSet) -> Vec<String> {
 }
 
 /// ReplicaSets controlled by `dep`, oldest revision first.
-pub async fn replica_sets(target: &Target, dep: &Deployment) -> Result<Vec<ReplicaSet>> {
+pub async fn replica_sets(target: &AppDeployment, dep: &Deployment) -> Result<Vec<ReplicaSet>> {
     let selector = selector_of(dep);
     let api: Api<ReplicaSet> = Api::namespaced(target.client.clone(), &target.namespace);
     let list = api
@@ -92,7 +92,7 @@ pub async fn replica_sets(target: &Target, dep: &Deployment) -> Result<Vec<Repli
 }
 
 /// The history table, oldest first.
-pub async fn history(target: &Target) -> Result<Vec<Revision>> {
+pub async fn history(target: &AppDeployment) -> Result<Vec<Revision>> {
     let dep = target.get_deployment().await?;
     let current = revision_of(dep.annotations());
     let rows = replica_sets(target, &dep)

@@ -41,7 +41,7 @@ pub const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
 
 /// The Deployment an environment deploys, and the client to reach it.
 #[derive(Clone)]
-pub struct Target {
+pub struct AppDeployment {
     pub client: Client,
     pub namespace: String,
     pub deployment: String,
@@ -49,7 +49,7 @@ pub struct Target {
     pub cluster: String,
 }
 
-impl Target {
+impl AppDeployment {
     /// Build the client from the kubeconfig (`KUBECONFIG` or `~/.kube/config`;
     /// the in-cluster service account when there is none), using the
     /// `kube.context` setting when set.
@@ -85,7 +85,7 @@ impl Target {
         let cluster = config.cluster_url.to_string();
         let client = Client::try_from(config)
             .with_context(|| format!("cannot build a Kubernetes client for `{cluster}`"))?;
-        Ok(Target {
+        Ok(AppDeployment {
             client,
             namespace: settings.require("kube.namespace")?.to_string(),
             deployment: settings.require("kube.deployment")?.to_string(),
@@ -120,7 +120,7 @@ pub struct Restarted {
     pub generation: i64,
 }
 
-impl Target {
+impl AppDeployment {
     /// Restart every pod of the Deployment with a rolling update, as
     /// `kubectl rollout restart` does: stamp the pod template with the time.
     pub async fn restart(&self) -> Result<Restarted> {

@@ -9,7 +9,7 @@ use kube::api::{Patch, PatchParams, ResourceExt};
 use serde_json::{Value, json};
 
 use super::history::{images_of, replica_sets, revision_of, schema_of};
-use super::{HASH_LABEL, Target, api_error, schema};
+use super::{AppDeployment, HASH_LABEL, api_error, schema};
 use crate::exit::UsageError;
 
 /// Deployment annotations kubectl keeps from the Deployment (not the ReplicaSet).
@@ -44,7 +44,7 @@ pub struct Rollback {
 }
 
 /// Work out the rollback of the target Deployment.
-pub async fn plan(target: &Target, to_revision: Option<u64>) -> Result<Plan> {
+pub async fn plan(target: &AppDeployment, to_revision: Option<u64>) -> Result<Plan> {
     let dep = target.get_deployment().await?;
     if dep.spec.as_ref().and_then(|s| s.paused) == Some(true) {
         return Err(UsageError::new(format!(
@@ -141,7 +141,7 @@ pub async fn check_schema(rollback: &Rollback, database_url: &str) -> Result<i64
 }
 
 /// Send the rollback patch; returns the Deployment's new generation.
-pub async fn execute(target: &Target, rollback: &Rollback, dry_run: bool) -> Result<i64> {
+pub async fn execute(target: &AppDeployment, rollback: &Rollback, dry_run: bool) -> Result<i64> {
     let params = PatchParams {
         dry_run,
         ..PatchParams::default()

@@ -16,7 +16,7 @@ use kube::runtime::watcher::{self, Event};
 use tokio::time::Instant;
 
 use super::history::selector_of;
-use super::{HASH_LABEL, REVISION, Target, api_error};
+use super::{AppDeployment, HASH_LABEL, REVISION, api_error};
 
 /// Where a rollout stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,7 +156,7 @@ pub fn pod_problem(pod: &Pod) -> Option<String> {
 
 /// How a wait ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub enum RolloutEnd {
     Complete(String),
     Failed(String),
     /// The timeout was reached; says what was still pending.
@@ -172,11 +172,11 @@ enum Update {
 /// Watch until the rollout completes, fails or `timeout` passes. `progress`
 /// is called with the counts whenever they change.
 pub async fn rollout(
-    target: &Target,
+    target: &AppDeployment,
     min_generation: i64,
     timeout: Duration,
     mut progress: impl FnMut(Counts, &str),
-) -> Result<Outcome> {
+) -> Result<RolloutEnd> {
     let deadline = Instant::now() + timeout;
     let what = format!(
         "deployment `{}` in namespace `{}`",
@@ -204,8 +204,8 @@ pub async fn rollout(
             decide(target, &latest, min_generation, &pod_map, &mut new_hash).await?
         {
             match verdict {
-                Verdict::Complete(msg) => return Ok(Outcome::Complete(msg)),
-                Verdict::Failed(msg) => return Ok(Outcome::Failed(msg)),
+                Verdict::Complete(msg) => return Ok(RolloutEnd::Complete(msg)),
+                Verdict::Failed(msg) => return Ok(RolloutEnd::Failed(msg)),
                 Verdict::Pending(msg) => pending = msg,
             }
         }
@@ -215,7 +215,7 @@ pub async fn rollout(
             last_counts = Some(c);
         }
         let next = match tokio::time::timeout_at(deadline, events.next()).await {
-            Err(_) => return Ok(Outcome::TimedOut(pending)),
+            Err(_) => return Ok(RolloutEnd::TimedOut(pending)),
             Ok(None) => anyhow::bail!("the watch on {what} ended unexpectedly"),
             Ok(Some(update)) => update,
         };
@@ -265,7 +265,7 @@ fn fatal(err: watcher::Error, what: &str) -> Option<anyhow::Error> {
 /// Assess, learning the new ReplicaSet's `pod-template-hash` (one list per
 /// revision) so only pods of the new ReplicaSet can fail the rollout.
 async fn decide(
-    target: &Target,
+    target: &AppDeployment,
     dep: &Deployment,
     min_generation: i64,
     pods: &BTreeMap<String, Pod>,

@@ -25,7 +25,7 @@ use render::Prepared;
 use super::ledger::{Event, Ledger, NewEvent, RunKey, chain};
 use super::report::{RunReport, RunStatus, StepStatus};
 use super::state::fold;
-use super::steps::{self, Done, Outcome};
+use super::steps::{self, Done, StepOutcome};
 use super::template;
 use super::{Hctl, OnFailure, Playbook, ROLLBACK, Step, StepKind};
 use crate::checks::Deps;
@@ -294,7 +294,7 @@ impl<'a> Runner<'a> {
                 continue;
             }
             let done = self.step(&phase, &step).await?;
-            if done.outcome == Outcome::Waiting {
+            if done.outcome == StepOutcome::Waiting {
                 return self.finish(RunStatus::Waiting, None).await;
             }
             if !done.outcome.is_failure() {
@@ -321,7 +321,7 @@ impl<'a> Runner<'a> {
                 };
                 let data = json!({
                     "attempt": 1,
-                    "outcome": Outcome::WouldRun,
+                    "outcome": StepOutcome::WouldRun,
                     "detail": format!("would run {what} if a phase with `on_failure: rollback` fails"),
                     "argv": argv,
                 });
@@ -380,7 +380,7 @@ impl<'a> Runner<'a> {
         for step in self.playbook.rollback.clone() {
             let done = self.step(ROLLBACK, &step).await?;
             // Every rollback step gets its try: a failed one does not stop the rest.
-            if done.outcome.is_failure() || done.outcome == Outcome::Waiting {
+            if done.outcome.is_failure() || done.outcome == StepOutcome::Waiting {
                 complete = false;
             }
         }
@@ -405,14 +405,14 @@ impl<'a> Runner<'a> {
             let skip = match decided {
                 Ok(Some(true)) => None,
                 Ok(Some(false)) => Some(Done::new(
-                    Outcome::Skipped,
+                    StepOutcome::Skipped,
                     format!("skipped: `when: {when}` is false"),
                 )),
                 Ok(None) => Some(Done::new(
-                    Outcome::WouldRun,
+                    StepOutcome::WouldRun,
                     format!("would run if `{when}`"),
                 )),
-                Err(msg) => Some(Done::new(Outcome::Usage, format!("`when:` {msg}"))),
+                Err(msg) => Some(Done::new(StepOutcome::Usage, format!("`when:` {msg}"))),
             };
             if let Some(done) = skip {
                 let data = json!({ "attempt": 0, "phase": phase, "kind": step.kind.label(), "outcome": done.outcome, "detail": done.detail });
@@ -473,7 +473,7 @@ impl<'a> Runner<'a> {
         let started = Instant::now();
         let timeout = step.timeout.or_else(|| steps::default_timeout(&step.kind));
         let done = match prepared {
-            Err(msg) => Done::new(Outcome::Usage, msg),
+            Err(msg) => Done::new(StepOutcome::Usage, msg),
             Ok(p) => {
                 let check_timeout = timeout.unwrap_or(crate::checklist::DEFAULT_TIMEOUT);
                 let run = self.execute(phase, step, p, &report, check_timeout);
@@ -483,7 +483,7 @@ impl<'a> Runner<'a> {
                         match tokio::time::timeout(limit, run).await {
                             Ok(done) => done?,
                             Err(_) => Done::new(
-                                Outcome::Error,
+                                StepOutcome::Error,
                                 format!("timed out after {}", human(limit)),
                             ),
                         }
@@ -514,7 +514,7 @@ impl<'a> Runner<'a> {
             ))
         );
         (self.say)(
-            done.outcome.is_failure() || done.outcome == Outcome::Waiting,
+            done.outcome.is_failure() || done.outcome == StepOutcome::Waiting,
             &line,
         );
         Ok(done)
@@ -522,11 +522,11 @@ impl<'a> Runner<'a> {
 }
 
 /// The mark of an outcome in progress lines.
-fn mark(outcome: Outcome) -> &'static str {
+fn mark(outcome: StepOutcome) -> &'static str {
     match outcome {
-        Outcome::Pass => "✓",
-        Outcome::Skipped | Outcome::WouldRun => "·",
-        Outcome::Waiting => "…",
+        StepOutcome::Pass => "✓",
+        StepOutcome::Skipped | StepOutcome::WouldRun => "·",
+        StepOutcome::Waiting => "…",
         _ => "✗",
     }
 }

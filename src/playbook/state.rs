@@ -9,7 +9,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::ledger::Event;
 use super::report::{AttemptReport, ResponseClock, RunReport, RunStatus, StepReport, StepStatus};
-use super::steps::Outcome;
+use super::steps::StepOutcome;
 use super::steps::confirm::Approval;
 use super::{Playbook, ROLLBACK, StepKind};
 
@@ -235,11 +235,11 @@ fn apply(step: &mut StepReport, kind: &str, e: &Event, data: &serde_json::Value)
         }
         "step_finished" | "step_interrupted" => {
             let outcome = if kind == "step_interrupted" {
-                Outcome::Interrupted
+                StepOutcome::Interrupted
             } else {
                 data.get("outcome")
-                    .and_then(|v| serde_json::from_value::<Outcome>(v.clone()).ok())
-                    .unwrap_or(Outcome::Error)
+                    .and_then(|v| serde_json::from_value::<StepOutcome>(v.clone()).ok())
+                    .unwrap_or(StepOutcome::Error)
             };
             let detail = text(data, "detail").unwrap_or_default();
             if let Some(a) = step
@@ -336,7 +336,7 @@ pub fn outputs(report: &RunReport) -> BTreeMap<String, BTreeMap<String, String>>
             let ran = s.attempts.iter().any(|a| {
                 !matches!(
                     a.outcome,
-                    Some(Outcome::Skipped | Outcome::WouldRun | Outcome::Waiting)
+                    Some(StepOutcome::Skipped | StepOutcome::WouldRun | StepOutcome::Waiting)
                 )
             });
             out.insert("status".into(), s.status.as_str().into());

@@ -7,13 +7,13 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 
 use super::{RunReport, StepStatus, View};
-use crate::playbook::steps::Outcome;
+use crate::playbook::steps::StepOutcome;
 use crate::report::{Attempt, Item, Report, Severity, Status};
 
-fn status(step: StepStatus, last: Option<Outcome>) -> Status {
+fn status(step: StepStatus, last: Option<StepOutcome>) -> Status {
     match step {
         StepStatus::Passed => Status::Pass,
-        StepStatus::Failed if matches!(last, Some(Outcome::Error)) => Status::Error,
+        StepStatus::Failed if matches!(last, Some(StepOutcome::Error)) => Status::Error,
         StepStatus::Failed => Status::Fail,
         StepStatus::Interrupted => Status::Error,
         _ => Status::Skip,
@@ -46,7 +46,7 @@ fn items(run: &RunReport, many: bool) -> Vec<Item> {
                     .iter()
                     .map(|a| Attempt {
                         status: status(
-                            StepStatus::from_outcome(a.outcome.unwrap_or(Outcome::Interrupted)),
+                            StepStatus::from_outcome(a.outcome.unwrap_or(StepOutcome::Interrupted)),
                             a.outcome,
                         ),
                         duration_ms: a.duration_ms.unwrap_or(0),

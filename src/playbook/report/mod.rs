@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::ledger::{Broken, Event};
-use super::steps::Outcome;
+use super::steps::StepOutcome;
 use super::steps::confirm::Approval;
 use crate::output::{Format, Style};
 
@@ -103,14 +103,14 @@ impl StepStatus {
         }
     }
 
-    pub fn from_outcome(outcome: Outcome) -> Self {
+    pub fn from_outcome(outcome: StepOutcome) -> Self {
         match outcome {
-            Outcome::Pass => StepStatus::Passed,
-            Outcome::Fail | Outcome::Usage | Outcome::Error => StepStatus::Failed,
-            Outcome::Skipped => StepStatus::Skipped,
-            Outcome::Waiting => StepStatus::Waiting,
-            Outcome::WouldRun => StepStatus::WouldRun,
-            Outcome::Interrupted => StepStatus::Interrupted,
+            StepOutcome::Pass => StepStatus::Passed,
+            StepOutcome::Fail | StepOutcome::Usage | StepOutcome::Error => StepStatus::Failed,
+            StepOutcome::Skipped => StepStatus::Skipped,
+            StepOutcome::Waiting => StepStatus::Waiting,
+            StepOutcome::WouldRun => StepStatus::WouldRun,
+            StepOutcome::Interrupted => StepStatus::Interrupted,
         }
     }
 
@@ -171,7 +171,7 @@ pub struct AttemptReport {
     /// 1, 2, … across the run and its resumes.
     pub attempt: u32,
     /// `null` while it runs (or when it was cut short without a word).
-    pub outcome: Option<Outcome>,
+    pub outcome: Option<StepOutcome>,
     pub started_at: String,
     pub finished_at: Option<String>,
     pub duration_ms: Option<u64>,

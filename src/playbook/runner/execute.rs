@@ -13,7 +13,7 @@ use crate::exit::UsageError;
 use crate::playbook::report::{RunReport, StepStatus};
 use crate::playbook::steps::confirm::{self, Decision};
 use crate::playbook::steps::notify::Meta;
-use crate::playbook::steps::{self, Done, Outcome};
+use crate::playbook::steps::{self, Done, StepOutcome};
 use crate::playbook::{Step, StepKind, Wait};
 
 impl Runner<'_> {
@@ -41,7 +41,7 @@ impl Runner<'_> {
                     .and_then(|k| k.as_str())
                     .unwrap_or("check")
                     .to_string();
-                Done::new(Outcome::WouldRun, format!("would run the {kind} check"))
+                Done::new(StepOutcome::WouldRun, format!("would run the {kind} check"))
             }
             (Prepared::Check(check), _) => {
                 steps::check::run(check, &step.id, phase, &self.deps, check_timeout).await
@@ -49,7 +49,7 @@ impl Runner<'_> {
             (Prepared::Command { shell, argv }, _) => {
                 if dry_run {
                     let line = shell.clone().unwrap_or_else(|| argv.join(" "));
-                    Done::new(Outcome::WouldRun, format!("would run `{line}`"))
+                    Done::new(StepOutcome::WouldRun, format!("would run `{line}`"))
                 } else {
                     steps::command::run(shell.as_deref(), &argv).await
                 }
@@ -65,7 +65,7 @@ impl Runner<'_> {
                         "not set"
                     };
                     Done::new(
-                        Outcome::WouldRun,
+                        StepOutcome::WouldRun,
                         format!("would notify `{}` ({set}): {text}", n.webhook_env),
                     )
                 } else {
@@ -86,11 +86,11 @@ impl Runner<'_> {
                 }
             }
             (Prepared::Wait(Wait::For(d)), _) if dry_run => {
-                Done::new(Outcome::WouldRun, format!("would wait {}", human(d)))
+                Done::new(StepOutcome::WouldRun, format!("would wait {}", human(d)))
             }
             (Prepared::Wait(Wait::For(d)), _) => steps::wait::pause(d).await,
             (Prepared::Wait(Wait::Until { .. }), _) if dry_run => {
-                Done::new(Outcome::WouldRun, "would wait until its check passes")
+                Done::new(StepOutcome::WouldRun, "would wait until its check passes")
             }
             (
                 Prepared::Wait(Wait::Until {
@@ -100,7 +100,10 @@ impl Runner<'_> {
                 }),
                 _,
             ) => steps::wait::until(check, &step.id, phase, &self.deps, timeout, every).await,
-            _ => Done::new(Outcome::Error, "internal: step kind and inputs disagree"),
+            _ => Done::new(
+                StepOutcome::Error,
+                "internal: step kind and inputs disagree",
+            ),
         })
     }
 
@@ -140,13 +143,13 @@ impl Runner<'_> {
                         let data = json!({ "note": "confirmed at a terminal" });
                         self.record("approval", Some(&step.id), None, data).await?;
                         let mut done =
-                            Done::new(Outcome::Pass, format!("confirmed by {}", self.actor));
+                            Done::new(StepOutcome::Pass, format!("confirmed by {}", self.actor));
                         done.outputs
                             .insert("approved_by".into(), self.actor.clone());
                         Ok(done)
                     }
                     Err(err) if err.is::<UsageError>() => Ok(Done::new(
-                        Outcome::Fail,
+                        StepOutcome::Fail,
                         format!("declined by {}", self.actor),
                     )),
                     Err(err) => Err(err),

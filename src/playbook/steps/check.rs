@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{Done, Outcome};
+use super::{Done, StepOutcome};
 use crate::checklist::{Action, Entry};
 use crate::checks::{CheckSpec, Deps};
 use crate::preflight::{self, Manual, Planned};
@@ -20,7 +20,7 @@ pub async fn run(
 ) -> Done {
     let spec = match serde_json::from_value::<CheckSpec>(check) {
         Ok(spec) => spec,
-        Err(err) => return Done::new(Outcome::Usage, format!("invalid check: {err}")),
+        Err(err) => return Done::new(StepOutcome::Usage, format!("invalid check: {err}")),
     };
     let planned = Planned {
         checklist: String::new(),
@@ -43,10 +43,10 @@ pub async fn run(
     let deadline = Instant::now() + timeout + Duration::from_secs(1);
     let item = preflight::run_item(&planned, deps, &Manual::Skip, deadline).await;
     let outcome = match item.status {
-        Status::Pass | Status::Warn => Outcome::Pass,
-        Status::Fail => Outcome::Fail,
-        Status::Error => Outcome::Error,
-        Status::Skip => Outcome::Skipped,
+        Status::Pass | Status::Warn => StepOutcome::Pass,
+        Status::Fail => StepOutcome::Fail,
+        Status::Error => StepOutcome::Error,
+        Status::Skip => StepOutcome::Skipped,
     };
     let mut done = Done::new(outcome, item.detail.clone());
     done.evidence = serde_json::to_value(&item).ok();

@@ -7,7 +7,7 @@ use std::process::Stdio;
 
 use tokio::io::AsyncReadExt;
 
-use super::{Done, Outcome};
+use super::{Done, StepOutcome};
 use crate::checks::command::GroupGuard;
 use crate::db::pgtools::supervised;
 
@@ -20,7 +20,7 @@ pub async fn run(shell: Option<&str>, argv: &[String]) -> Done {
     let (program, args, shown): (&str, Vec<&str>, String) = match (shell, argv.split_first()) {
         (Some(line), _) => ("sh", vec!["-c", line], line.to_string()),
         (None, Some((p, rest))) => (p, rest.iter().map(String::as_str).collect(), argv.join(" ")),
-        (None, None) => return Done::new(Outcome::Usage, "`run:` needs a program"),
+        (None, None) => return Done::new(StepOutcome::Usage, "`run:` needs a program"),
     };
     let mut cmd = supervised(program);
     cmd.args(&args)
@@ -29,7 +29,7 @@ pub async fn run(shell: Option<&str>, argv: &[String]) -> Done {
         .stderr(Stdio::piped());
     let mut child = match cmd.spawn() {
         Ok(child) => child,
-        Err(err) => return Done::new(Outcome::Error, format!("cannot run `{program}`: {err}")),
+        Err(err) => return Done::new(StepOutcome::Error, format!("cannot run `{program}`: {err}")),
     };
     let mut guard = GroupGuard(child.id().and_then(|id| i32::try_from(id).ok()));
     let (mut out, mut err) = (Vec::new(), Vec::new());
@@ -51,7 +51,7 @@ pub async fn run(shell: Option<&str>, argv: &[String]) -> Done {
     let (out, err) = (String::from_utf8_lossy(&out), String::from_utf8_lossy(&err));
     let status = match status {
         Ok(status) => status,
-        Err(e) => return Done::new(Outcome::Error, format!("waiting for `{shown}`: {e}")),
+        Err(e) => return Done::new(StepOutcome::Error, format!("waiting for `{shown}`: {e}")),
     };
     let last_line = |text: &str| {
         text.lines()
@@ -62,17 +62,20 @@ pub async fn run(shell: Option<&str>, argv: &[String]) -> Done {
             .to_string()
     };
     let mut done = match status.code() {
-        Some(0) => Done::new(Outcome::Pass, format!("`{shown}` exited 0")),
+        Some(0) => Done::new(StepOutcome::Pass, format!("`{shown}` exited 0")),
         Some(code) => {
             let tail = Some(last_line(&err))
                 .filter(|t| !t.is_empty())
                 .unwrap_or_else(|| last_line(&out));
             Done::new(
-                Outcome::Fail,
+                StepOutcome::Fail,
                 format!("`{shown}`: exit code {code}: {tail}"),
             )
         }
-        None => Done::new(Outcome::Fail, format!("`{shown}` was killed by a signal")),
+        None => Done::new(
+            StepOutcome::Fail,
+            format!("`{shown}` was killed by a signal"),
+        ),
     };
     done.exit_code = status.code();
     let kept: String = out.trim().chars().take(OUTPUT_LIMIT).collect();
@@ -92,14 +95,14 @@ mod tests {
     #[tokio::test]
     async fn exit_codes_and_stdout() {
         let ok = run(Some("echo hello"), &[]).await;
-        assert_eq!(ok.outcome, Outcome::Pass);
+        assert_eq!(ok.outcome, StepOutcome::Pass);
         assert_eq!(ok.outputs["stdout"], "hello");
         let bad = run(
             None,
             &["sh".into(), "-c".into(), "echo boom >&2; exit 4".into()],
         )
         .await;
-        assert_eq!(bad.outcome, Outcome::Fail);
+        assert_eq!(bad.outcome, StepOutcome::Fail);
         assert_eq!(bad.exit_code, Some(4));
         assert!(bad.detail.contains("exit code 4: boom"), "{}", bad.detail);
     }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Done, Outcome};
+use super::{Done, StepOutcome};
 
 /// One recorded approval of a confirm step.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -49,7 +49,7 @@ pub fn decide(
     let by = people.iter().copied().collect::<Vec<_>>().join(", ");
     let approve = format!("hctl playbook approve {run_id} {step} --as NAME");
     let pass = |detail: String| {
-        let mut done = Done::new(Outcome::Pass, detail);
+        let mut done = Done::new(StepOutcome::Pass, detail);
         done.outputs.insert("approved_by".into(), by.clone());
         Decision::Done(done)
     };
@@ -68,10 +68,13 @@ pub fn decide(
             }
         );
         if dry_run {
-            return Decision::Done(Done::new(Outcome::WouldRun, format!("would wait: {what}")));
+            return Decision::Done(Done::new(
+                StepOutcome::WouldRun,
+                format!("would wait: {what}"),
+            ));
         }
         return Decision::Done(Done::new(
-            Outcome::Waiting,
+            StepOutcome::Waiting,
             format!("{what}: `{approve}`, then `hctl playbook resume {run_id}`"),
         ));
     }
@@ -79,10 +82,16 @@ pub fn decide(
         return pass(format!("confirmed by {by}"));
     }
     if dry_run {
-        return Decision::Done(Done::new(Outcome::WouldRun, "would ask for a confirmation"));
+        return Decision::Done(Done::new(
+            StepOutcome::WouldRun,
+            "would ask for a confirmation",
+        ));
     }
     if yes {
-        let mut done = Done::new(Outcome::Pass, format!("confirmed with --yes by {starter}"));
+        let mut done = Done::new(
+            StepOutcome::Pass,
+            format!("confirmed with --yes by {starter}"),
+        );
         done.outputs
             .insert("approved_by".into(), starter.to_string());
         return Decision::Done(done);
@@ -91,7 +100,7 @@ pub fn decide(
         return Decision::Ask;
     }
     Decision::Done(Done::new(
-        Outcome::Waiting,
+        StepOutcome::Waiting,
         format!(
             "needs a confirmation and stdin is not a terminal: pass --yes, or `{approve}` and `hctl playbook resume {run_id}`"
         ),
@@ -110,7 +119,7 @@ mod tests {
         }
     }
 
-    fn outcome(d: Decision) -> Outcome {
+    fn outcome(d: Decision) -> StepOutcome {
         match d {
             Decision::Done(done) => done.outcome,
             Decision::Ask => panic!("asked"),
@@ -120,20 +129,26 @@ mod tests {
     #[test]
     fn approvals_count_distinct_people_other_than_the_starter() {
         let decide = |a: &[Approval]| outcome(decide("go", 2, a, "ana", true, true, false, "r"));
-        assert_eq!(decide(&[approval("ana"), approval("bo")]), Outcome::Waiting);
-        assert_eq!(decide(&[approval("bo"), approval("bo")]), Outcome::Waiting);
-        assert_eq!(decide(&[approval("bo"), approval("cy")]), Outcome::Pass);
+        assert_eq!(
+            decide(&[approval("ana"), approval("bo")]),
+            StepOutcome::Waiting
+        );
+        assert_eq!(
+            decide(&[approval("bo"), approval("bo")]),
+            StepOutcome::Waiting
+        );
+        assert_eq!(decide(&[approval("bo"), approval("cy")]), StepOutcome::Pass);
     }
 
     #[test]
     fn one_confirmation_from_yes_a_terminal_or_a_record() {
         assert_eq!(
             outcome(decide("go", 0, &[], "ana", true, false, false, "r")),
-            Outcome::Pass
+            StepOutcome::Pass
         );
         assert_eq!(
             outcome(decide("go", 0, &[], "ana", false, false, false, "r")),
-            Outcome::Waiting
+            StepOutcome::Waiting
         );
         assert_eq!(
             decide("go", 0, &[], "ana", false, true, false, "r"),
@@ -150,11 +165,11 @@ mod tests {
                 false,
                 "r"
             )),
-            Outcome::Pass
+            StepOutcome::Pass
         );
         assert_eq!(
             outcome(decide("go", 0, &[], "ana", false, false, true, "r")),
-            Outcome::WouldRun
+            StepOutcome::WouldRun
         );
     }
 }

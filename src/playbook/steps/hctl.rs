@@ -3,7 +3,7 @@
 //! step's evidence and its exit code (0/1/2/3) as the outcome. In a dry run
 //! a subcommand with a `--dry-run` of its own runs with it; others are listed.
 
-use super::{Done, Outcome, evidence};
+use super::{Done, StepOutcome, evidence};
 use crate::config::redact::redact_url;
 use crate::playbook::{Hctl, HctlStep};
 
@@ -52,12 +52,12 @@ pub async fn run(
     let line = format!("hctl {}", shown(&argv).join(" "));
     if dry_run {
         if !step.dry_run {
-            return Done::new(Outcome::WouldRun, format!("would run `{line}`"));
+            return Done::new(StepOutcome::WouldRun, format!("would run `{line}`"));
         }
         argv.push("--dry-run".into());
     }
     let out = hctl.run(argv, yes).await;
-    let outcome = Outcome::from_code(out.code);
+    let outcome = StepOutcome::from_code(out.code);
     let report = evidence(&out.stdout);
     let detail = out
         .error

@@ -20,7 +20,7 @@ use super::StepKind;
 /// How one attempt at a step ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Outcome {
+pub enum StepOutcome {
     /// Done and fine (exit 0).
     Pass,
     /// Done and not fine: a gate failed, a rollout failed (exit 1).
@@ -39,17 +39,17 @@ pub enum Outcome {
     Interrupted,
 }
 
-impl Outcome {
+impl StepOutcome {
     pub fn as_str(self) -> &'static str {
         match self {
-            Outcome::Pass => "pass",
-            Outcome::Fail => "fail",
-            Outcome::Usage => "usage",
-            Outcome::Error => "error",
-            Outcome::Skipped => "skipped",
-            Outcome::Waiting => "waiting",
-            Outcome::WouldRun => "would_run",
-            Outcome::Interrupted => "interrupted",
+            StepOutcome::Pass => "pass",
+            StepOutcome::Fail => "fail",
+            StepOutcome::Usage => "usage",
+            StepOutcome::Error => "error",
+            StepOutcome::Skipped => "skipped",
+            StepOutcome::Waiting => "waiting",
+            StepOutcome::WouldRun => "would_run",
+            StepOutcome::Interrupted => "interrupted",
         }
     }
 
@@ -57,18 +57,18 @@ impl Outcome {
     pub fn is_failure(self) -> bool {
         matches!(
             self,
-            Outcome::Fail | Outcome::Usage | Outcome::Error | Outcome::Interrupted
+            StepOutcome::Fail | StepOutcome::Usage | StepOutcome::Error | StepOutcome::Interrupted
         )
     }
 
     /// An exit code (0 pass, 1 fail, 2 usage, 3 error) as an outcome.
     pub fn from_code(code: u8) -> Self {
         match code {
-            0 => Outcome::Pass,
-            1 => Outcome::Fail,
-            2 => Outcome::Usage,
-            130 => Outcome::Interrupted,
-            _ => Outcome::Error,
+            0 => StepOutcome::Pass,
+            1 => StepOutcome::Fail,
+            2 => StepOutcome::Usage,
+            130 => StepOutcome::Interrupted,
+            _ => StepOutcome::Error,
         }
     }
 }
@@ -76,7 +76,7 @@ impl Outcome {
 /// One attempt's result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Done {
-    pub outcome: Outcome,
+    pub outcome: StepOutcome,
     pub exit_code: Option<i32>,
     /// One line saying why.
     pub detail: String,
@@ -87,7 +87,7 @@ pub struct Done {
 }
 
 impl Done {
-    pub fn new(outcome: Outcome, detail: impl Into<String>) -> Self {
+    pub fn new(outcome: StepOutcome, detail: impl Into<String>) -> Self {
         Done {
             outcome,
             exit_code: None,

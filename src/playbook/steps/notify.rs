@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::{Done, Outcome};
+use super::{Done, StepOutcome};
 use crate::playbook::{Notify, NotifyFormat};
 
 /// Who is notifying: the run's identity for the JSON format.
@@ -40,7 +40,7 @@ pub async fn send(
     let var = &notify.webhook_env;
     let Some(url) = vars(var).filter(|u| !u.trim().is_empty()) else {
         return Done::new(
-            Outcome::Skipped,
+            StepOutcome::Skipped,
             format!("`{var}` is not set: nothing sent"),
         );
     };
@@ -64,14 +64,14 @@ pub async fn send(
         .await;
     let mut done = match sent {
         Ok(resp) if resp.status().is_success() => {
-            Done::new(Outcome::Pass, format!("sent to `{var}` ({host})"))
+            Done::new(StepOutcome::Pass, format!("sent to `{var}` ({host})"))
         }
         Ok(resp) => Done::new(
-            Outcome::Fail,
+            StepOutcome::Fail,
             format!("the webhook in `{var}` ({host}) answered {}", resp.status()),
         ),
         Err(err) => Done::new(
-            Outcome::Error,
+            StepOutcome::Error,
             format!(
                 "cannot reach the webhook in `{var}` ({host}): {}",
                 crate::exit::error_line(&err.without_url())

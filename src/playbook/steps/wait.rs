@@ -3,14 +3,14 @@
 
 use std::time::{Duration, Instant};
 
-use super::{Done, Outcome, check};
+use super::{Done, StepOutcome, check};
 use crate::checks::Deps;
 use crate::duration::human;
 
 /// Pause for `d`.
 pub async fn pause(d: Duration) -> Done {
     tokio::time::sleep(d).await;
-    Done::new(Outcome::Pass, format!("waited {}", human(d)))
+    Done::new(StepOutcome::Pass, format!("waited {}", human(d)))
 }
 
 /// Poll the (rendered) check until it passes or `timeout` has passed.
@@ -30,7 +30,7 @@ pub async fn until(
         let left = deadline.saturating_duration_since(Instant::now());
         let limit = crate::checklist::DEFAULT_TIMEOUT.min(left.max(Duration::from_millis(100)));
         let mut done = check::run(spec.clone(), id, phase, deps, limit).await;
-        if done.outcome == Outcome::Pass {
+        if done.outcome == StepOutcome::Pass {
             done.detail = format!(
                 "passed after {tries} {} in {}: {}",
                 if tries == 1 { "try" } else { "tries" },
@@ -40,7 +40,7 @@ pub async fn until(
             return done;
         }
         if Instant::now() + every >= deadline {
-            done.outcome = Outcome::Fail;
+            done.outcome = StepOutcome::Fail;
             done.detail = format!(
                 "still not passing after {} ({tries} tries): {}",
                 human(timeout),
