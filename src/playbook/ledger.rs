@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqliteConnectOptions;
 
 use crate::config::redact::redact_url;
+use crate::exit::UsageError;
 use crate::on_pool;
 use crate::store::{Db, PoolOptions};
 
@@ -361,13 +362,14 @@ impl Ledger {
         match ids.as_slice() {
             [] => Ok(None),
             [(one,)] => Ok(Some(one.clone())),
-            many => Err(crate::exit::usage(format!(
+            many => Err(UsageError::new(format!(
                 "run id `{id}` is ambiguous: {}",
                 many.iter()
                     .map(|(r,)| r.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
-            ))),
+            ))
+            .into()),
         }
     }
 

@@ -27,6 +27,7 @@ use std::time::Duration;
 use futures::future::LocalBoxFuture;
 
 pub use crate::checklist::Invalid;
+use crate::exit::UsageError;
 use crate::yaml::YamlError;
 
 pub use parse::parse;
@@ -219,7 +220,7 @@ impl Playbook {
         for (name, value) in given {
             let Some(param) = self.params.iter().find(|p| &p.name == name) else {
                 let known: Vec<&str> = self.params.iter().map(|p| p.name.as_str()).collect();
-                return Err(crate::exit::usage(format!(
+                return Err(UsageError::new(format!(
                     "--param {name}: playbook `{}` has no parameter `{name}` (known: {})",
                     self.name,
                     if known.is_empty() {
@@ -227,13 +228,15 @@ impl Playbook {
                     } else {
                         known.join(", ")
                     }
-                )));
+                ))
+                .into());
             };
             if !param.values.is_empty() && !param.values.contains(value) {
-                return Err(crate::exit::usage(format!(
+                return Err(UsageError::new(format!(
                     "--param {name}={value}: expected one of {}",
                     param.values.join(", ")
-                )));
+                ))
+                .into());
             }
             values.insert(name.clone(), value.clone());
         }
@@ -246,7 +249,7 @@ impl Playbook {
                     values.insert(param.name.clone(), default.clone());
                 }
                 (None, true) => {
-                    return Err(crate::exit::usage(format!(
+                    return Err(UsageError::new(format!(
                         "playbook `{}` needs --param {}=VALUE{}",
                         self.name,
                         param.name,
@@ -255,7 +258,8 @@ impl Playbook {
                         } else {
                             format!(" ({})", param.description)
                         }
-                    )));
+                    ))
+                    .into());
                 }
                 (None, false) => {
                     values.insert(param.name.clone(), String::new());

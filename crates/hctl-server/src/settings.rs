@@ -8,16 +8,16 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::exit::usage;
+use hctl_core::error::UsageError;
 
 /// A configuration error (exit 2).
 macro_rules! bail {
     ($($arg:tt)*) => {
-        return Err(usage(format!($($arg)*)))
+        return Err(UsageError::new(format!($($arg)*)).into())
     };
 }
 
-use crate::config::redact::redact_url;
+use hctl_core::redact::redact_url;
 
 /// Minimum length of `JWT_SECRET` and `ADMIN_TOKEN` in production.
 pub const MIN_SECRET_BYTES: usize = 32;
@@ -199,7 +199,7 @@ impl Settings {
                 bail!("CORS_ORIGINS must list origins, `*` is not allowed");
             }
             let url = url::Url::parse(origin)
-                .map_err(|e| usage(format!("invalid CORS origin `{origin}`: {e}")))?;
+                .map_err(|e| UsageError::new(format!("invalid CORS origin `{origin}`: {e}")))?;
             if !matches!(url.scheme(), "http" | "https") {
                 bail!("invalid CORS origin `{origin}`: expected http(s)://HOST[:PORT]");
             }

@@ -47,10 +47,10 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 
 pub use settings::Settings;
 
-use crate::s3::S3Target;
-use crate::storage::Storage;
-use crate::store::{Db, PoolOptions, migrate};
 use error::{ApiError, error_response};
+use hctl_core::s3::S3Target;
+use hctl_core::storage::Storage;
+use hctl_core::store::{Db, PoolOptions, migrate};
 
 /// Shared state of one server process.
 #[derive(Clone)]
@@ -230,7 +230,7 @@ async fn background(state: AppState, mut stop: tokio::sync::watch::Receiver<bool
 /// Delete data past the retention period, and revocations of expired tokens.
 pub async fn purge(state: &AppState) -> Result<(), ApiError> {
     let now = chrono::Utc::now();
-    crate::on_pool!(&state.db, pool => sqlx::query("DELETE FROM revoked_tokens WHERE expires_at < $1")
+    hctl_core::on_pool!(&state.db, pool => sqlx::query("DELETE FROM revoked_tokens WHERE expires_at < $1")
         .bind(now)
         .execute(pool)
         .await
@@ -240,7 +240,7 @@ pub async fn purge(state: &AppState) -> Result<(), ApiError> {
         let cutoff = chrono::Duration::try_days(i64::from(days))
             .and_then(|d| now.checked_sub_signed(d))
             .ok_or_else(|| anyhow::anyhow!("RETENTION_DAYS={days} is out of range"))?;
-        let n = crate::on_pool!(&state.db, pool => sqlx::query("DELETE FROM entries WHERE recorded_at < $1")
+        let n = hctl_core::on_pool!(&state.db, pool => sqlx::query("DELETE FROM entries WHERE recorded_at < $1")
             .bind(cutoff)
             .execute(pool)
             .await
