@@ -13,19 +13,19 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod db;
-pub mod duration;
+mod duration;
 pub mod exit;
-pub mod files;
-pub mod flags;
+mod files;
+mod flags;
 pub mod kube;
 pub mod logging;
-pub mod output;
-pub mod playbook;
+mod output;
+mod playbook;
 pub mod preflight;
 pub mod report;
-pub mod shipped;
-pub mod ui;
-pub mod yaml;
+mod shipped;
+mod ui;
+mod yaml;
 
 // The shared layer and the API server are crates of their own (crates/hctl-core,
 // crates/hctl-server); re-exported under the names the rest of hctl uses.

@@ -11,14 +11,14 @@
 //! [`report::RunReport`] every view renders. This module never sees clap: the
 //! CLI is reached through [`Hctl`], which `commands::playbook` implements.
 
-pub mod discover;
-pub mod ledger;
+pub(crate) mod discover;
+pub(crate) mod ledger;
 mod parse;
-pub mod report;
-pub mod runner;
-pub mod state;
-pub mod steps;
-pub mod template;
+pub(crate) mod report;
+pub(crate) mod runner;
+pub(crate) mod state;
+pub(crate) mod steps;
+pub(crate) mod template;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -93,8 +93,6 @@ pub struct Step {
     /// Extra attempts after a failure.
     pub retries: u32,
     pub retry_delay: Duration,
-    /// Line of the step in its file.
-    pub line: u64,
 }
 
 /// What a step does.
@@ -200,10 +198,6 @@ impl Playbook {
             .iter()
             .flat_map(|p| p.steps.iter().map(move |s| (p.name.as_str(), s)))
             .chain(self.rollback.iter().map(|s| (ROLLBACK, s)))
-    }
-
-    pub fn find(&self, id: &str) -> Option<&Step> {
-        self.steps().map(|(_, s)| s).find(|s| s.id == id)
     }
 
     pub fn phase(&self, name: &str) -> Option<&Phase> {

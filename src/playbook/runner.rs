@@ -126,11 +126,6 @@ impl<'a> Runner<'a> {
         self.ledger.is_none()
     }
 
-    /// The run id this runner records under (set by [`Runner::start`] / [`Runner::resume`]).
-    pub fn run_id(&self) -> &str {
-        &self.key.run_id
-    }
-
     /// The run as recorded so far.
     pub fn report(&self) -> RunReport {
         let mut report = fold(Some(self.playbook), &self.events, true);

@@ -40,19 +40,6 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Pass => "pass",
-            Outcome::Fail => "fail",
-            Outcome::Usage => "usage",
-            Outcome::Error => "error",
-            Outcome::Skipped => "skipped",
-            Outcome::Waiting => "waiting",
-            Outcome::WouldRun => "would_run",
-            Outcome::Interrupted => "interrupted",
-        }
-    }
-
     /// Fail, usage, error and interrupted all make the step failed.
     pub fn is_failure(self) -> bool {
         matches!(
