@@ -5,18 +5,27 @@
 
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
-# Dependencies first, so source edits do not rebuild them.
+# Dependencies first, so source edits do not rebuild them: the workspace's
+# manifests with empty sources (every member's, the dev-only emulator's too,
+# for resolution), built once; then the real sources.
 COPY Cargo.toml Cargo.lock ./
+COPY crates/hctl-core/Cargo.toml crates/hctl-core/
+COPY crates/hctl-server/Cargo.toml crates/hctl-server/
+COPY crates/kube-emulator/Cargo.toml crates/kube-emulator/
 RUN mkdir src && echo 'fn main() {}' > src/main.rs && echo '' > src/lib.rs \
-    && cargo build --release --locked \
-    && rm -rf src target/release/deps/hctl* target/release/deps/libhctl*
+    && for c in hctl-core hctl-server kube-emulator; do mkdir -p crates/$c/src && echo '' > crates/$c/src/lib.rs; done \
+    && echo 'fn main() {}' > crates/kube-emulator/src/main.rs \
+    && cargo build --release --locked -p hctl \
+    && rm -rf src crates/*/src target/release/deps/hctl* target/release/deps/libhctl*
 COPY src ./src
+COPY crates ./crates
 # Embedded in the binary at compile time (include_str!): migrations and the
-# shipped checklists, so `hctl preflight -c pre-launch` works in the image.
+# shipped checklists and playbooks, so `hctl preflight -c pre-launch` works in the image.
 COPY migrations ./migrations
 COPY checklists ./checklists
 COPY playbooks ./playbooks
-RUN touch src/main.rs src/lib.rs && cargo build --release --locked && strip target/release/hctl
+RUN touch src/main.rs src/lib.rs crates/*/src/lib.rs \
+    && cargo build --release --locked -p hctl && strip target/release/hctl
 
 FROM gcr.io/distroless/cc-debian12:nonroot
 LABEL org.opencontainers.image.title="hctl" \

@@ -6,6 +6,8 @@
 
 use std::io;
 
+pub use hctl_core::error::{UsageError, error_line, message, one_line};
+
 /// Process exit status, as documented in `hctl --help` and the man page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -42,38 +44,6 @@ Exit codes:
   3    the operation itself failed (unreachable target, S3/k8s/database error, timeout)
   130  interrupted (Ctrl-C, or Esc at a prompt)";
 
-/// An error caused by what the user gave us: flags, config, YAML, a selector
-/// matching nothing, a refused confirmation. [`classify`] maps it to exit 2,
-/// under any context. `?` turns it into an `anyhow::Error`.
-#[derive(Debug, thiserror::Error)]
-#[error("{}", .problems.join("\n"))]
-pub struct UsageError {
-    /// Each one line; several when a file has several problems.
-    problems: Vec<String>,
-}
-
-impl UsageError {
-    /// A usage error saying what was wrong and what to do.
-    pub fn new(message: impl Into<String>) -> Self {
-        UsageError {
-            problems: vec![message.into()],
-        }
-    }
-
-    /// Several problems reported together (every error of a checklist);
-    /// [`message`] prints them one a line.
-    pub fn list(problems: Vec<String>) -> Self {
-        UsageError { problems }
-    }
-}
-
-/// [`UsageError::new`] as an `anyhow::Error`, for the call sites not yet
-/// renamed (the server, store, storage and S3 code, which move to their own
-/// crate).
-pub fn usage(message: impl Into<String>) -> anyhow::Error {
-    UsageError::new(message).into()
-}
-
 /// The run was interrupted (Ctrl-C). Maps to exit 130.
 #[derive(Debug, thiserror::Error)]
 #[error("interrupted")]
@@ -96,53 +66,6 @@ pub fn classify(err: &anyhow::Error) -> (Exit, bool) {
         }
     }
     (Exit::Operation, true)
-}
-
-/// An error and its causes on one line, `what: why: root cause`, leaving
-/// out a cause whose text an earlier one already includes (many libraries
-/// print their source inside their own message) and any newlines.
-pub fn one_line<I, S>(causes: I) -> String
-where
-    I: IntoIterator<Item = S>,
-    S: std::fmt::Display,
-{
-    join_causes(causes.into_iter().map(|c| flat(&c.to_string())))
-}
-
-/// `a: b: c` without a cause an earlier one already includes.
-fn join_causes(causes: impl Iterator<Item = String>) -> String {
-    let mut text = String::new();
-    for next in causes {
-        if flat(&text).contains(&flat(&next)) {
-            continue;
-        }
-        if !text.is_empty() {
-            text.push_str(": ");
-        }
-        text.push_str(&next);
-    }
-    text
-}
-
-fn flat(text: &str) -> String {
-    text.replace('\n', " ")
-}
-
-/// [`one_line`] for a `std` error and its sources.
-pub fn error_line(err: &dyn std::error::Error) -> String {
-    one_line(std::iter::successors(Some(err), |e| e.source()))
-}
-
-/// What `main` prints for an error: its whole chain on one line, no
-/// repeats; a usage error listing several problems keeps one line for each.
-pub fn message(err: &anyhow::Error) -> String {
-    join_causes(
-        err.chain()
-            .map(|cause| match cause.downcast_ref::<UsageError>() {
-                Some(usage) => usage.to_string(),
-                None => flat(&cause.to_string()),
-            }),
-    )
 }
 
 #[cfg(test)]

@@ -9,29 +9,29 @@
 
 pub mod checklist;
 pub mod checks;
-pub mod cleanup;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod db;
-pub mod duration;
+mod duration;
 pub mod exit;
-pub mod files;
-pub mod flags;
+mod files;
+mod flags;
 pub mod kube;
 pub mod logging;
-pub mod output;
-pub mod playbook;
+mod output;
+mod playbook;
 pub mod preflight;
 pub mod report;
-pub mod s3;
-pub mod server;
-pub mod shipped;
-pub mod storage;
-pub mod store;
-pub mod ui;
-pub mod validate;
-pub mod yaml;
+mod shipped;
+mod ui;
+mod validate;
+mod yaml;
+
+// The shared layer and the API server are crates of their own (crates/hctl-core,
+// crates/hctl-server); re-exported under the names the rest of hctl uses.
+pub use hctl_core::{cleanup, from_row, on_pool, s3, storage, store};
+pub use hctl_server as server;
 
 /// Install the process-wide TLS crypto provider (ring). Every TLS client and
 /// server in hctl uses rustls with ring; call once before any TLS is used.

@@ -60,7 +60,8 @@ pub const CHECKLISTS: Kind = embed!(
 pub const PLAYBOOKS: Kind = embed!("playbooks", "playbook", ["incident", "launch", "rollback"]);
 
 /// Every kind, for the test that no repository file is left out.
-pub const ALL: &[&Kind] = &[&CHECKLISTS, &PLAYBOOKS];
+#[cfg(test)]
+const ALL: &[&Kind] = &[&CHECKLISTS, &PLAYBOOKS];
 
 /// How errors name an embedded file: `<shipped>/pre-launch.yaml`.
 pub const PREFIX: &str = "<shipped>";

@@ -228,13 +228,6 @@ fn located(err: &serde_saphyr::Error, path: &Path) -> YamlError {
     YamlError::at(path, line, column, clean_message(err))
 }
 
-/// Read and deserialize a YAML file; an unreadable file is a `YamlError` too.
-pub fn read<T: DeserializeOwned>(path: &Path) -> Result<T, YamlError> {
-    let text = crate::files::read_text(path, crate::files::MAX_YAML_BYTES)
-        .map_err(|err| YamlError::at(path, 0, 0, format!("cannot read file: {err}")))?;
-    from_str(&text, path)
-}
-
 /// The parser's message without its source snippet and location suffix: we print
 /// the location ourselves, once, in `path:line:col` form.
 fn clean_message(err: &serde_saphyr::Error) -> String {

@@ -175,6 +175,12 @@ install_observatory() {
 
 services_start() {
   HCTL_SVC_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hctl-test.XXXXXX")
+  # Test runs on one machine take turns at installing (apt, pip, npm): two npm
+  # installs into one cache directory at once break each other.
+  local lock="${XDG_CACHE_HOME:-$HOME/.cache}/hctl/install.lock"
+  mkdir -p "${lock%/*}"
+  exec 9>"$lock"
+  flock 9
   command -v python3 >/dev/null || apt_install python3 python3-pip
   install_tls_dns_tools
   if [ -n "${DATABASE_URL:-}" ]; then log "using PostgreSQL from DATABASE_URL"; else start_postgres; fi
@@ -186,6 +192,8 @@ services_start() {
   export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-hctltest}"
   export AWS_REGION="${AWS_REGION:-us-east-1}"
   [ -n "${HCTL_TEST_JUNIT_XSD:-}" ] || install_junit_schema
+  flock -u 9
+  exec 9>&-
   export HCTL_TEST_SERVICES=1
 }
 

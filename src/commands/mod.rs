@@ -1,18 +1,18 @@
 //! One thin module per subcommand group: turn clap arguments into typed
 //! options, call the domain code, render the result. [`run`] dispatches.
 
-pub mod checklist;
-pub mod config;
-pub mod db;
-pub mod docs;
-pub mod flags;
-pub mod migrate;
-pub mod playbook;
-pub mod preflight;
-pub mod rollback;
-pub mod rollout;
-pub mod serve;
-pub mod verify;
+pub(crate) mod checklist;
+pub(crate) mod config;
+pub(crate) mod db;
+pub(crate) mod docs;
+pub(crate) mod flags;
+pub(crate) mod migrate;
+pub(crate) mod playbook;
+pub(crate) mod preflight;
+pub(crate) mod rollback;
+pub(crate) mod rollout;
+pub(crate) mod serve;
+pub(crate) mod verify;
 
 use std::sync::OnceLock;
 

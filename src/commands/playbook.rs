@@ -19,7 +19,7 @@ use records::{approve, log, open_run, runs};
 
 use super::Ctx;
 use crate::config::process_env;
-use crate::exit::{Exit, usage};
+use crate::exit::{Exit, UsageError};
 use crate::output::{self, Format};
 use crate::playbook::ledger::{Ledger, Lock, verify};
 use crate::playbook::report::{RunStatus, View};
@@ -216,7 +216,10 @@ fn actor(given: Option<String>) -> Result<String> {
         .or_else(|| std::env::var("LOGNAME").ok())
         .map(|a| a.trim().to_string())
         .filter(|a| !a.is_empty())
-        .ok_or_else(|| usage("who is acting? pass --as NAME (or set HCTL_ACTOR; USER is not set)"))
+        .ok_or_else(|| {
+            UsageError::new("who is acting? pass --as NAME (or set HCTL_ACTOR; USER is not set)")
+                .into()
+        })
 }
 
 fn print(ctx: &Ctx, view: &View) -> Result<()> {
@@ -239,10 +242,11 @@ struct Listed {
 fn list(ctx: &Ctx, hctl: &InProcess) -> Result<Exit> {
     let playbooks = discover::load_all(&dir(ctx), hctl)?;
     if playbooks.is_empty() {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "no playbooks: `{}` has no .yaml files",
             dir(ctx).display()
-        )));
+        ))
+        .into());
     }
     let listed: Vec<Listed> = playbooks
         .iter()
@@ -273,10 +277,11 @@ fn list(ctx: &Ctx, hctl: &InProcess) -> Result<Exit> {
             output::print_table(&table)?;
         }
         other => {
-            return Err(usage(format!(
+            return Err(UsageError::new(format!(
                 "`hctl playbook list` supports -o table|json, not {}",
                 other.as_str()
-            )));
+            ))
+            .into());
         }
     }
     Ok(Exit::Success)
@@ -313,11 +318,12 @@ fn require_phase(p: &Playbook, phase: &str) -> Result<()> {
         return Ok(());
     }
     let known: Vec<&str> = p.phases.iter().map(|ph| ph.name.as_str()).collect();
-    Err(usage(format!(
+    Err(UsageError::new(format!(
         "--phase {phase}: playbook `{}` has no phase `{phase}` (phases: {})",
         p.name,
         known.join(", ")
-    )))
+    ))
+    .into())
 }
 
 fn params(given: &[String]) -> Result<Vec<(String, String)>> {
@@ -327,7 +333,7 @@ fn params(given: &[String]) -> Result<Vec<(String, String)>> {
             kv.split_once('=')
                 .map(|(k, v)| (k.trim().to_string(), v.to_string()))
                 .filter(|(k, _)| !k.is_empty())
-                .ok_or_else(|| usage(format!("--param {kv}: expected NAME=VALUE")))
+                .ok_or_else(|| UsageError::new(format!("--param {kv}: expected NAME=VALUE")).into())
         })
         .collect()
 }
@@ -411,10 +417,11 @@ async fn start(ctx: &Ctx, hctl: &InProcess, args: RunArgs) -> Result<Exit> {
 async fn take(ledger: &Ledger, playbook: &str, env: &str) -> Result<Lock> {
     match ledger.lock(playbook, env).await? {
         Some(lock) => Ok(lock),
-        None => Err(usage(format!(
+        None => Err(UsageError::new(format!(
             "playbook `{playbook}` already has an active run in `{env}`: {}",
             holder(ledger, playbook, env).await
-        ))),
+        ))
+        .into()),
     }
 }
 
@@ -477,10 +484,11 @@ async fn resume(ctx: &Ctx, hctl: &InProcess, args: ResumeArgs) -> Result<Exit> {
     let settings = ctx.settings()?;
     let first = &events[0];
     if first.environment != settings.env {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "run `{run_id}` is in environment `{}`: pass --env {}",
             first.environment, first.environment
-        )));
+        ))
+        .into());
     }
     let p = load(ctx, hctl, &first.playbook)?;
     let before = fold(Some(&p), &events, true);

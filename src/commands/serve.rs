@@ -9,8 +9,8 @@ use clap::Args;
 use super::Ctx;
 use crate::exit::Exit;
 use crate::output;
-use crate::server::settings::ranges;
-use crate::server::{self, Settings};
+use crate::server::ranges;
+use crate::server::{self, ServerSettings};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -123,10 +123,10 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
-    fn settings(self) -> Settings {
+    fn settings(self) -> ServerSettings {
         let zero_config = self.database_url.is_none();
         let empty = |v: Option<String>| v.filter(|s| !s.is_empty());
-        Settings {
+        ServerSettings {
             bind: self.bind,
             database_url: self
                 .database_url
@@ -156,7 +156,7 @@ impl ServeArgs {
             idle_timeout: Duration::from_secs(self.idle_timeout.into()),
             max_connections: self.max_connections,
             drain_timeout: Duration::from_secs(self.drain_timeout.into()),
-            ..Settings::default()
+            ..ServerSettings::default()
         }
     }
 }

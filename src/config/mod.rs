@@ -9,7 +9,7 @@ pub mod check;
 pub mod expand;
 pub mod file;
 pub mod keys;
-pub mod redact;
+pub use hctl_core::redact;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -253,6 +253,22 @@ impl Settings {
     pub fn is_production(&self) -> bool {
         let name = self.env.to_ascii_lowercase();
         name == "production" || name == "prod" || name.starts_with("prod-")
+    }
+}
+
+/// The shared pieces (storage, the S3 client) read the environment's settings
+/// through this.
+impl hctl_core::SettingsSource for Settings {
+    fn get(&self, key: &str) -> Option<&str> {
+        Settings::get(self, key)
+    }
+
+    fn require(&self, key: &str) -> Result<&str> {
+        Settings::require(self, key)
+    }
+
+    fn flag(&self, key: &str) -> bool {
+        Settings::flag(self, key)
     }
 }
 

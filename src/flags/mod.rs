@@ -3,7 +3,7 @@
 //! rejected token, an unknown flag (changing one never creates it), a name
 //! that is taken, an unreachable server.
 
-pub mod name;
+pub use hctl_core::flag_name as name;
 
 use std::time::Duration;
 

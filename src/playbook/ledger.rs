@@ -16,12 +16,13 @@
 use std::str::FromStr;
 
 use anyhow::{Context, Result, bail};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqliteConnectOptions;
 
 use crate::config::redact::redact_url;
+use crate::exit::UsageError;
 use crate::on_pool;
 use crate::store::{Db, PoolOptions};
 
@@ -94,12 +95,6 @@ impl Event {
     /// The event's fields.
     pub fn fields(&self) -> serde_json::Value {
         serde_json::from_str(&self.data).unwrap_or(serde_json::Value::Null)
-    }
-
-    pub fn time(&self) -> Option<DateTime<Utc>> {
-        DateTime::parse_from_rfc3339(&self.at)
-            .ok()
-            .map(|t| t.with_timezone(&Utc))
     }
 }
 
@@ -210,8 +205,10 @@ pub struct Ledger {
 
 /// Holds a playbook+environment for one run until dropped (or the process dies).
 pub enum Lock {
+    /// The session holding the advisory lock.
     Postgres(sqlx::PgConnection),
-    File(std::fs::File),
+    /// The open file holding the `flock`: kept only so the lock lives.
+    File(#[expect(dead_code, reason = "held for its flock, never read")] std::fs::File),
 }
 
 impl Ledger {
@@ -361,13 +358,14 @@ impl Ledger {
         match ids.as_slice() {
             [] => Ok(None),
             [(one,)] => Ok(Some(one.clone())),
-            many => Err(crate::exit::usage(format!(
+            many => Err(UsageError::new(format!(
                 "run id `{id}` is ambiguous: {}",
                 many.iter()
                     .map(|(r,)| r.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
-            ))),
+            ))
+            .into()),
         }
     }
 

@@ -11,14 +11,14 @@
 //! [`report::RunReport`] every view renders. This module never sees clap: the
 //! CLI is reached through [`Hctl`], which `commands::playbook` implements.
 
-pub mod discover;
-pub mod ledger;
+pub(crate) mod discover;
+pub(crate) mod ledger;
 mod parse;
-pub mod report;
-pub mod runner;
-pub mod state;
-pub mod steps;
-pub mod template;
+pub(crate) mod report;
+pub(crate) mod runner;
+pub(crate) mod state;
+pub(crate) mod steps;
+pub(crate) mod template;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -27,6 +27,7 @@ use std::time::Duration;
 use futures::future::LocalBoxFuture;
 
 pub use crate::checklist::Invalid;
+use crate::exit::UsageError;
 use crate::yaml::YamlError;
 
 pub use parse::parse;
@@ -92,8 +93,6 @@ pub struct Step {
     /// Extra attempts after a failure.
     pub retries: u32,
     pub retry_delay: Duration,
-    /// Line of the step in its file.
-    pub line: u64,
 }
 
 /// What a step does.
@@ -201,10 +200,6 @@ impl Playbook {
             .chain(self.rollback.iter().map(|s| (ROLLBACK, s)))
     }
 
-    pub fn find(&self, id: &str) -> Option<&Step> {
-        self.steps().map(|(_, s)| s).find(|s| s.id == id)
-    }
-
     pub fn phase(&self, name: &str) -> Option<&Phase> {
         self.phases.iter().find(|p| p.name == name)
     }
@@ -219,7 +214,7 @@ impl Playbook {
         for (name, value) in given {
             let Some(param) = self.params.iter().find(|p| &p.name == name) else {
                 let known: Vec<&str> = self.params.iter().map(|p| p.name.as_str()).collect();
-                return Err(crate::exit::usage(format!(
+                return Err(UsageError::new(format!(
                     "--param {name}: playbook `{}` has no parameter `{name}` (known: {})",
                     self.name,
                     if known.is_empty() {
@@ -227,13 +222,15 @@ impl Playbook {
                     } else {
                         known.join(", ")
                     }
-                )));
+                ))
+                .into());
             };
             if !param.values.is_empty() && !param.values.contains(value) {
-                return Err(crate::exit::usage(format!(
+                return Err(UsageError::new(format!(
                     "--param {name}={value}: expected one of {}",
                     param.values.join(", ")
-                )));
+                ))
+                .into());
             }
             values.insert(name.clone(), value.clone());
         }
@@ -246,7 +243,7 @@ impl Playbook {
                     values.insert(param.name.clone(), default.clone());
                 }
                 (None, true) => {
-                    return Err(crate::exit::usage(format!(
+                    return Err(UsageError::new(format!(
                         "playbook `{}` needs --param {}=VALUE{}",
                         self.name,
                         param.name,
@@ -255,7 +252,8 @@ impl Playbook {
                         } else {
                             format!(" ({})", param.description)
                         }
-                    )));
+                    ))
+                    .into());
                 }
                 (None, false) => {
                     values.insert(param.name.clone(), String::new());

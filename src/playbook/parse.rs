@@ -383,7 +383,6 @@ fn step(
         timeout,
         retries: raw.retries.map_or(0, |r| r.value),
         retry_delay,
-        line: here.line(),
         id,
     }
 }

@@ -31,7 +31,7 @@ use super::{Hctl, OnFailure, Playbook, ROLLBACK, Step, StepKind};
 use crate::checks::Deps;
 use crate::config::Settings;
 use crate::duration::human;
-use crate::exit::usage;
+use crate::exit::UsageError;
 
 /// A line of progress for stderr; `problem` lines explain a failure.
 pub type Say<'a> = &'a (dyn Fn(bool, &str) + Sync);
@@ -126,11 +126,6 @@ impl<'a> Runner<'a> {
         self.ledger.is_none()
     }
 
-    /// The run id this runner records under (set by [`Runner::start`] / [`Runner::resume`]).
-    pub fn run_id(&self) -> &str {
-        &self.key.run_id
-    }
-
     /// The run as recorded so far.
     pub fn report(&self) -> RunReport {
         let mut report = fold(Some(self.playbook), &self.events, true);
@@ -198,7 +193,7 @@ impl<'a> Runner<'a> {
     /// Go on with a recorded run: `from` reruns from that step on purpose.
     pub async fn resume(&mut self, events: Vec<Event>, from: Option<String>) -> Result<RunStatus> {
         let Some(first) = events.first() else {
-            return Err(usage("the run has no events"));
+            return Err(UsageError::new("the run has no events").into());
         };
         self.key.run_id = first.run_id.clone();
         // This process holds the run's lock, so anything left running was cut short.
@@ -206,16 +201,17 @@ impl<'a> Runner<'a> {
         self.events = events;
         match before.status {
             RunStatus::Passed if from.is_none() => {
-                return Err(usage(format!(
+                return Err(UsageError::new(format!(
                     "run `{}` has passed: nothing to resume (`--from STEP` reruns from a step on purpose)",
                     self.key.run_id
-                )));
+                )).into());
             }
             RunStatus::RolledBack => {
-                return Err(usage(format!(
+                return Err(UsageError::new(format!(
                     "run `{}` was rolled back: start a new run",
                     self.key.run_id
-                )));
+                ))
+                .into());
             }
             _ => {}
         }
@@ -225,7 +221,7 @@ impl<'a> Runner<'a> {
                 .iter()
                 .any(|s| &s.id == id && s.phase != ROLLBACK)
         {
-            return Err(usage(format!(
+            return Err(UsageError::new(format!(
                 "--from {id}: run `{}` has no step `{id}` (steps: {})",
                 self.key.run_id,
                 before
@@ -235,7 +231,8 @@ impl<'a> Runner<'a> {
                     .map(|s| s.id.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
-            )));
+            ))
+            .into());
         }
         for step in before
             .steps

@@ -76,11 +76,6 @@ impl Progress {
         bar
     }
 
-    /// Print a line above the bars without tearing them.
-    pub fn println(&self, line: &str) {
-        let _ = self.multi.println(line);
-    }
-
     /// Remove every bar (before a prompt or the final table).
     pub fn clear(&self) {
         let _ = self.multi.clear();

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 
 use super::{ApproveArgs, InProcess, LogArgs, RunsArgs, actor, load, print};
 use crate::commands::Ctx;
-use crate::exit::{Exit, usage};
+use crate::exit::{Exit, UsageError};
 use crate::output::{self, Format};
 use crate::playbook::Playbook;
 use crate::playbook::ledger::{Event, Ledger, NewEvent, RunKey, verify};
@@ -18,7 +18,7 @@ use crate::playbook::state::fold;
 pub(super) async fn open_run(ctx: &Ctx, run: &str) -> Result<(Ledger, String, Vec<Event>)> {
     let url = ctx.settings()?.require("database_url")?;
     let missing = || {
-        usage(format!(
+        UsageError::new(format!(
             "no run `{run}` in the ledger of `{}`",
             ctx.settings().map(|s| s.env.as_str()).unwrap_or("?")
         ))
@@ -36,27 +36,29 @@ pub(super) async fn approve(ctx: &Ctx, hctl: &InProcess, args: ApproveArgs) -> R
     let live = ledger.is_locked(&p.name, &first.environment).await?;
     let report = fold(Some(&p), &events, live);
     let Some(step) = report.steps.iter().find(|s| s.id == args.step) else {
-        return Err(usage(format!("run `{run_id}` has no step `{}`", args.step)));
+        return Err(UsageError::new(format!("run `{run_id}` has no step `{}`", args.step)).into());
     };
     let Some(needed) = step.approvals_needed else {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "step `{}` is a `{}` step: only confirm steps take approvals",
             step.id, step.kind
-        )));
+        ))
+        .into());
     };
     if matches!(report.status, RunStatus::Passed | RunStatus::RolledBack) {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "run `{run_id}` has ended ({})",
             report.status.as_str()
-        )));
+        ))
+        .into());
     }
     let actor = actor(args.actor)?;
     let starter = report.started_by.clone().unwrap_or_default();
     if needed > 0 && actor == starter {
-        return Err(usage(format!(
+        return Err(UsageError::new(format!(
             "{actor} started run `{run_id}` and cannot approve `{}`: it needs {needed} approvals by other people",
             step.id
-        )));
+        )).into());
     }
     if step.status == StepStatus::Passed {
         output::note(

@@ -105,7 +105,8 @@ fn a_good_playbook_parses_with_its_kinds_and_policies() {
     );
     let ids: Vec<&str> = p.rollback.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["rollback-1", "rollback-2"]);
-    match &p.find("deploy").unwrap().kind {
+    let deploy = p.steps().map(|(_, s)| s).find(|s| s.id == "deploy");
+    match &deploy.unwrap().kind {
         StepKind::Hctl(h) => assert!(h.dry_run && h.command == "rollout apply"),
         other => panic!("{other:?}"),
     }

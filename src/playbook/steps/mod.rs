@@ -40,19 +40,6 @@ pub enum StepOutcome {
 }
 
 impl StepOutcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StepOutcome::Pass => "pass",
-            StepOutcome::Fail => "fail",
-            StepOutcome::Usage => "usage",
-            StepOutcome::Error => "error",
-            StepOutcome::Skipped => "skipped",
-            StepOutcome::Waiting => "waiting",
-            StepOutcome::WouldRun => "would_run",
-            StepOutcome::Interrupted => "interrupted",
-        }
-    }
-
     /// Fail, usage, error and interrupted all make the step failed.
     pub fn is_failure(self) -> bool {
         matches!(

@@ -401,7 +401,7 @@ async fn flags_admin_api_and_sticky_features(backend: Backend) {
     )
     .await;
     for (token, id) in &users {
-        let expected = hctl::server::flags::bucket("leaderboard", id) <= 40;
+        let expected = hctl::server::bucket("leaderboard", id) <= 40;
         assert_eq!(features(token.clone()).await, expected, "user {id}");
     }
     let (status, body) = app

@@ -176,13 +176,13 @@ async fn group_ids_pick_the_buckets_the_server_serves(backend: Backend) {
         let (token, id) = app.register(&format!("g{i}@example.com")).await;
         let (_, body) = app.get("/api/me/features", Some(&token)).await;
         let features = &body["features"];
-        let shared = hctl::server::flags::bucket("shared", &id) <= 50;
+        let shared = hctl::server::bucket("shared", &id) <= 50;
         assert_eq!(features["first"], shared, "user {id}: {body}");
         assert_eq!(
             features["second"], shared,
             "one group id, one set of users: {body}"
         );
-        let own = hctl::server::flags::bucket("own", &id) <= 50;
+        let own = hctl::server::bucket("own", &id) <= 50;
         assert_eq!(features["own"], own, "user {id}: {body}");
         differ += usize::from(shared != own);
     }
@@ -318,7 +318,7 @@ fn rollout_matches_the_unleash_client_specification() {
     );
     let mut wrong = Vec::new();
     for v in &vectors {
-        let flag = hctl::server::flags::Flag {
+        let flag = hctl::server::Flag {
             name: "spec".into(),
             enabled: v.enabled,
             rollout_percentage: v.rollout,

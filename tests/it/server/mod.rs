@@ -17,7 +17,7 @@ mod uploads;
 
 use std::time::Duration;
 
-use hctl::server::{self, Settings};
+use hctl::server::{self, ServerSettings};
 use hctl::store::Db;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -54,16 +54,16 @@ pub struct App {
     _uploads: tempfile::TempDir,
 }
 
-/// Settings every test starts from: strong secrets, migrated, high limits.
-pub fn base_settings() -> Settings {
-    Settings {
+/// Server settings every test starts from: strong secrets, migrated, high limits.
+pub fn base_settings() -> ServerSettings {
+    ServerSettings {
         jwt_secret: Some(JWT_SECRET.into()),
         admin_token: Some(ADMIN_TOKEN.into()),
         migrate: true,
         rate_limit_ip: 0,
         rate_limit_user: 0,
         flag_cache_ttl: Duration::from_millis(200),
-        ..Settings::default()
+        ..ServerSettings::default()
     }
 }
 
@@ -80,7 +80,7 @@ impl App {
         App::spawn_with(backend, |_| {}).await
     }
 
-    pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> App {
+    pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut ServerSettings)) -> App {
         let (store, database_url) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
@@ -113,7 +113,7 @@ impl App {
     }
 
     async fn launch(
-        settings: Settings,
+        settings: ServerSettings,
         store: Store,
         uploads: tempfile::TempDir,
         database_url: String,

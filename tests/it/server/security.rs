@@ -265,7 +265,7 @@ async fn redis_limits_hold_across_replicas() {
     let redis = redis_url();
     // Unique per run: the per-account login key is shared by both replicas.
     let email = format!("{}@example.com", uuid::Uuid::new_v4().simple());
-    let tweak = |s: &mut hctl::server::Settings| {
+    let tweak = |s: &mut hctl::server::ServerSettings| {
         s.redis_url = Some(redis.clone());
         s.login_attempts = 2;
     };
@@ -422,7 +422,7 @@ async fn database_outage_answers_503_and_recovers_by_itself() {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     assert!(recovered, "the API recovers without a restart");
-    tokio::time::sleep(hctl::server::health::CHECK_TTL).await;
+    tokio::time::sleep(hctl::server::CHECK_TTL).await;
     assert_eq!(app.get("/api/healthz", None).await.0, StatusCode::OK);
 }
 

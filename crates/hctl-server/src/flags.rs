@@ -49,7 +49,7 @@ pub struct Flag {
     pub description: String,
     pub updated_at: DateTime<Utc>,
 }
-crate::from_row!(Flag {
+hctl_core::from_row!(Flag {
     name,
     enabled,
     rollout_percentage,
@@ -119,7 +119,7 @@ pub async fn all(state: &AppState) -> ApiResult<Arc<Vec<Flag>>> {
         .flag_cache_misses
         .fetch_add(1, Ordering::Relaxed);
     let sql = format!("SELECT {FLAG_COLUMNS} FROM feature_flags ORDER BY name");
-    let flags: Vec<Flag> = crate::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let flags: Vec<Flag> = hctl_core::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .fetch_all(pool)
         .await)?;
     let flags = Arc::new(flags);
@@ -131,7 +131,7 @@ pub async fn all(state: &AppState) -> ApiResult<Arc<Vec<Flag>>> {
 async fn load(state: &AppState, name: &str) -> ApiResult<Option<Flag>> {
     let sql = format!("SELECT {FLAG_COLUMNS} FROM feature_flags WHERE name = $1");
     Ok(
-        crate::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        hctl_core::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(name)
         .fetch_optional(pool)
         .await)?,

@@ -6,27 +6,27 @@
 //! with the cross-cutting layers (request ids, security headers, CORS,
 //! metrics and access log, timeouts, body limits, rate limits) around them.
 
-pub mod audit;
-pub mod auth;
-pub mod cache;
-pub mod conn;
-pub mod entries;
-pub mod error;
-pub mod files;
-pub mod flags;
-pub mod health;
-pub mod input;
-pub mod insights;
-pub mod leaderboard;
-pub mod memory;
-pub mod metrics;
-pub mod middleware;
-pub mod openapi;
-pub mod privacy;
-pub mod ratelimit;
-pub mod settings;
-pub mod summary;
-pub mod tasks;
+mod audit;
+mod auth;
+mod cache;
+mod conn;
+mod entries;
+mod error;
+mod files;
+mod flags;
+mod health;
+mod input;
+mod insights;
+mod leaderboard;
+mod memory;
+mod metrics;
+mod middleware;
+mod openapi;
+mod privacy;
+mod ratelimit;
+mod settings;
+mod summary;
+mod tasks;
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -45,12 +45,15 @@ use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
-pub use settings::Settings;
+// What `hctl serve` and the tests use; everything else stays inside the crate.
+pub use flags::{Flag, bucket};
+pub use health::CHECK_TTL;
+pub use settings::{ServerSettings, ranges};
 
-use crate::s3::S3Target;
-use crate::storage::Storage;
-use crate::store::{Db, PoolOptions, migrate};
 use error::{ApiError, error_response};
+use hctl_core::s3::S3Target;
+use hctl_core::storage::Storage;
+use hctl_core::store::{Db, PoolOptions, migrate};
 
 /// Shared state of one server process.
 #[derive(Clone)]
@@ -59,7 +62,7 @@ pub struct AppState {
 }
 
 pub struct Inner {
-    pub settings: Settings,
+    pub settings: ServerSettings,
     pub db: Db,
     pub keys: auth::token::Keys,
     pub hashers: auth::token::Hashers,
@@ -85,7 +88,7 @@ impl std::ops::Deref for AppState {
 /// Run the server on `listener` until `shutdown` resolves, then stop taking
 /// connections, let in-flight requests finish and return.
 pub async fn launch_with_listener<F>(
-    mut settings: Settings,
+    mut settings: ServerSettings,
     listener: TcpListener,
     shutdown: F,
 ) -> Result<()>
@@ -131,7 +134,7 @@ where
     result
 }
 
-async fn build_state(settings: Settings) -> Result<AppState> {
+async fn build_state(settings: ServerSettings) -> Result<AppState> {
     let db = Db::open(
         &settings.database_url,
         PoolOptions {
@@ -184,7 +187,7 @@ async fn build_state(settings: Settings) -> Result<AppState> {
 }
 
 /// The upload storage of `STORAGE_URL`; a local directory is created now.
-async fn open_storage(settings: &Settings) -> Result<Storage> {
+async fn open_storage(settings: &ServerSettings) -> Result<Storage> {
     let target = S3Target {
         endpoint: settings.s3_endpoint.clone(),
         region: std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into()),
@@ -230,7 +233,7 @@ async fn background(state: AppState, mut stop: tokio::sync::watch::Receiver<bool
 /// Delete data past the retention period, and revocations of expired tokens.
 pub async fn purge(state: &AppState) -> Result<(), ApiError> {
     let now = chrono::Utc::now();
-    crate::on_pool!(&state.db, pool => sqlx::query("DELETE FROM revoked_tokens WHERE expires_at < $1")
+    hctl_core::on_pool!(&state.db, pool => sqlx::query("DELETE FROM revoked_tokens WHERE expires_at < $1")
         .bind(now)
         .execute(pool)
         .await
@@ -240,7 +243,7 @@ pub async fn purge(state: &AppState) -> Result<(), ApiError> {
         let cutoff = chrono::Duration::try_days(i64::from(days))
             .and_then(|d| now.checked_sub_signed(d))
             .ok_or_else(|| anyhow::anyhow!("RETENTION_DAYS={days} is out of range"))?;
-        let n = crate::on_pool!(&state.db, pool => sqlx::query("DELETE FROM entries WHERE recorded_at < $1")
+        let n = hctl_core::on_pool!(&state.db, pool => sqlx::query("DELETE FROM entries WHERE recorded_at < $1")
             .bind(cutoff)
             .execute(pool)
             .await

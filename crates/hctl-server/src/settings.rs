@@ -8,23 +8,23 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::exit::usage;
+use hctl_core::error::UsageError;
 
 /// A configuration error (exit 2).
 macro_rules! bail {
     ($($arg:tt)*) => {
-        return Err(usage(format!($($arg)*)))
+        return Err(UsageError::new(format!($($arg)*)).into())
     };
 }
 
-use crate::config::redact::redact_url;
+use hctl_core::redact::redact_url;
 
 /// Minimum length of `JWT_SECRET` and `ADMIN_TOKEN` in production.
 pub const MIN_SECRET_BYTES: usize = 32;
 
 /// The documented range of every numeric setting, by its environment
 /// variable. The command's parser enforces them (exit 2 naming the setting)
-/// and [`Settings::check`] again for library callers.
+/// and [`ServerSettings::check`] again for library callers.
 pub mod ranges {
     use std::ops::RangeInclusive;
 
@@ -54,7 +54,7 @@ pub mod ranges {
 
 /// Settings of one server process.
 #[derive(Clone)]
-pub struct Settings {
+pub struct ServerSettings {
     pub bind: SocketAddr,
     pub database_url: String,
     /// `file://DIR` or `s3://BUCKET/PREFIX` for uploaded files.
@@ -103,9 +103,9 @@ pub struct Settings {
     pub drain_timeout: Duration,
 }
 
-impl Default for Settings {
+impl Default for ServerSettings {
     fn default() -> Self {
-        Settings {
+        ServerSettings {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database_url: "sqlite://healthtracker.db".into(),
             storage_url: "file://./uploads".into(),
@@ -137,10 +137,10 @@ impl Default for Settings {
     }
 }
 
-impl fmt::Debug for Settings {
+impl fmt::Debug for ServerSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let set = |s: &Option<String>| if s.is_some() { "<set>" } else { "<unset>" };
-        f.debug_struct("Settings")
+        f.debug_struct("ServerSettings")
             .field("bind", &self.bind)
             .field("database_url", &redact_url(&self.database_url))
             .field("storage_url", &redact_url(&self.storage_url))
@@ -158,7 +158,7 @@ impl fmt::Debug for Settings {
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Warnings(pub Vec<String>);
 
-impl Settings {
+impl ServerSettings {
     /// Refuse unsafe production settings; fill in development defaults.
     pub fn check(&mut self) -> Result<Warnings> {
         let mut warnings = Vec::new();
@@ -199,7 +199,7 @@ impl Settings {
                 bail!("CORS_ORIGINS must list origins, `*` is not allowed");
             }
             let url = url::Url::parse(origin)
-                .map_err(|e| usage(format!("invalid CORS origin `{origin}`: {e}")))?;
+                .map_err(|e| UsageError::new(format!("invalid CORS origin `{origin}`: {e}")))?;
             if !matches!(url.scheme(), "http" | "https") {
                 bail!("invalid CORS origin `{origin}`: expected http(s)://HOST[:PORT]");
             }
@@ -208,7 +208,7 @@ impl Settings {
     }
 }
 
-impl Settings {
+impl ServerSettings {
     /// Every numeric setting within its documented range ([`ranges`]).
     fn check_ranges(&self) -> Result<()> {
         let millis = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
@@ -299,7 +299,7 @@ mod tests {
 
     #[test]
     fn production_refuses_weak_secrets() {
-        let mut s = Settings {
+        let mut s = ServerSettings {
             production: true,
             ..Default::default()
         };
@@ -319,7 +319,7 @@ mod tests {
 
     #[test]
     fn numeric_settings_out_of_range_are_refused_by_name() {
-        type Break = fn(&mut Settings);
+        type Break = fn(&mut ServerSettings);
         let cases: [(&str, Break); 7] = [
             ("DB_MAX_CONNECTIONS", |s| s.db_max_connections = 0),
             ("RETENTION_DAYS", |s| s.retention_days = u32::MAX),
@@ -332,12 +332,12 @@ mod tests {
             }),
         ];
         for (name, break_it) in cases {
-            let mut s = Settings::default();
+            let mut s = ServerSettings::default();
             break_it(&mut s);
             let err = s.check().unwrap_err().to_string();
             assert!(err.starts_with(name), "{name}: {err}");
         }
-        let mut edges = Settings {
+        let mut edges = ServerSettings {
             db_max_connections: 1_000,
             retention_days: 36_500,
             purge_interval: Duration::from_millis(200),
@@ -348,7 +348,7 @@ mod tests {
 
     #[test]
     fn development_gets_an_ephemeral_secret() {
-        let mut s = Settings::default();
+        let mut s = ServerSettings::default();
         let warnings = s.check().unwrap();
         assert_eq!(s.jwt_secret.as_ref().unwrap().len(), 64);
         assert_eq!(warnings.0.len(), 2);

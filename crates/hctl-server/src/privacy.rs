@@ -35,8 +35,8 @@ async fn load_consents(state: &AppState, user: AuthUser) -> ApiResult<BTreeMap<S
         kind: String,
         granted: bool,
     }
-    crate::from_row!(Row { kind, granted });
-    let rows: Vec<Row> = crate::on_pool!(&state.db, pool => sqlx::query_as("SELECT kind, granted FROM consents WHERE user_id = $1")
+    hctl_core::from_row!(Row { kind, granted });
+    let rows: Vec<Row> = hctl_core::on_pool!(&state.db, pool => sqlx::query_as("SELECT kind, granted FROM consents WHERE user_id = $1")
         .bind(user.id)
         .fetch_all(pool)
         .await)?;
@@ -71,7 +71,7 @@ async fn set_consents(
     for (kind, granted) in &body {
         let sql = "INSERT INTO consents (user_id, kind, granted, updated_at) VALUES ($1, $2, $3, $4)
             ON CONFLICT (user_id, kind) DO UPDATE SET granted = excluded.granted, updated_at = excluded.updated_at";
-        crate::on_pool!(&state.db, pool => sqlx::query(sql)
+        hctl_core::on_pool!(&state.db, pool => sqlx::query(sql)
             .bind(user.id)
             .bind(kind)
             .bind(*granted)
@@ -98,7 +98,7 @@ struct AuditRow {
     action: String,
     ip: Option<String>,
 }
-crate::from_row!(AuditRow { at, action, ip });
+hctl_core::from_row!(AuditRow { at, action, ip });
 
 /// A stored file in the export: its metadata and a link to its bytes.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -133,7 +133,7 @@ async fn export(
     let profile = auth::load_user(&state, user.id).await?;
     let sql =
         format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE user_id = $1 ORDER BY recorded_at, id");
-    let entries: Vec<Entry> = crate::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let entries: Vec<Entry> = hctl_core::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(user.id)
         .fetch_all(pool)
         .await)?;
@@ -160,7 +160,7 @@ async fn export(
     .await?;
     let audit_sql =
         "SELECT at, action, ip FROM audit_log WHERE actor = $1 OR target = $1 ORDER BY id";
-    let security_events: Vec<AuditRow> = crate::on_pool!(&state.db, pool => sqlx::query_as(audit_sql)
+    let security_events: Vec<AuditRow> = hctl_core::on_pool!(&state.db, pool => sqlx::query_as(audit_sql)
         .bind(audit::subject(user.id))
         .fetch_all(pool)
         .await)?;
@@ -192,7 +192,7 @@ async fn erase(State(state): State<AppState>, user: AuthUser) -> ApiResult<Statu
         }
         let profile = auth::load_user(&state, user.id).await?;
         audit::forget_email(&state.db, &profile.email, user.id).await?;
-        crate::on_pool!(&state.db, pool => sqlx::query("DELETE FROM users WHERE id = $1")
+        hctl_core::on_pool!(&state.db, pool => sqlx::query("DELETE FROM users WHERE id = $1")
             .bind(user.id)
             .execute(pool)
             .await

@@ -12,8 +12,8 @@ use std::pin::Pin;
 use anyhow::{Context, Result};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use crate::config::Settings;
-use crate::exit::usage;
+use crate::SettingsSource;
+use crate::error::UsageError;
 use crate::s3::{S3Target, Sse, Timeouts};
 
 /// A stream of an object's bytes.
@@ -49,7 +49,7 @@ pub enum Storage {
 impl Storage {
     /// Open the storage named by the environment's `storage` and `s3.*`
     /// settings (including `s3.sse` for what it writes and the `s3.*_timeout`s).
-    pub fn from_settings(settings: &Settings) -> Result<Self> {
+    pub fn from_settings(settings: &impl SettingsSource) -> Result<Self> {
         let url = settings.require("storage")?;
         let sse = Sse::from_settings(settings)?;
         let timeouts = Timeouts::from_settings(settings)?;
@@ -70,22 +70,23 @@ impl Storage {
     pub fn open_with(url: &str, target: &S3Target, timeouts: Timeouts) -> Result<Self> {
         if let Some(dir) = url.strip_prefix("file://") {
             if dir.is_empty() {
-                return Err(usage(format!("storage `{url}` names no directory")));
+                return Err(UsageError::new(format!("storage `{url}` names no directory")).into());
             }
             return Ok(Storage::Local(local::Local::new(dir)));
         }
         if let Some(rest) = url.strip_prefix("s3://") {
             let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
             if bucket.is_empty() {
-                return Err(usage(format!("storage `{url}` names no bucket")));
+                return Err(UsageError::new(format!("storage `{url}` names no bucket")).into());
             }
             return Ok(Storage::S3(s3::S3Store::new(
                 target, bucket, prefix, timeouts,
             )));
         }
-        Err(usage(format!(
+        Err(UsageError::new(format!(
             "unsupported storage `{url}`: expected file://DIR or s3://BUCKET/PREFIX"
-        )))
+        ))
+        .into())
     }
 
     /// Human description for messages: the directory, or bucket + endpoint.
@@ -217,10 +218,7 @@ mod tests {
         );
         for bad in ["file://", "s3:///x", "ftp://x/y"] {
             let err = Storage::open(bad, &target()).err().expect(bad);
-            assert!(
-                crate::exit::classify(&err).0 == crate::exit::Exit::Usage,
-                "{bad}: {err}"
-            );
+            assert!(err.is::<crate::error::UsageError>(), "{bad}: {err}");
         }
     }
 }

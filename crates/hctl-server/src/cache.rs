@@ -18,7 +18,7 @@ use anyhow::{Context, Result};
 use redis::aio::MultiplexedConnection;
 use tokio::time::Instant;
 
-use crate::config::redact::redact_url;
+use hctl_core::redact::redact_url;
 
 /// Longest a connect or a command may take.
 pub const TIMEOUT: Duration = Duration::from_millis(250);

@@ -15,8 +15,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection};
 
 use super::Backend;
-use crate::config::redact::redact_url;
-use crate::exit::usage;
+use crate::error::UsageError;
+use crate::redact::redact_url;
 
 /// How long a command waits for a database connection.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -37,10 +37,11 @@ impl DbUrl {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Backend::Postgres
         } else {
-            return Err(usage(format!(
+            return Err(UsageError::new(format!(
                 "unsupported database URL `{}`: expected sqlite://FILE or postgres://…",
                 redact_url(url)
-            )));
+            ))
+            .into());
         };
         Ok(DbUrl {
             url: url.to_string(),
@@ -134,7 +135,7 @@ mod tests {
         assert_eq!(file.sqlite_file(), Some(PathBuf::from("/var/lib/ht.db")));
         assert_eq!(DbUrl::parse("sqlite::memory:").unwrap().sqlite_file(), None);
         let err = DbUrl::parse("mysql://u:secret@h/db").unwrap_err();
-        assert_eq!(crate::exit::classify(&err).0, crate::exit::Exit::Usage);
+        assert!(err.is::<crate::error::UsageError>(), "{err}");
         assert!(!err.to_string().contains("secret"), "{err}");
     }
 }

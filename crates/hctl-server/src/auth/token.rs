@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use uuid::Uuid;
 
-use crate::server::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult};
 
 pub const ISSUER: &str = "healthtracker";
 pub const AUDIENCE: &str = "healthtracker-api";

@@ -10,6 +10,8 @@ use aws_sdk_s3::config::{BehaviorVersion, Region, timeout::TimeoutConfig};
 use aws_smithy_http_client::tls;
 use std::time::Duration;
 
+use crate::error::UsageError;
+
 /// Where and how to reach S3.
 #[derive(Debug, Clone)]
 pub struct S3Target {
@@ -21,7 +23,7 @@ pub struct S3Target {
 
 impl S3Target {
     /// The environment's `s3.*` settings.
-    pub fn from_settings(settings: &crate::config::Settings) -> Self {
+    pub fn from_settings(settings: &impl crate::SettingsSource) -> Self {
         S3Target {
             endpoint: settings.get("s3.endpoint").map(str::to_string),
             region: settings.get("s3.region").unwrap_or("us-east-1").to_string(),
@@ -60,7 +62,7 @@ impl Timeouts {
 
     /// The environment's `s3.connect_timeout`, `s3.attempt_timeout` and
     /// `s3.operation_timeout` (whole seconds, 1–3600); defaults for unset ones.
-    pub fn from_settings(settings: &crate::config::Settings) -> anyhow::Result<Self> {
+    pub fn from_settings(settings: &impl crate::SettingsSource) -> anyhow::Result<Self> {
         let default = Timeouts::default();
         let secs = |key: &str, default: Duration| match settings.get(key) {
             None => Ok(default),
@@ -76,10 +78,11 @@ impl Timeouts {
     fn parse(key: &str, text: &str) -> anyhow::Result<Duration> {
         match text.trim().parse::<u64>() {
             Ok(n) if (1..=Self::MAX_SECS).contains(&n) => Ok(Duration::from_secs(n)),
-            _ => Err(crate::exit::usage(format!(
+            _ => Err(UsageError::new(format!(
                 "invalid `{key}` = `{text}`: expected whole seconds from 1 to {}",
                 Self::MAX_SECS
-            ))),
+            ))
+            .into()),
         }
     }
 
@@ -107,7 +110,7 @@ pub enum Sse {
 
 impl Sse {
     /// The environment's `s3.sse` and `s3.sse_kms_key_id`; `None` when unset.
-    pub fn from_settings(settings: &crate::config::Settings) -> anyhow::Result<Option<Self>> {
+    pub fn from_settings(settings: &impl crate::SettingsSource) -> anyhow::Result<Option<Self>> {
         let key_id = settings.get("s3.sse_kms_key_id").map(str::to_string);
         Self::parse(settings.get("s3.sse"), key_id)
     }
@@ -118,13 +121,15 @@ impl Sse {
             (None, None) => Ok(None),
             (Some("AES256"), None) => Ok(Some(Sse::Aes256)),
             (Some("aws:kms"), key_id) => Ok(Some(Sse::Kms { key_id })),
-            (Some(other), _) if other != "AES256" => Err(crate::exit::usage(format!(
+            (Some(other), _) if other != "AES256" => Err(UsageError::new(format!(
                 "invalid `s3.sse` = `{other}`: expected `AES256` or `aws:kms`"
-            ))),
-            (mode, _) => Err(crate::exit::usage(format!(
+            ))
+            .into()),
+            (mode, _) => Err(UsageError::new(format!(
                 "`s3.sse_kms_key_id` needs `s3.sse: aws:kms` (it is `{}`)",
                 mode.unwrap_or("unset")
-            ))),
+            ))
+            .into()),
         }
     }
 
@@ -198,11 +203,7 @@ mod tests {
         );
         for bad in ["0", "3601", "-1", "1.5", "5s", ""] {
             let err = Timeouts::parse("s3.operation_timeout", bad).unwrap_err();
-            assert_eq!(
-                crate::exit::classify(&err).0,
-                crate::exit::Exit::Usage,
-                "{bad}: {err}"
-            );
+            assert!(err.is::<crate::error::UsageError>(), "{bad}: {err}");
             assert!(err.to_string().contains("s3.operation_timeout"), "{err}");
         }
     }
@@ -223,11 +224,7 @@ mod tests {
             (Some("aes256"), None),
         ] {
             let err = Sse::parse(mode, key).unwrap_err();
-            assert_eq!(
-                crate::exit::classify(&err).0,
-                crate::exit::Exit::Usage,
-                "{err}"
-            );
+            assert!(err.is::<crate::error::UsageError>(), "{err}");
         }
     }
 }

@@ -199,7 +199,7 @@ async fn insights(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::summary::{Point, by_day};
+    use crate::summary::{Point, by_day};
     use chrono::{DateTime, Utc};
 
     fn point(kind: &str, value: f64, day: i64) -> Point {

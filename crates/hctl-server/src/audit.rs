@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::auth::token::Keys;
 use super::error::ApiResult;
-use crate::store::Db;
+use hctl_core::store::Db;
 
 /// One audit event.
 pub struct Event<'a> {
@@ -30,7 +30,7 @@ pub struct Event<'a> {
 pub async fn record(db: &Db, event: Event<'_>) -> ApiResult<()> {
     let sql = "INSERT INTO audit_log (at, actor, action, target, ip, detail) VALUES ($1, $2, $3, $4, $5, $6)";
     let detail = event.detail.to_string();
-    crate::on_pool!(db, pool => sqlx::query(sql)
+    hctl_core::on_pool!(db, pool => sqlx::query(sql)
         .bind(Utc::now())
         .bind(event.actor)
         .bind(event.action)
@@ -89,7 +89,7 @@ pub fn email_subject(keys: &Keys, email: &str) -> String {
 /// upgrade, name logins by email), before the account is erased.
 pub async fn forget_email(db: &Db, email: &str, user: Uuid) -> ApiResult<u64> {
     let sql = "UPDATE audit_log SET target = CASE WHEN target = $2 THEN $1 ELSE target END, detail = replace(detail, $2, $1) WHERE target = $2 OR detail <> replace(detail, $2, $1)";
-    Ok(crate::on_pool!(db, pool => sqlx::query(sql)
+    Ok(hctl_core::on_pool!(db, pool => sqlx::query(sql)
         .bind(subject(user))
         .bind(email)
         .execute(pool)

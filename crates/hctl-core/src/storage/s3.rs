@@ -18,7 +18,7 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::task::JoinSet;
 
 use super::{Object, Reader, Unfinished};
-use crate::exit::error_line;
+use crate::error::error_line;
 use crate::s3::{S3Target, Sse, Timeouts, client_with};
 
 /// Multipart part size (S3 minimum is 5 MiB).

@@ -26,7 +26,7 @@ struct Row {
     display_name: Option<String>,
     steps: f64,
 }
-crate::from_row!(Row {
+hctl_core::from_row!(Row {
     id,
     display_name,
     steps
@@ -64,7 +64,7 @@ async fn leaderboard(State(state): State<AppState>, user: AuthUser) -> ApiResult
     let sql = "SELECT u.id, u.display_name, SUM(e.value) AS steps FROM entries e JOIN users u ON u.id = e.user_id
         WHERE u.leaderboard_opt_in = TRUE AND e.kind = 'steps' AND e.recorded_at >= $1
         GROUP BY u.id, u.display_name ORDER BY steps DESC, u.id LIMIT $2";
-    let rows: Vec<Row> = crate::on_pool!(&state.db, pool => sqlx::query_as(sql)
+    let rows: Vec<Row> = hctl_core::on_pool!(&state.db, pool => sqlx::query_as(sql)
         .bind(start)
         .bind(TOP)
         .fetch_all(pool)

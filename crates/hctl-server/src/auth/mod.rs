@@ -70,7 +70,7 @@ impl FromRequestParts<AppState> for AuthUser {
         if !state.sessions.is_live(claims.jti) {
             // One query: the account still exists and this token was not logged out.
             let sql = "SELECT count(*) FROM users u WHERE u.id = $1 AND NOT EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $2)";
-            let live: i64 = crate::on_pool!(&state.db, pool => sqlx::query_scalar(sql)
+            let live: i64 = hctl_core::on_pool!(&state.db, pool => sqlx::query_scalar(sql)
                 .bind(claims.sub)
                 .bind(claims.jti)
                 .fetch_one(pool)
@@ -234,7 +234,7 @@ pub struct User {
     pub leaderboard_opt_in: bool,
     pub created_at: DateTime<Utc>,
 }
-crate::from_row!(User {
+hctl_core::from_row!(User {
     id,
     email,
     display_name,
@@ -246,7 +246,7 @@ const USER_COLUMNS: &str = "id, email, display_name, leaderboard_opt_in, created
 
 #[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterBody, responses(
     (status = 201, body = TokenResponse),
-    (status = 409, description = "an account with this email exists (`field`: `email`); deliberate, see the README's account enumeration note", body = crate::server::openapi::ErrorBody),
+    (status = 409, description = "an account with this email exists (`field`: `email`); deliberate, see the README's account enumeration note", body = crate::openapi::ErrorBody),
 ))]
 async fn register(
     State(state): State<AppState>,
@@ -260,7 +260,7 @@ async fn register(
     let id = Uuid::now_v7();
     let now = trunc(Utc::now());
     let sql = "INSERT INTO users (id, email, password_hash, display_name, leaderboard_opt_in, created_at) VALUES ($1, $2, $3, $4, FALSE, $5) ON CONFLICT (email) DO NOTHING";
-    let inserted = crate::on_pool!(&state.db, pool => sqlx::query(sql)
+    let inserted = hctl_core::on_pool!(&state.db, pool => sqlx::query(sql)
         .bind(id)
         .bind(&email)
         .bind(&hash)
@@ -270,7 +270,7 @@ async fn register(
         .await
         .map(|r| r.rows_affected()))?;
     if inserted == 0 {
-        let existing: Option<Uuid> = crate::on_pool!(&state.db, pool => sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        let existing: Option<Uuid> = hctl_core::on_pool!(&state.db, pool => sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
             .bind(&email)
             .fetch_optional(pool)
             .await)?;
@@ -353,9 +353,9 @@ async fn login(
         id: Uuid,
         password_hash: String,
     }
-    crate::from_row!(Row { id, password_hash });
+    hctl_core::from_row!(Row { id, password_hash });
     let sql = "SELECT id, password_hash FROM users WHERE email = $1";
-    let row: Option<Row> = crate::on_pool!(&state.db, pool => sqlx::query_as(sql)
+    let row: Option<Row> = hctl_core::on_pool!(&state.db, pool => sqlx::query_as(sql)
         .bind(&email)
         .fetch_optional(pool)
         .await)?;
@@ -393,7 +393,7 @@ async fn login(
 async fn logout(State(state): State<AppState>, user: AuthUser) -> ApiResult<StatusCode> {
     let expires = DateTime::<Utc>::from_timestamp(user.exp, 0).unwrap_or_else(Utc::now);
     let sql = "INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES ($1, $2, $3) ON CONFLICT (jti) DO NOTHING";
-    crate::on_pool!(&state.db, pool => sqlx::query(sql)
+    hctl_core::on_pool!(&state.db, pool => sqlx::query(sql)
         .bind(user.jti)
         .bind(user.id)
         .bind(expires)
@@ -414,7 +414,7 @@ async fn logout(State(state): State<AppState>, user: AuthUser) -> ApiResult<Stat
 
 pub async fn load_user(state: &AppState, id: Uuid) -> ApiResult<User> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-    let user: Option<User> = crate::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let user: Option<User> = hctl_core::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(pool)
         .await)?;
@@ -442,7 +442,7 @@ async fn update_me(
 ) -> ApiResult<Json<User>> {
     check_display_name(&body.display_name)?;
     let sql = "UPDATE users SET display_name = COALESCE($2, display_name), leaderboard_opt_in = COALESCE($3, leaderboard_opt_in) WHERE id = $1";
-    crate::on_pool!(&state.db, pool => sqlx::query(sql)
+    hctl_core::on_pool!(&state.db, pool => sqlx::query(sql)
         .bind(user.id)
         .bind(body.display_name.as_deref().map(str::trim))
         .bind(body.leaderboard_opt_in)

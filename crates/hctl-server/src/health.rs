@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::AppState;
 use super::cache::CacheState;
-use crate::store::migrate;
+use hctl_core::store::migrate;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -18,7 +18,7 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{PgPool, SqlitePool};
 
-use crate::config::redact::redact_url;
+use crate::redact::redact_url;
 
 /// Which database a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

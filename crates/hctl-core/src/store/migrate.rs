@@ -32,7 +32,7 @@ macro_rules! embed {
         &[$(Migration {
             version: $version,
             file: $file,
-            sql: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/", $dir, "/", $file)),
+            sql: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations/", $dir, "/", $file)),
         }),*]
     };
 }
@@ -496,7 +496,7 @@ mod tests {
     fn embedded_lists_match_the_directories() {
         for backend in [Backend::Postgres, Backend::Sqlite] {
             let dir = format!(
-                "{}/migrations/{}",
+                "{}/../../migrations/{}",
                 env!("CARGO_MANIFEST_DIR"),
                 backend.as_str()
             );

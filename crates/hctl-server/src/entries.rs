@@ -44,7 +44,7 @@ pub struct Entry {
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
 }
-crate::from_row!(Entry {
+hctl_core::from_row!(Entry {
     id,
     kind,
     value,
@@ -131,7 +131,7 @@ async fn create(
         created_at: trunc(Utc::now()),
     };
     let sql = "INSERT INTO entries (id, user_id, kind, value, recorded_at, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-    crate::on_pool!(&state.db, pool => sqlx::query(sql)
+    hctl_core::on_pool!(&state.db, pool => sqlx::query(sql)
         .bind(entry.id)
         .bind(user.id)
         .bind(&entry.kind)
@@ -232,7 +232,7 @@ async fn list(
     };
     let from = query.from.map(|at| trunc(at.get()));
     let to = query.to.map(|at| trunc(at.get()));
-    let mut items: Vec<Entry> = crate::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let mut items: Vec<Entry> = hctl_core::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(user.id)
         .bind(query.kind.as_deref())
         .bind(from)
@@ -258,7 +258,7 @@ async fn read(
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<Entry>> {
     let sql = format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE id = $1 AND user_id = $2");
-    let entry: Option<Entry> = crate::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let entry: Option<Entry> = hctl_core::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .bind(user.id)
         .fetch_optional(pool)
@@ -275,7 +275,7 @@ async fn replace(
 ) -> ApiResult<Json<Entry>> {
     let new = body.validate()?;
     let sql = "UPDATE entries SET kind = $3, value = $4, recorded_at = $5, note = $6 WHERE id = $1 AND user_id = $2";
-    let changed = crate::on_pool!(&state.db, pool => sqlx::query(sql)
+    let changed = hctl_core::on_pool!(&state.db, pool => sqlx::query(sql)
         .bind(id)
         .bind(user.id)
         .bind(&new.kind)
@@ -298,7 +298,7 @@ async fn remove(
     Path(id): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
     let sql = "DELETE FROM entries WHERE id = $1 AND user_id = $2";
-    let deleted = crate::on_pool!(&state.db, pool => sqlx::query(sql)
+    let deleted = hctl_core::on_pool!(&state.db, pool => sqlx::query(sql)
         .bind(id)
         .bind(user.id)
         .execute(pool)

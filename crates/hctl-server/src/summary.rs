@@ -66,7 +66,7 @@ pub struct Point {
     pub value: f64,
     pub recorded_at: DateTime<Utc>,
 }
-crate::from_row!(Point {
+hctl_core::from_row!(Point {
     kind,
     value,
     recorded_at
@@ -87,7 +87,7 @@ pub async fn points(
         tz,
     )?;
     let sql = "SELECT kind, value, recorded_at FROM entries WHERE user_id = $1 AND recorded_at >= $2 AND recorded_at < $3 ORDER BY recorded_at";
-    Ok(crate::on_pool!(&state.db, pool => sqlx::query_as(sql)
+    Ok(hctl_core::on_pool!(&state.db, pool => sqlx::query_as(sql)
         .bind(user)
         .bind(start)
         .bind(end)

@@ -42,7 +42,7 @@ pub struct FileMeta {
     pub size_bytes: i64,
     pub created_at: DateTime<Utc>,
 }
-crate::from_row!(FileMeta {
+hctl_core::from_row!(FileMeta {
     id,
     name,
     content_type,
@@ -136,7 +136,7 @@ async fn upload(
             .await
             .map_err(storage_down)?;
         let sql = "INSERT INTO files (id, user_id, name, content_type, size_bytes, storage_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-        crate::on_pool!(&state.db, pool => sqlx::query(sql)
+        hctl_core::on_pool!(&state.db, pool => sqlx::query(sql)
             .bind(meta.id)
             .bind(user.id)
             .bind(&meta.name)
@@ -171,7 +171,7 @@ pub async fn of_user(state: &AppState, user: Uuid, limit: i64) -> ApiResult<Vec<
         "SELECT {COLUMNS} FROM files WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
     );
     Ok(
-        crate::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        hctl_core::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(user)
         .bind(limit)
         .fetch_all(pool)
@@ -189,7 +189,7 @@ struct Stored {
     storage_key: String,
     user_id: Uuid,
 }
-crate::from_row!(Stored {
+hctl_core::from_row!(Stored {
     meta: FileMeta,
     storage_key,
     user_id
@@ -201,7 +201,7 @@ async fn find(state: &AppState, id: Uuid, owner: Option<Uuid>) -> ApiResult<Opti
         "SELECT {COLUMNS}, storage_key, user_id FROM files WHERE id = $1 AND ($2 IS NULL OR user_id = $2)"
     );
     Ok(
-        crate::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        hctl_core::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .bind(owner)
         .fetch_optional(pool)
@@ -307,7 +307,7 @@ async fn remove(
             .delete(&file.storage_key)
             .await
             .map_err(storage_down)?;
-        crate::on_pool!(&state.db, pool => sqlx::query("DELETE FROM files WHERE id = $1 AND user_id = $2")
+        hctl_core::on_pool!(&state.db, pool => sqlx::query("DELETE FROM files WHERE id = $1 AND user_id = $2")
             .bind(id)
             .bind(user.id)
             .execute(pool)
@@ -334,7 +334,7 @@ pub async fn finish<T: Send + 'static>(
 /// Every stored key of a user (for account erasure).
 pub async fn keys_of(state: &AppState, user: Uuid) -> ApiResult<Vec<String>> {
     Ok(
-        crate::on_pool!(&state.db, pool => sqlx::query_scalar("SELECT storage_key FROM files WHERE user_id = $1")
+        hctl_core::on_pool!(&state.db, pool => sqlx::query_scalar("SELECT storage_key FROM files WHERE user_id = $1")
         .bind(user)
         .fetch_all(pool)
         .await)?,
@@ -355,7 +355,7 @@ mod tests {
 
     #[test]
     fn downloads_document_every_accepted_type() {
-        let doc = serde_json::to_value(crate::server::openapi::document()).unwrap();
+        let doc = serde_json::to_value(crate::openapi::document()).unwrap();
         let ok = &doc["paths"]["/api/files/{id}"]["get"]["responses"]["200"]["content"];
         let mut documented: Vec<&str> =
             ok.as_object().unwrap().keys().map(|k| k.as_str()).collect();

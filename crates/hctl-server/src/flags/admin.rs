@@ -1,7 +1,7 @@
 //! The feature-flag admin API, bearer `ADMIN_TOKEN` compared in constant time:
 //! list and read flags, create one (`POST`, 409 when it exists), change one
 //! (`PUT`, 404 when it does not: a typo never creates a flag) and delete one.
-//! Names and group ids follow [`crate::flags::name`] (422 naming the field);
+//! Names and group ids follow [`hctl_core::flag_name`] (422 naming the field);
 //! every change is a row in `audit_log` with the flag before and after.
 
 use axum::Router;
@@ -15,11 +15,11 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::{Flag, all, load};
-use crate::flags::name::{GROUP_ID_RULE, NAME_RULE, is_valid_group_id, is_valid_name};
-use crate::server::AppState;
-use crate::server::audit::{self, Event};
-use crate::server::error::{ApiError, ApiResult, Json, Path};
-use crate::server::ratelimit::ClientIp;
+use crate::AppState;
+use crate::audit::{self, Event};
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::ratelimit::ClientIp;
+use hctl_core::flag_name::{GROUP_ID_RULE, NAME_RULE, is_valid_group_id, is_valid_name};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -115,16 +115,13 @@ async fn record(
 }
 
 #[utoipa::path(get, path = "/api/feature-flags", operation_id = "admin_list_flags", tag = "feature-flags", security(("admin" = [])), responses((status = 200, body = Vec<Flag>)))]
-pub(in crate::server) async fn list(
-    State(state): State<AppState>,
-    _: Admin,
-) -> ApiResult<Json<Vec<Flag>>> {
+pub(crate) async fn list(State(state): State<AppState>, _: Admin) -> ApiResult<Json<Vec<Flag>>> {
     state.flags.invalidate().await;
     Ok(Json(all(&state).await?.as_ref().clone()))
 }
 
 #[utoipa::path(get, path = "/api/feature-flags/{name}", operation_id = "admin_get_flag", tag = "feature-flags", security(("admin" = [])), params(("name" = String, Path)), responses((status = 200, body = Flag)))]
-pub(in crate::server) async fn read(
+pub(crate) async fn read(
     State(state): State<AppState>,
     _: Admin,
     Path(name): Path<String>,
@@ -137,7 +134,7 @@ pub(in crate::server) async fn read(
 /// description, group id = name.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub(in crate::server) struct NewFlag {
+pub(crate) struct NewFlag {
     name: String,
     enabled: Option<bool>,
     rollout_percentage: Option<i64>,
@@ -147,7 +144,7 @@ pub(in crate::server) struct NewFlag {
 
 /// Create a flag; 409 when one of that name exists.
 #[utoipa::path(post, path = "/api/feature-flags", operation_id = "admin_create_flag", tag = "feature-flags", security(("admin" = [])), request_body = NewFlag, responses((status = 201, body = Flag)))]
-pub(in crate::server) async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     _: Admin,
     ClientIp(client_ip): ClientIp,
@@ -169,12 +166,12 @@ pub(in crate::server) async fn create(
             .map(|p| p as i32)
             .unwrap_or(if enabled { 100 } else { 0 }),
         description: body.description.unwrap_or_default(),
-        updated_at: crate::server::auth::trunc(Utc::now()),
+        updated_at: crate::auth::trunc(Utc::now()),
     };
     // One statement, so two admins creating the same flag get one 201 and one 409.
     let sql = "INSERT INTO feature_flags (name, enabled, rollout_percentage, group_id, description, updated_at)
         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING";
-    let inserted = crate::on_pool!(&state.db, pool => sqlx::query(sql)
+    let inserted = hctl_core::on_pool!(&state.db, pool => sqlx::query(sql)
         .bind(&flag.name)
         .bind(flag.enabled)
         .bind(flag.rollout_percentage)
@@ -198,7 +195,7 @@ pub(in crate::server) async fn create(
 /// A change to a flag; fields left out keep their value.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub(in crate::server) struct FlagChange {
+pub(crate) struct FlagChange {
     enabled: Option<bool>,
     rollout_percentage: Option<i64>,
     description: Option<String>,
@@ -207,7 +204,7 @@ pub(in crate::server) struct FlagChange {
 
 /// Change an existing flag; 404 (and nothing created) when there is none.
 #[utoipa::path(put, path = "/api/feature-flags/{name}", operation_id = "admin_put_flag", tag = "feature-flags", security(("admin" = [])), params(("name" = String, Path)), request_body = FlagChange, responses((status = 200, body = Flag)))]
-pub(in crate::server) async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     _: Admin,
     ClientIp(client_ip): ClientIp,
@@ -241,11 +238,11 @@ pub(in crate::server) async fn update(
         description: body
             .description
             .unwrap_or_else(|| before.description.clone()),
-        updated_at: crate::server::auth::trunc(Utc::now()),
+        updated_at: crate::auth::trunc(Utc::now()),
     };
     let sql = "UPDATE feature_flags SET enabled = $2, rollout_percentage = $3, group_id = $4,
         description = $5, updated_at = $6 WHERE name = $1";
-    let updated = crate::on_pool!(&state.db, pool => sqlx::query(sql)
+    let updated = hctl_core::on_pool!(&state.db, pool => sqlx::query(sql)
         .bind(&after.name)
         .bind(after.enabled)
         .bind(after.rollout_percentage)
@@ -266,7 +263,7 @@ pub(in crate::server) async fn update(
 
 /// Delete a flag; 404 when there is none.
 #[utoipa::path(delete, path = "/api/feature-flags/{name}", operation_id = "admin_delete_flag", tag = "feature-flags", security(("admin" = [])), params(("name" = String, Path)), responses((status = 204)))]
-pub(in crate::server) async fn remove(
+pub(crate) async fn remove(
     State(state): State<AppState>,
     _: Admin,
     ClientIp(client_ip): ClientIp,
@@ -274,7 +271,7 @@ pub(in crate::server) async fn remove(
 ) -> ApiResult<StatusCode> {
     check_name(&name)?;
     let before = load(&state, &name).await?.ok_or(NOT_FOUND)?;
-    let deleted = crate::on_pool!(&state.db, pool => sqlx::query("DELETE FROM feature_flags WHERE name = $1")
+    let deleted = hctl_core::on_pool!(&state.db, pool => sqlx::query("DELETE FROM feature_flags WHERE name = $1")
         .bind(&name)
         .execute(pool)
         .await
