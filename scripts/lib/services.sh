@@ -98,6 +98,7 @@ install_tls_dns_tools() {
   command -v openssl >/dev/null || missing+=(openssl)
   command -v testssl >/dev/null || command -v testssl.sh >/dev/null || missing+=(testssl.sh)
   command -v dig >/dev/null || missing+=(dnsutils)
+  command -v promtool >/dev/null || missing+=(prometheus)
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 }
 

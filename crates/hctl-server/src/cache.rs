@@ -8,7 +8,6 @@
 //! request tries again, and the first success closes the breaker. Trips and
 //! recoveries are logged (warning / info) and counted for `/metrics`.
 
-use std::fmt::Write;
 use std::future::Future;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,6 +18,8 @@ use redis::aio::MultiplexedConnection;
 use tokio::time::Instant;
 
 use hctl_core::redact::redact_url;
+
+use super::metrics::Scrape;
 
 /// Longest a connect or a command may take.
 pub const TIMEOUT: Duration = Duration::from_millis(250);
@@ -207,21 +208,22 @@ impl Shared {
     }
 
     /// Prometheus lines: failures, skipped calls, breaker state.
-    pub fn render_metrics(&self, out: &mut String) {
-        let _ = writeln!(
-            out,
-            "# HELP hctl_cache_failures_total Failed or timed-out Redis calls.\n# TYPE hctl_cache_failures_total counter\nhctl_cache_failures_total {}",
-            self.failures.load(Ordering::Relaxed)
+    /// Failed and skipped Redis calls and the breaker's state.
+    pub fn scrape(&self, scrape: &mut Scrape) {
+        scrape.counter(
+            "hctl_cache_failures",
+            "Failed or timed-out Redis calls",
+            self.failures.load(Ordering::Relaxed),
         );
-        let _ = writeln!(
-            out,
-            "# HELP hctl_cache_skipped_total Redis calls skipped (breaker open or reconnecting).\n# TYPE hctl_cache_skipped_total counter\nhctl_cache_skipped_total {}",
-            self.skipped.load(Ordering::Relaxed)
+        scrape.counter(
+            "hctl_cache_skipped",
+            "Redis calls skipped (breaker open or reconnecting)",
+            self.skipped.load(Ordering::Relaxed),
         );
-        let _ = writeln!(
-            out,
-            "# HELP hctl_cache_breaker_open 1 while the Redis circuit breaker is tripped.\n# TYPE hctl_cache_breaker_open gauge\nhctl_cache_breaker_open {}",
-            u8::from(self.lock_breaker().tripped())
+        scrape.gauge(
+            "hctl_cache_breaker_open",
+            "1 while the Redis circuit breaker is tripped",
+            i64::from(self.lock_breaker().tripped()),
         );
     }
 
@@ -271,8 +273,9 @@ mod tests {
         let started = std::time::Instant::now();
         assert_eq!(shared.state().await, CacheState::Degraded);
         assert!(started.elapsed() < Duration::from_millis(50), "skipped");
-        let mut text = String::new();
-        shared.render_metrics(&mut text);
+        let mut scrape = Scrape::new("sqlite", (0, 0, 1));
+        shared.scrape(&mut scrape);
+        let text = crate::metrics::Metrics::default().render(scrape);
         assert!(text.contains("hctl_cache_breaker_open 1"), "{text}");
         assert!(
             text.contains(&format!("hctl_cache_failures_total {TRIP_AFTER}")),

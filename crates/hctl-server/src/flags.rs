@@ -17,7 +17,6 @@ pub(super) mod admin;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use axum::Router;
@@ -108,16 +107,10 @@ pub async fn all(state: &AppState) -> ApiResult<Arc<Vec<Flag>>> {
     if let Some((at, flags)) = state.flags.inner.read().await.as_ref()
         && at.elapsed() < state.settings.flag_cache_ttl
     {
-        state
-            .metrics
-            .flag_cache_hits
-            .fetch_add(1, Ordering::Relaxed);
+        state.metrics.flag_cache_hits.inc();
         return Ok(flags.clone());
     }
-    state
-        .metrics
-        .flag_cache_misses
-        .fetch_add(1, Ordering::Relaxed);
+    state.metrics.flag_cache_misses.inc();
     let sql = format!("SELECT {FLAG_COLUMNS} FROM feature_flags ORDER BY name");
     let flags: Vec<Flag> = hctl_core::on_pool!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .fetch_all(pool)

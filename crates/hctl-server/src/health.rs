@@ -4,7 +4,6 @@
 //! `"cache":"degraded"` and a failing purge `"background":"failing"`, with 200), `/api/readyz` (database
 //! reachable and migrations current) and `/metrics` (Prometheus text).
 
-use std::fmt::Write;
 use std::sync::PoisonError;
 use std::time::{Duration, Instant};
 
@@ -17,6 +16,7 @@ use serde::Serialize;
 
 use super::AppState;
 use super::cache::CacheState;
+use super::metrics::{self, Scrape};
 use hctl_core::store::migrate;
 
 pub fn router() -> Router<AppState> {
@@ -171,21 +171,16 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 async fn metrics(State(state): State<AppState>) -> Response {
-    let mut text = state
-        .metrics
-        .render(state.db.pool_usage(), state.db.backend().as_str());
-    state.limiter.render_metrics(&mut text);
-    let _ = writeln!(
-        text,
-        "# HELP hctl_background_restarts_total Restarts of the background task after a panic.\n# TYPE hctl_background_restarts_total counter\nhctl_background_restarts_total {}",
-        state.background.restarts()
+    let mut scrape = Scrape::new(state.db.backend().as_str(), state.db.pool_usage());
+    state.limiter.scrape(&mut scrape);
+    scrape.counter(
+        "hctl_background_restarts",
+        "Restarts of the background task after a panic",
+        state.background.restarts(),
     );
     (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        text,
+        [(header::CONTENT_TYPE, metrics::CONTENT_TYPE)],
+        state.metrics.render(scrape),
     )
         .into_response()
 }

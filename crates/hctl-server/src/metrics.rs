@@ -1,170 +1,253 @@
-//! Prometheus metrics, hand-rolled (text exposition format 0.0.4): request
-//! counts and latency histograms by route template, method and status, rate
-//! limit rejections, flag cache hits/misses, DB pool usage and build info.
+//! Prometheus metrics, through `prometheus-client` (the OpenMetrics project's
+//! Rust client), in the Prometheus text format 0.0.4 on `/metrics`. The names
+//! and labels are a contract (README, "Metrics"; `monitoring/` and the shipped
+//! checklists query them):
+//!
+//! - `http_requests_total{route,method,status}`, `http_request_duration_seconds{route,method}`,
+//!   `http_request_errors_total{route,class}` (`client` 4xx, `server` 5xx);
+//! - `rate_limit_rejections_total{scope}`, `cache_requests_total{cache,result}`;
+//! - `db_pool_connections{state}`, `db_query_duration_seconds` (every call through
+//!   `on_pool!`, waiting for a connection included);
+//! - `hctl_build_info{version,backend}`, `hctl_background_restarts_total`, the Redis
+//!   breaker's `hctl_cache_*`, and the standard `process_*` gauges.
+//!
 //! Routes are labelled by their template (`/api/entries/{id}`), never the raw
 //! path, so cardinality stays bounded.
 
-use std::collections::BTreeMap;
-use std::fmt::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+mod process;
+
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::prometheus_text::encode;
+use prometheus_client::metrics::counter::{ConstCounter, Counter};
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::{ConstGauge, Gauge};
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 
 use super::AppState;
+
+pub use prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
 
 const BUCKETS: &[f64] = &[
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
 ];
 
-#[derive(Default)]
-struct Histogram {
-    counts: [u64; 12],
-    sum: f64,
-    count: u64,
+fn histogram() -> Histogram {
+    Histogram::new(BUCKETS.iter().copied())
 }
 
-/// All counters of one process.
-#[derive(Default)]
+/// Every database call of the process (see `hctl_core::store::timing`).
+static DB_QUERY_SECONDS: LazyLock<Histogram> = LazyLock::new(histogram);
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    route: String,
+    method: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+    method: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ErrorLabels {
+    route: String,
+    class: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ScopeLabels {
+    scope: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CacheLabels {
+    cache: &'static str,
+    result: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BuildLabels {
+    version: &'static str,
+    backend: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StateLabels {
+    state: &'static str,
+}
+
+/// The counters of one server, registered once; what is read at scrape time
+/// (pool, background task, Redis breaker, process) is added by [`Scrape`].
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
-    latency: Mutex<BTreeMap<(String, String), Histogram>>,
-    pub rate_limited_ip: AtomicU64,
-    pub rate_limited_user: AtomicU64,
-    pub rate_limited_login: AtomicU64,
-    pub flag_cache_hits: AtomicU64,
-    pub flag_cache_misses: AtomicU64,
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
+    errors: Family<ErrorLabels, Counter>,
+    pub rate_limited_ip: Counter,
+    pub rate_limited_user: Counter,
+    pub rate_limited_login: Counter,
+    pub flag_cache_hits: Counter,
+    pub flag_cache_misses: Counter,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        hctl_core::store::timing::set_observer(|elapsed| {
+            DB_QUERY_SECONDS.observe(elapsed.as_secs_f64())
+        });
+        let mut registry = Registry::default();
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests by route template, method and status",
+            requests.clone(),
+        );
+        let latency =
+            Family::<RouteLabels, Histogram, fn() -> Histogram>::new_with_constructor(histogram);
+        registry.register(
+            "http_request_duration_seconds",
+            "Request latency by route template and method",
+            latency.clone(),
+        );
+        let errors = Family::<ErrorLabels, Counter>::default();
+        registry.register(
+            "http_request_errors",
+            "Requests answered 4xx (class client) or 5xx (class server)",
+            errors.clone(),
+        );
+        let rate_limited = Family::<ScopeLabels, Counter>::default();
+        registry.register(
+            "rate_limit_rejections",
+            "Requests answered 429, by limit",
+            rate_limited.clone(),
+        );
+        let cache = Family::<CacheLabels, Counter>::default();
+        registry.register(
+            "cache_requests",
+            "Feature flag cache lookups",
+            cache.clone(),
+        );
+        registry.register(
+            "db_query_duration_seconds",
+            "Database calls, waiting for a pool connection included",
+            DB_QUERY_SECONDS.clone(),
+        );
+        let scope = |scope| rate_limited.get_or_create_owned(&ScopeLabels { scope });
+        let lookup = |result| {
+            cache.get_or_create_owned(&CacheLabels {
+                cache: "flags",
+                result,
+            })
+        };
+        Metrics {
+            rate_limited_ip: scope("ip"),
+            rate_limited_user: scope("user"),
+            rate_limited_login: scope("login"),
+            flag_cache_hits: lookup("hit"),
+            flag_cache_misses: lookup("miss"),
+            registry,
+            requests,
+            latency,
+            errors,
+        }
+    }
 }
 
 impl Metrics {
     pub fn observe(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
-        let key = (route.to_string(), method.to_string(), status);
-        *self
-            .requests
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(key)
-            .or_default() += 1;
-        let secs = elapsed.as_secs_f64();
-        let mut latency = self.latency.lock().unwrap_or_else(PoisonError::into_inner);
-        let h = latency
-            .entry((route.to_string(), method.to_string()))
-            .or_default();
-        for (i, bound) in BUCKETS.iter().enumerate() {
-            if secs <= *bound {
-                h.counts[i] += 1;
-            }
+        let route = route.to_string();
+        let method = method.to_string();
+        let class = match status {
+            400..=499 => Some("client"),
+            500..=599 => Some("server"),
+            _ => None,
+        };
+        if let Some(class) = class {
+            self.errors
+                .get_or_create(&ErrorLabels {
+                    route: route.clone(),
+                    class,
+                })
+                .inc();
         }
-        h.sum += secs;
-        h.count += 1;
+        self.latency
+            .get_or_create(&RouteLabels {
+                route: route.clone(),
+                method: method.clone(),
+            })
+            .observe(elapsed.as_secs_f64());
+        self.requests
+            .get_or_create(&RequestLabels {
+                route,
+                method,
+                status,
+            })
+            .inc();
     }
 
-    /// The exposition text; `pool` is (open, idle, max) connections.
-    pub fn render(&self, pool: (u32, usize, u32), backend: &str) -> String {
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "# HELP hctl_build_info Build of the running server.\n# TYPE hctl_build_info gauge"
-        );
-        let _ = writeln!(
-            out,
-            "hctl_build_info{{version=\"{}\",backend=\"{backend}\"}} 1",
-            env!("CARGO_PKG_VERSION")
-        );
-        let _ = writeln!(
-            out,
-            "# HELP http_requests_total HTTP requests by route template, method and status.\n# TYPE http_requests_total counter"
-        );
-        for ((route, method, status), n) in self
-            .requests
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-        {
-            let _ = writeln!(
-                out,
-                "http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {n}"
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP http_request_duration_seconds Request latency.\n# TYPE http_request_duration_seconds histogram"
-        );
-        for ((route, method), h) in self
-            .latency
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-        {
-            let labels = format!("route=\"{route}\",method=\"{method}\"");
-            for (bound, n) in BUCKETS.iter().zip(h.counts) {
-                let _ = writeln!(
-                    out,
-                    "http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {n}"
-                );
-            }
-            let _ = writeln!(
-                out,
-                "http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
-                h.count
-            );
-            let _ = writeln!(
-                out,
-                "http_request_duration_seconds_sum{{{labels}}} {}",
-                h.sum
-            );
-            let _ = writeln!(
-                out,
-                "http_request_duration_seconds_count{{{labels}}} {}",
-                h.count
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP rate_limit_rejections_total Requests answered 429, by limit.\n# TYPE rate_limit_rejections_total counter"
-        );
-        for (scope, n) in [
-            ("ip", &self.rate_limited_ip),
-            ("user", &self.rate_limited_user),
-            ("login", &self.rate_limited_login),
-        ] {
-            let _ = writeln!(
-                out,
-                "rate_limit_rejections_total{{scope=\"{scope}\"}} {}",
-                n.load(Ordering::Relaxed)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP cache_requests_total Feature flag cache lookups.\n# TYPE cache_requests_total counter"
-        );
-        let _ = writeln!(
-            out,
-            "cache_requests_total{{cache=\"flags\",result=\"hit\"}} {}",
-            self.flag_cache_hits.load(Ordering::Relaxed)
-        );
-        let _ = writeln!(
-            out,
-            "cache_requests_total{{cache=\"flags\",result=\"miss\"}} {}",
-            self.flag_cache_misses.load(Ordering::Relaxed)
-        );
+    /// The exposition text: the counters, then what `scrape` read just now.
+    pub fn render(&self, scrape: Scrape) -> String {
+        let mut text = String::new();
+        // Writing into a String cannot fail.
+        let _ = encode(&mut text, &self.registry);
+        let _ = encode(&mut text, &scrape.registry);
+        text
+    }
+}
+
+/// The values read at scrape time, registered into a registry of their own.
+pub struct Scrape {
+    registry: Registry,
+}
+
+impl Scrape {
+    /// Build info, pool usage (open, idle, max connections) and the process.
+    pub fn new(backend: &str, pool: (u32, usize, u32)) -> Self {
+        let mut registry = Registry::default();
+        let info = Family::<BuildLabels, Gauge>::default();
+        info.get_or_create(&BuildLabels {
+            version: env!("CARGO_PKG_VERSION"),
+            backend: backend.to_string(),
+        })
+        .set(1);
+        registry.register("hctl_build_info", "Build of the running server", info);
         let (open, idle, max) = pool;
-        let _ = writeln!(
-            out,
-            "# HELP db_pool_connections Database pool connections by state.\n# TYPE db_pool_connections gauge"
+        let connections = Family::<StateLabels, Gauge>::default();
+        for (state, n) in [
+            ("open", i64::from(open)),
+            ("idle", idle as i64),
+            ("in_use", (open as i64).saturating_sub(idle as i64)),
+            ("max", i64::from(max)),
+        ] {
+            connections.get_or_create(&StateLabels { state }).set(n);
+        }
+        registry.register(
+            "db_pool_connections",
+            "Database pool connections by state",
+            connections,
         );
-        let _ = writeln!(out, "db_pool_connections{{state=\"open\"}} {open}");
-        let _ = writeln!(out, "db_pool_connections{{state=\"idle\"}} {idle}");
-        let _ = writeln!(
-            out,
-            "db_pool_connections{{state=\"in_use\"}} {}",
-            (open as usize).saturating_sub(idle)
-        );
-        let _ = writeln!(out, "db_pool_connections{{state=\"max\"}} {max}");
-        out
+        process::register(&mut registry);
+        Scrape { registry }
+    }
+
+    /// A counter read elsewhere (`name` without `_total`).
+    pub fn counter(&mut self, name: &str, help: &str, value: u64) {
+        self.registry.register(name, help, ConstCounter::new(value));
+    }
+
+    /// A gauge read elsewhere.
+    pub fn gauge(&mut self, name: &str, help: &str, value: i64) {
+        self.registry.register(name, help, ConstGauge::new(value));
     }
 }
 
@@ -211,19 +294,20 @@ mod tests {
         let m = Metrics::default();
         m.observe("/api/entries", "GET", 200, Duration::from_millis(3));
         m.observe("/api/entries", "GET", 200, Duration::from_millis(30));
-        let text = m.render((2, 1, 16), "sqlite");
-        assert!(
-            text.contains(
-                "http_requests_total{route=\"/api/entries\",method=\"GET\",status=\"200\"} 2"
-            ),
-            "{text}"
-        );
-        assert!(text.contains("le=\"0.005\"} 1"), "{text}");
-        assert!(text.contains("le=\"0.05\"} 2"), "{text}");
-        assert!(text.contains("le=\"+Inf\"} 2"), "{text}");
-        assert!(
-            text.contains("db_pool_connections{state=\"in_use\"} 1"),
-            "{text}"
-        );
+        m.observe("/api/entries", "GET", 503, Duration::from_millis(30));
+        let text = m.render(Scrape::new("sqlite", (2, 1, 16)));
+        for want in [
+            "http_requests_total{route=\"/api/entries\",method=\"GET\",status=\"200\"} 2",
+            "le=\"0.005\"} 1",
+            "le=\"0.05\"} 3",
+            "le=\"+Inf\"} 3",
+            "http_request_errors_total{route=\"/api/entries\",class=\"server\"} 1",
+            "db_pool_connections{state=\"in_use\"} 1",
+            "rate_limit_rejections_total{scope=\"login\"} 0",
+            "hctl_build_info{version=",
+            "# TYPE process_resident_memory_bytes gauge",
+        ] {
+            assert!(text.contains(want), "{want} in {text}");
+        }
     }
 }

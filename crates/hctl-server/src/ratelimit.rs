@@ -7,7 +7,6 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Mutex;
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -18,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use super::AppState;
 use super::cache::{CacheState, Shared};
 use super::error::ApiError;
+use super::metrics::Scrape;
 
 /// Whether a request may proceed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,9 +125,10 @@ impl Limiter {
     }
 
     /// The shared store's metrics, when there is one.
-    pub fn render_metrics(&self, out: &mut String) {
+    /// The Redis cache's counters and breaker, when limits are shared.
+    pub fn scrape(&self, scrape: &mut Scrape) {
         if let Some((shared, _)) = &self.shared {
-            shared.render_metrics(out);
+            shared.scrape(scrape);
         }
     }
 }
@@ -191,10 +192,7 @@ pub async fn per_ip(State(state): State<AppState>, request: Request, next: Next)
     {
         Decision::Allow => next.run(request).await,
         Decision::Deny(retry_after) => {
-            state
-                .metrics
-                .rate_limited_ip
-                .fetch_add(1, Ordering::Relaxed);
+            state.metrics.rate_limited_ip.inc();
             ApiError::RateLimited { retry_after }.into_response()
         }
     }

@@ -11,6 +11,7 @@ mod flags;
 mod input;
 mod manifests;
 mod migrate;
+mod monitoring;
 mod privacy;
 mod security;
 mod uploads;

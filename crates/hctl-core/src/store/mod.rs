@@ -45,15 +45,42 @@ pub enum Db {
 }
 
 /// Run `$body` with `$pool` bound to the open pool, whichever backend it is.
-/// The body is compiled once per backend, so it must be valid for both.
+/// The body is compiled once per backend, so it must be valid for both. Its
+/// wall time (the query, waiting for a connection included) goes to
+/// [`timing::observe`]: the server's `db_query_duration_seconds`.
 #[macro_export]
 macro_rules! on_pool {
-    ($db:expr, $pool:ident => $body:expr) => {
-        match $db {
+    ($db:expr, $pool:ident => $body:expr) => {{
+        let started = ::std::time::Instant::now();
+        let result = match $db {
             $crate::store::Db::Sqlite($pool) => $body,
             $crate::store::Db::Postgres($pool) => $body,
+        };
+        $crate::store::timing::observe(started.elapsed());
+        result
+    }};
+}
+
+/// Where the time of database calls goes: nowhere, until the API server
+/// installs its histogram (one per process, like the pools' statistics).
+pub mod timing {
+    use std::sync::OnceLock;
+    use std::time::Duration;
+
+    static OBSERVER: OnceLock<fn(Duration)> = OnceLock::new();
+
+    /// Send the duration of every later [`on_pool!`](crate::on_pool) call to
+    /// `observer`; the first one installed stays.
+    pub fn set_observer(observer: fn(Duration)) {
+        let _ = OBSERVER.set(observer);
+    }
+
+    /// Record one database call.
+    pub fn observe(elapsed: Duration) {
+        if let Some(observer) = OBSERVER.get() {
+            observer(elapsed);
         }
-    };
+    }
 }
 
 /// Implement `sqlx::FromRow` for both backends' rows by column name, the way
@@ -153,10 +180,24 @@ impl Db {
 
     /// (connections open, idle, max) for the metrics.
     pub fn pool_usage(&self) -> (u32, usize, u32) {
-        on_pool!(self, pool => (pool.size(), pool.num_idle(), pool.options().get_max_connections()))
+        match self {
+            Db::Sqlite(pool) => (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            ),
+            Db::Postgres(pool) => (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            ),
+        }
     }
 
     pub async fn close(&self) {
-        on_pool!(self, pool => pool.close().await)
+        match self {
+            Db::Sqlite(pool) => pool.close().await,
+            Db::Postgres(pool) => pool.close().await,
+        }
     }
 }

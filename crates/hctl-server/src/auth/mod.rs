@@ -17,7 +17,6 @@
 pub mod token;
 
 use std::sync::PoisonError;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::extract::{FromRequestParts, State};
@@ -90,10 +89,7 @@ impl FromRequestParts<AppState> for AuthUser {
             )
             .await
         {
-            state
-                .metrics
-                .rate_limited_user
-                .fetch_add(1, Ordering::Relaxed);
+            state.metrics.rate_limited_user.inc();
             return Err(ApiError::RateLimited { retry_after });
         }
         Ok(AuthUser {
@@ -343,10 +339,7 @@ async fn login(
         )
         .await
     {
-        state
-            .metrics
-            .rate_limited_login
-            .fetch_add(1, Ordering::Relaxed);
+        state.metrics.rate_limited_login.inc();
         return Err(ApiError::RateLimited { retry_after });
     }
     struct Row {
