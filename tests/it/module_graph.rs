@@ -40,33 +40,6 @@ const KNOWN_CYCLE_EDGES: &[(&str, &str)] = &[
     // cli/mod.rs dispatches into commands, commands read the parsed cli types.
     ("cli", "commands"),
     ("commands", "cli"),
-    // The API server's resources, auth and the OpenAPI document (crates/hctl-server).
-    ("server::audit", "server::auth"),
-    ("server::auth", "server::audit"),
-    ("server::auth", "server::openapi"),
-    ("server::entries", "server::auth"),
-    ("server::files", "server::audit"),
-    ("server::files", "server::auth"),
-    ("server::files", "server::openapi"),
-    ("server::flags", "server::audit"),
-    ("server::flags", "server::auth"),
-    ("server::insights", "server::auth"),
-    ("server::insights", "server::summary"),
-    ("server::leaderboard", "server::auth"),
-    ("server::leaderboard", "server::flags"),
-    ("server::openapi", "server::auth"),
-    ("server::openapi", "server::entries"),
-    ("server::openapi", "server::files"),
-    ("server::openapi", "server::flags"),
-    ("server::openapi", "server::insights"),
-    ("server::openapi", "server::leaderboard"),
-    ("server::openapi", "server::privacy"),
-    ("server::openapi", "server::summary"),
-    ("server::privacy", "server::audit"),
-    ("server::privacy", "server::auth"),
-    ("server::privacy", "server::entries"),
-    ("server::privacy", "server::files"),
-    ("server::summary", "server::auth"),
 ];
 
 type Graph = BTreeMap<String, BTreeSet<String>>;

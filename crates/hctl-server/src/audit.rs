@@ -8,8 +8,8 @@
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::auth::token::Keys;
 use super::error::ApiResult;
+use super::token::Keys;
 use hctl_core::store::Db;
 
 /// One audit event.

@@ -11,6 +11,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// An API failure.
 #[derive(Debug, thiserror::Error)]
@@ -265,6 +266,23 @@ pub struct Query<T>(pub T);
 pub struct Path<T>(pub T);
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The error body every failure carries.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorDetail {
+    /// Machine-readable code, e.g. `invalid`, `unauthorized`, `rate_limited`.
+    code: String,
+    message: String,
+    /// The offending field, for 409 and 422.
+    field: Option<String>,
+}
 
 #[cfg(test)]
 mod tests {

@@ -20,8 +20,8 @@ use uuid::Uuid;
 use super::AppState;
 use super::audit::{self, Event};
 use super::auth::{AuthUser, trunc};
+use super::error::ErrorBody;
 use super::error::{ApiError, ApiResult, Json, Path, Query};
-use super::openapi::ErrorBody;
 use super::ratelimit::ClientIp;
 
 pub fn router(upload_limit: usize) -> Router<AppState> {

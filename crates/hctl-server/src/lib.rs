@@ -27,6 +27,7 @@ mod ratelimit;
 mod settings;
 mod summary;
 mod tasks;
+mod token;
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -64,8 +65,8 @@ pub struct AppState {
 pub struct Inner {
     pub settings: ServerSettings,
     pub db: Db,
-    pub keys: auth::token::Keys,
-    pub hashers: auth::token::Hashers,
+    pub keys: token::Keys,
+    pub hashers: token::Hashers,
     pub sessions: auth::SessionCache,
     pub limiter: ratelimit::Limiter,
     pub metrics: metrics::Metrics,
@@ -167,13 +168,13 @@ async fn build_state(settings: ServerSettings) -> Result<AppState> {
     let storage = open_storage(&settings).await?;
     let secret = settings.jwt_secret.clone().unwrap_or_default();
     let sessions = auth::SessionCache::new(settings.session_cache_ttl);
-    let keys = auth::token::Keys::new(secret.as_bytes(), settings.access_token_ttl);
+    let keys = token::Keys::new(secret.as_bytes(), settings.access_token_ttl);
     Ok(AppState {
         inner: Arc::new(Inner {
             settings,
             db,
             keys,
-            hashers: auth::token::Hashers::per_core(),
+            hashers: token::Hashers::per_core(),
             sessions,
             limiter,
             metrics: metrics::Metrics::default(),

@@ -6,33 +6,17 @@
 
 use axum::routing::get;
 use axum::{Json, Router};
+use utoipa::OpenApi;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr, Response, ResponseBuilder};
-use utoipa::{OpenApi, ToSchema};
 
+use super::error::{ErrorBody, ErrorDetail};
 use super::{
     AppState, auth, entries, files, flags, health, insights, leaderboard, privacy, summary,
 };
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/openapi.json", get(|| async { Json(document()) }))
-}
-
-/// The error body every failure carries.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct ErrorBody {
-    error: ErrorDetail,
-}
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct ErrorDetail {
-    /// Machine-readable code, e.g. `invalid`, `unauthorized`, `rate_limited`.
-    code: String,
-    message: String,
-    /// The offending field, for 409 and 422.
-    field: Option<String>,
 }
 
 #[derive(OpenApi)]

@@ -10,8 +10,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::super::auth::token::Keys;
 use super::super::error::ApiError;
+use crate::token::Keys;
 
 /// How long an exported link works: long enough to fetch every file of an
 /// export, short enough that a link left in a history or a forwarded mail

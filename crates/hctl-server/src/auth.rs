@@ -14,8 +14,6 @@
 //! [`AuthUser`] is the extractor every user route takes: a valid, unrevoked
 //! token of an existing account, within the per-user rate limit.
 
-pub mod token;
-
 use std::sync::PoisonError;
 use std::time::Duration;
 
@@ -242,7 +240,7 @@ const USER_COLUMNS: &str = "id, email, display_name, leaderboard_opt_in, created
 
 #[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterBody, responses(
     (status = 201, body = TokenResponse),
-    (status = 409, description = "an account with this email exists (`field`: `email`); deliberate, see the README's account enumeration note", body = crate::openapi::ErrorBody),
+    (status = 409, description = "an account with this email exists (`field`: `email`); deliberate, see the README's account enumeration note", body = crate::error::ErrorBody),
 ))]
 async fn register(
     State(state): State<AppState>,
