@@ -7,6 +7,7 @@ pub mod db;
 pub mod docs;
 pub mod flags;
 pub mod migrate;
+pub mod pitr;
 pub mod playbook;
 pub mod preflight;
 pub mod rollback;

@@ -34,6 +34,7 @@ pub struct EnvFile {
     admin_token_env: Text,
     s3: Option<S3File>,
     kube: Option<KubeFile>,
+    pgbackrest: Option<PgbackrestFile>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -56,6 +57,13 @@ struct KubeFile {
     namespace: Text,
     deployment: Text,
     manifests: Text,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PgbackrestFile {
+    stanza: Text,
+    config: Text,
 }
 
 /// A value as written in the file, before `${VAR}` expansion.
@@ -207,6 +215,10 @@ impl EnvFile {
             text(&mut out, "kube.namespace", &kube.namespace);
             text(&mut out, "kube.deployment", &kube.deployment);
             text(&mut out, "kube.manifests", &kube.manifests);
+        }
+        if let Some(pgbackrest) = &self.pgbackrest {
+            text(&mut out, "pgbackrest.stanza", &pgbackrest.stanza);
+            text(&mut out, "pgbackrest.config", &pgbackrest.config);
         }
         out
     }
