@@ -190,23 +190,10 @@ pub async fn status(
 ) -> Result<(Archiver, Vec<Item>)> {
     let started = Instant::now();
     let mut conn = super::connect_pg(url).await?;
-    let archiver = Archiver::read(&mut conn).await?;
-    let mut items: Vec<Item> = judge(&archiver, max_age, Utc::now())
-        .into_iter()
-        .map(|f| {
-            Item::new(
-                f.id,
-                f.title,
-                Severity::Critical,
-                f.status,
-                started.elapsed(),
-                f.detail,
-            )
-        })
-        .collect();
+    let before = Archiver::read(&mut conn).await?;
 
     // A failing archiver cannot pass `check`: do not wait its whole timeout.
-    let timeout = if archiver.failing() {
+    let timeout = if before.failing() {
         check_timeout.min(Duration::from_secs(5))
     } else {
         check_timeout
@@ -227,14 +214,30 @@ pub async fn status(
         ),
         Err(err) => (Status::Fail, format!("{err:#}")),
     };
-    items.push(Item::new(
+    let check = Item::new(
         "pgbackrest-check",
         "pgbackrest check: a WAL switch reaches the repository",
         Severity::Critical,
         status,
         began.elapsed(),
         detail,
-    ));
+    );
+    // Judged after the check, whose WAL switch archived a fresh segment.
+    let archiver = Archiver::read(&mut conn).await?;
+    let mut items: Vec<Item> = judge(&archiver, max_age, Utc::now())
+        .into_iter()
+        .map(|f| {
+            Item::new(
+                f.id,
+                f.title,
+                Severity::Critical,
+                f.status,
+                started.elapsed(),
+                f.detail,
+            )
+        })
+        .collect();
+    items.push(check);
 
     let began = Instant::now();
     let (status, detail) = match pgbackrest.info().await {
