@@ -79,6 +79,20 @@ start_postgres() {
   export PATH="$bindir:$PATH"
 }
 
+# What the physical-backup and PITR tests need besides a database: the
+# PostgreSQL server programs (each test runs its own archiving cluster with
+# initdb), pgBackRest, and, when the tests run as root, the `postgres` OS user
+# those clusters and pgBackRest run as (both refuse root).
+install_pitr_tools() {
+  local missing=()
+  [ -n "$(pg_bindir || true)" ] || missing+=(postgresql)
+  command -v pgbackrest >/dev/null || missing+=(pgbackrest)
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+  if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
+    useradd --system --no-create-home postgres
+  fi
+}
+
 start_redis() {
   local port
   command -v redis-server >/dev/null || apt_install redis-server
@@ -177,6 +191,7 @@ services_start() {
   HCTL_SVC_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hctl-test.XXXXXX")
   command -v python3 >/dev/null || apt_install python3 python3-pip
   install_tls_dns_tools
+  install_pitr_tools
   if [ -n "${DATABASE_URL:-}" ]; then log "using PostgreSQL from DATABASE_URL"; else start_postgres; fi
   if [ -n "${REDIS_URL:-}" ]; then log "using Redis from REDIS_URL"; else start_redis; fi
   if [ -n "${S3_ENDPOINT:-}" ]; then log "using S3 from S3_ENDPOINT"; else start_s3; fi

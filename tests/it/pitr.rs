@@ -11,6 +11,7 @@ use hctl::report::Status;
 use serde_json::Value;
 
 use crate::checks::once;
+use crate::db::item;
 use crate::support::cluster::{ArchivingCluster, STANZA};
 use crate::support::{Run, Sandbox};
 
@@ -87,15 +88,6 @@ impl Pitr {
         }
         panic!("PostgreSQL never reported a failed archive_command");
     }
-}
-
-fn item<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["items"]
-        .as_array()
-        .expect("a report")
-        .iter()
-        .find(|i| i["id"] == id)
-        .unwrap_or_else(|| panic!("no item {id} in {report}"))
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -202,19 +194,15 @@ fn restore_refuses_a_target_before_the_first_backup_and_recovers_to_latest() {
         .psql("CREATE TABLE after_backup AS SELECT 42 AS answer");
     p.cluster.psql("SELECT pg_switch_wal()");
     std::thread::sleep(Duration::from_secs(2));
-    let report = p.json(
-        &[
-            "db",
-            "restore",
-            "--physical",
-            "--to-latest",
-            "--into-dir",
-            &into_text,
-            "-o",
-            "json",
-        ],
-        0,
-    );
+    let latest = [
+        "db",
+        "restore",
+        "--physical",
+        "--to-latest",
+        "--into-dir",
+        &into_text,
+    ];
+    let report = p.json(&[&latest[..], &["-o", "json"]].concat(), 0);
     let restored = &report["restored"];
     let port = restored["port"].as_u64().unwrap();
     let scratch = format!("postgres://postgres@127.0.0.1:{port}/postgres");
@@ -227,16 +215,7 @@ fn restore_refuses_a_target_before_the_first_backup_and_recovers_to_latest() {
     );
 
     // Over a directory that holds files: refused without --force.
-    p.run(&[
-        "db",
-        "restore",
-        "--physical",
-        "--to-latest",
-        "--into-dir",
-        &into_text,
-    ])
-    .code(2)
-    .assert_stderr_has("is not empty");
+    p.run(&latest).code(2).assert_stderr_has("is not empty");
 }
 
 fn psql(url: &str, sql: &str) -> String {
