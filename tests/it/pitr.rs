@@ -129,8 +129,8 @@ async fn wal_status_passes_then_names_the_segment_archive_command_failed_on() {
     assert!(p.drills().is_empty(), "{:?}", p.drills());
 }
 
-#[test]
-fn a_drill_passes_with_a_measured_rto_and_is_listed_as_the_backup_s_verification() {
+#[tokio::test(flavor = "multi_thread")]
+async fn a_drill_passes_with_a_measured_rto_and_is_listed_as_the_backup_s_verification() {
     let p = Pitr::start();
     p.cluster
         .psql("CREATE TABLE readings AS SELECT g AS id FROM generate_series(1, 20000) g");
@@ -138,6 +138,11 @@ fn a_drill_passes_with_a_measured_rto_and_is_listed_as_the_backup_s_verification
     assert_eq!(made["type"], "full");
     assert_eq!(made["method"], "physical");
     let label = made["id"].as_str().unwrap().to_string();
+
+    let storage = format!("storage: file://{}\n", p.backups_dir().display());
+    let o = once(&format!("kind: backup\n{storage}max_drill_age: 1h\n")).await;
+    assert_eq!(o.status, Status::Fail, "{o:?}");
+    assert!(o.detail.contains("no PITR drill recorded"), "{o:?}");
 
     let report = p.json(&["db", "pitr-drill", "-o", "json"], 0);
     for id in ["restore", "marker-before", "marker-after", "markers"] {
@@ -161,6 +166,16 @@ fn a_drill_passes_with_a_measured_rto_and_is_listed_as_the_backup_s_verification
         .unwrap_or_else(|| panic!("{label} not listed: {listed}"));
     assert_eq!(physical["verified"]["ok"], true, "{physical}");
     assert_eq!(physical["verified"]["restore_ms"], drill["rto_ms"]);
+    // The `backup` kind gates on the drill: its age and its measured RTO.
+    let gate =
+        format!("kind: backup\n{storage}max_drill_age: 1h\nmax_verify_age: 1h\nmax_rto: 15m\n");
+    let o = once(&gate).await;
+    assert_eq!(o.status, Status::Pass, "{o:?}");
+    assert!(o.detail.contains("PITR drill"), "{o:?}");
+    let o = once(&gate.replace("max_rto: 15m", "max_rto: 1ms")).await;
+    assert_eq!(o.status, Status::Fail, "{o:?}");
+    assert!(o.detail.contains("measured an RTO of"), "{o:?}");
+
     p.run(&["db", "backups"])
         .code(0)
         .assert_stdout_has("physical")
@@ -343,4 +358,34 @@ fn an_interrupted_drill_leaves_no_scratch_cluster_and_no_evidence() {
         "a scratch server still runs"
     );
     assert!(p.drills().is_empty(), "{:?}", p.drills());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_backup_kind_gates_on_logical_backups_and_their_deep_verification() {
+    let env = crate::db::DbEnv::dir();
+    env.seed(1).await;
+    let storage = format!("kind: backup\nstorage: {}\n", env.storage_url());
+    let o = once(&format!("{storage}max_age: 26h\n")).await;
+    assert_eq!(o.status, Status::Fail, "{o:?}");
+    assert!(o.detail.contains("no good backup"), "{o:?}");
+
+    let id = env.backup();
+    let o = once(&format!("{storage}max_age: 26h\n")).await;
+    assert_eq!(o.status, Status::Pass, "{o:?}");
+    let o = once(&format!("{storage}max_verify_age: 1h\nmax_rto: 15m\n")).await;
+    assert_eq!(o.status, Status::Fail, "{o:?}");
+    assert!(o.detail.contains("no deep verification"), "{o:?}");
+
+    env.run(&["db", "verify", "--backup-id", &id, "--deep"])
+        .code(0);
+    let o = once(&format!("{storage}max_verify_age: 1h\nmax_rto: 15m\n")).await;
+    assert_eq!(o.status, Status::Pass, "{o:?}");
+    assert!(
+        o.detail
+            .contains(&format!("deep verification of {id} passed, RTO")),
+        "{o:?}"
+    );
+    let o = once(&format!("{storage}max_age: 1ms\n")).await;
+    assert_eq!(o.status, Status::Fail, "{o:?}");
+    assert!(o.detail.contains("more than"), "{o:?}");
 }
