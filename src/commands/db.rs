@@ -10,13 +10,13 @@ use clap::{Args, Subcommand};
 use comfy_table::Cell;
 use serde::Serialize;
 
-use super::{Ctx, TABLE_OR_JSON};
+use super::{Ctx, TABLE_OR_JSON, render};
 use crate::db::catalog::Resolved;
 use crate::db::manifest::{Kind, Manifest, VerifyRecord};
 use crate::db::{self, Target, catalog, health, human_age, human_bytes, prune, restore, verify};
 use crate::exit::{Exit, UsageError};
 use crate::output::{self, Format};
-use crate::report::{Item, Report, Severity, Status};
+use crate::report::{Item, Severity, Status};
 use crate::storage::Storage;
 use crate::ui::confirm::{Scope, confirm};
 use crate::ui::progress::{Progress, advance};
@@ -189,31 +189,6 @@ fn storage(ctx: &Ctx) -> Result<Storage> {
 
 fn table_or_json(ctx: &Ctx, command: &str) -> Result<()> {
     ctx.require_format(&format!("db {command}"), TABLE_OR_JSON)
-}
-
-/// Render a report; exit 1 when a critical item failed. `extra` fields are
-/// added to the JSON document beside the report's own.
-pub(super) fn render(
-    ctx: &Ctx,
-    title: &str,
-    (started_at, started): (DateTime<Utc>, Instant),
-    items: Vec<Item>,
-    extra: &[(&str, serde_json::Value)],
-) -> Result<Exit> {
-    let environment = ctx.settings().ok().map(|s| s.env.clone());
-    let report = Report::new(title, environment, started_at, started.elapsed(), items);
-    if ctx.format() == Format::Json && !extra.is_empty() {
-        let mut value = serde_json::to_value(&report)?;
-        if let Some(fields) = value.as_object_mut() {
-            for (key, extra) in extra {
-                fields.insert((*key).to_string(), extra.clone());
-            }
-        }
-        output::print_json(&value)?;
-    } else {
-        ctx.print_report(&report)?;
-    }
-    Ok(ctx.gate(&report, Severity::Critical, true))
 }
 
 async fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Exit> {

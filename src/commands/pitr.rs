@@ -148,7 +148,7 @@ pub async fn wal(ctx: &Ctx, cmd: WalCommand) -> Result<Exit> {
     let pgbackrest = pgbackrest(ctx, "`hctl db wal status`")?;
     let url = postgres_url(ctx, "`hctl db wal status`")?;
     let (archiver, items) = wal::status(url, &pgbackrest, args.max_age, args.check_timeout).await?;
-    super::db::render(
+    super::render(
         ctx,
         "db wal status",
         started,
@@ -321,7 +321,7 @@ pub async fn restore(ctx: &Ctx, args: PhysicalRestoreArgs, force: bool) -> Resul
             restored.recovery_ms as f64 / 1000.0
         ),
     )];
-    super::db::render(
+    super::render(
         ctx,
         "db restore --physical",
         started,
@@ -358,7 +358,7 @@ pub async fn pitr_drill(ctx: &Ctx, args: DrillArgs) -> Result<Exit> {
             ),
         );
     }
-    super::db::render(
+    super::render(
         ctx,
         "db pitr-drill",
         started,
