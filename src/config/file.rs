@@ -297,6 +297,24 @@ mod tests {
     }
 
     #[test]
+    fn the_pgbackrest_stanza_flattens() {
+        let file = parse(
+            "environments:\n  production:\n    pgbackrest: { stanza: main, config: /etc/pgbackrest/pgbackrest.conf }\n",
+        )
+        .unwrap();
+        let values = file.environments["production"].value.flatten();
+        let keys: Vec<_> = values.iter().map(|(k, v)| (*k, v.raw.as_str())).collect();
+        assert_eq!(
+            keys,
+            [
+                ("pgbackrest.stanza", "main"),
+                ("pgbackrest.config", "/etc/pgbackrest/pgbackrest.conf")
+            ]
+        );
+        assert!(parse("environments:\n  x:\n    pgbackrest: { stanz: main }\n").is_err());
+    }
+
+    #[test]
     fn unknown_nested_key_is_located() {
         let err = parse("environments:\n  local:\n    kube:\n      namespce: x\n").unwrap_err();
         assert_eq!(err.line, 4, "{err}");

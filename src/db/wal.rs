@@ -188,6 +188,9 @@ pub async fn status(
     max_age: Option<Duration>,
     check_timeout: Duration,
 ) -> Result<(Archiver, Vec<Item>)> {
+    // `pgbackrest check` run as root leaves root-owned lock and log files
+    // that the postgres user's archive-push then cannot open.
+    super::pgbackrest::refuse_root("`hctl db wal status`")?;
     let started = Instant::now();
     let mut conn = super::connect_pg(url).await?;
     let before = Archiver::read(&mut conn).await?;

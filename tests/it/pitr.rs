@@ -389,3 +389,18 @@ async fn the_backup_kind_gates_on_logical_backups_and_their_deep_verification() 
     assert_eq!(o.status, Status::Fail, "{o:?}");
     assert!(o.detail.contains("more than"), "{o:?}");
 }
+
+#[test]
+fn config_show_shows_the_stanza_and_where_it_came_from() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "hctl.yaml",
+        "environments:\n  local:\n    pgbackrest: { stanza: main, config: /etc/pgbackrest/pgbackrest.conf }\n",
+    );
+    sandbox
+        .run(&["config", "show"])
+        .code(0)
+        .assert_stdout_has("pgbackrest.stanza")
+        .assert_stdout_has("main")
+        .assert_stdout_has("/etc/pgbackrest/pgbackrest.conf");
+}
