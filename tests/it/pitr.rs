@@ -404,3 +404,26 @@ fn config_show_shows_the_stanza_and_where_it_came_from() {
         .assert_stdout_has("main")
         .assert_stdout_has("/etc/pgbackrest/pgbackrest.conf");
 }
+
+#[test]
+fn restoring_over_files_with_force_asks_first() {
+    let sandbox = Sandbox::new();
+    sandbox.write("live/PG_VERSION", "15\n");
+    sandbox
+        .run_with(
+            &[
+                "db",
+                "restore",
+                "--physical",
+                "--to-latest",
+                "--into-dir",
+                "live",
+                "--force",
+            ],
+            &[("HCTL_PGBACKREST_STANZA", "main")],
+        )
+        .code(2)
+        .assert_stderr_has("without confirmation")
+        .assert_stderr_has("--yes");
+    assert!(sandbox.path().join("live/PG_VERSION").exists());
+}
