@@ -79,6 +79,79 @@ start_postgres() {
   export PATH="$bindir:$PATH"
 }
 
+# What the physical-backup and PITR tests need besides a database: the
+# PostgreSQL server programs (each test runs its own archiving cluster with
+# initdb), pgBackRest, and, when the tests run as root, the `postgres` OS user
+# those clusters and pgBackRest run as (both refuse root).
+install_pitr_tools() {
+  local missing=()
+  [ -n "$(pg_bindir || true)" ] || missing+=(postgresql)
+  command -v pgbackrest >/dev/null || missing+=(pgbackrest)
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+  if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
+    useradd --system --no-create-home postgres
+  fi
+}
+
+# start_pitr_cluster DIR: a PostgreSQL cluster in DIR/data archiving through
+# pgBackRest (stanza `bench`) into DIR/repo, as the tests' support::cluster
+# builds one. Exports PITR_URL and PITR_CONF; PITR_RUNAS runs a command as
+# the cluster's OS user (postgres when root). Stop it with stop_pitr_cluster.
+PITR_RUNAS=()
+PITR_DATA=""
+start_pitr_cluster() {
+  local dir=$1 bindir port
+  bindir=$(pg_bindir)
+  port=$(free_port)
+  mkdir -p "$dir"/{repo,lock,log}
+  PITR_CONF="$dir/pgbackrest.conf"
+  cat >"$PITR_CONF" <<CONF
+[global]
+repo1-path=$dir/repo
+repo1-retention-full=10
+lock-path=$dir/lock
+log-path=$dir/log
+log-level-console=warn
+start-fast=y
+compress-type=lz4
+process-max=2
+archive-timeout=60
+
+[bench]
+pg1-path=$dir/data
+pg1-port=$port
+pg1-socket-path=$dir/data
+CONF
+  if [ "$(id -u)" = 0 ]; then
+    chown -R postgres "$dir"
+    PITR_RUNAS=(runuser -u postgres --)
+  fi
+  "${PITR_RUNAS[@]}" "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >"$dir/initdb.log" 2>&1 \
+    || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+  cat >>"$dir/data/postgresql.conf" <<CONF
+port = $port
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$dir/data'
+wal_level = replica
+archive_mode = on
+archive_command = 'pgbackrest --config=$PITR_CONF --stanza=bench archive-push %p'
+max_wal_size = 4GB
+CONF
+  "${PITR_RUNAS[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start >/dev/null \
+    || { cat "$dir/postgres.log" >&2; die "the archiving cluster did not start"; }
+  PITR_DATA="$dir/data"
+  PITR_PG_CTL="$bindir/pg_ctl"
+  "${PITR_RUNAS[@]}" pgbackrest --config="$PITR_CONF" --stanza=bench stanza-create >/dev/null \
+    || die "pgbackrest stanza-create failed"
+  export PITR_URL="postgres://postgres@127.0.0.1:$port/postgres"
+}
+
+stop_pitr_cluster() {
+  if [ -n "$PITR_DATA" ]; then
+    "${PITR_RUNAS[@]}" "$PITR_PG_CTL" -D "$PITR_DATA" -m immediate stop >/dev/null 2>&1 || true
+  fi
+}
+
 start_redis() {
   local port
   command -v redis-server >/dev/null || apt_install redis-server
@@ -184,6 +257,7 @@ services_start() {
   flock 9
   command -v python3 >/dev/null || apt_install python3 python3-pip
   install_tls_dns_tools
+  install_pitr_tools
   if [ -n "${DATABASE_URL:-}" ]; then log "using PostgreSQL from DATABASE_URL"; else start_postgres; fi
   if [ -n "${REDIS_URL:-}" ]; then log "using Redis from REDIS_URL"; else start_redis; fi
   if [ -n "${S3_ENDPOINT:-}" ]; then log "using S3 from S3_ENDPOINT"; else start_s3; fi

@@ -8,6 +8,7 @@
 //! `async fn run(&Spec, &Deps) -> Outcome`, one variant in [`CheckSpec`] and
 //! one arm in [`run`] and [`CheckSpec::kind`].
 
+pub mod backup;
 pub mod command;
 pub mod dns;
 pub mod headers;
@@ -36,6 +37,7 @@ pub enum CheckSpec {
     Tls(tls::TlsCheck),
     Dns(dns::DnsCheck),
     Postgres(postgres::PostgresCheck),
+    Backup(backup::BackupCheck),
     Redis(redis::RedisCheck),
     S3(s3::S3Check),
     Prometheus(prometheus::PrometheusCheck),
@@ -53,6 +55,7 @@ impl CheckSpec {
             CheckSpec::Tls(_) => "tls",
             CheckSpec::Dns(_) => "dns",
             CheckSpec::Postgres(_) => "postgres",
+            CheckSpec::Backup(_) => "backup",
             CheckSpec::Redis(_) => "redis",
             CheckSpec::S3(_) => "s3",
             CheckSpec::Prometheus(_) => "prometheus",
@@ -70,6 +73,7 @@ pub const KINDS: &[&str] = &[
     "tls",
     "dns",
     "postgres",
+    "backup",
     "redis",
     "s3",
     "prometheus",
@@ -166,6 +170,7 @@ pub async fn run(spec: &CheckSpec, deps: &Deps) -> Outcome {
         CheckSpec::Tls(c) => tls::run(c).await,
         CheckSpec::Dns(c) => dns::run(c).await,
         CheckSpec::Postgres(c) => postgres::run(c, deps).await,
+        CheckSpec::Backup(c) => backup::run(c, deps).await,
         CheckSpec::Redis(c) => redis::run(c).await,
         CheckSpec::S3(c) => s3::run(c, deps).await,
         CheckSpec::Prometheus(c) => prometheus::run(c).await,

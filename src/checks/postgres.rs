@@ -1,7 +1,8 @@
 //! The `postgres` kind: reachable, server version ≥ N, migrations current
-//! (`hctl_schema_migrations`, see contracts), connection headroom
+//! (`hctl_schema_migrations`, written by `store::migrate`), connection headroom
 //! (connections in use vs `max_connections`) and the age of `latest` backup
-//! (the newest that is not known-bad). Each expectation is one optional field
+//! (the newest that is not known-bad), and WAL archiving (`wal_archiving`,
+//! read from `pg_stat_archiver` as `hctl db wal status` does). Each expectation is one optional field
 //! and one finding, so a new one is a field and a function.
 
 use anyhow::{Context, Result};
@@ -38,6 +39,20 @@ pub struct PostgresCheck {
     /// Backup storage for `max_backup_age_hours` (`file://DIR` or `s3://BUCKET/PREFIX`).
     #[serde(default)]
     pub storage: Option<String>,
+    /// WAL archiving works: `archive_mode` on, an `archive_command`, no
+    /// failure in `pg_stat_archiver` newer than the last success (the failed
+    /// segment is named) and, with `max_age`, a segment archived within it.
+    #[serde(default)]
+    pub wal_archiving: Option<WalArchiving>,
+}
+
+/// `wal_archiving: { max_age: 10m }`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WalArchiving {
+    /// The last segment must have been archived within this long.
+    #[serde(default, deserialize_with = "crate::duration::optional")]
+    pub max_age: Option<std::time::Duration>,
 }
 
 pub async fn run(check: &PostgresCheck, deps: &Deps) -> Outcome {
@@ -116,6 +131,16 @@ async fn inspect(check: &PostgresCheck, deps: &Deps, conn: &mut PgConnection) ->
                 Status::Fail,
                 format!("{used} of {max} connections in use ({pct:.0}% > {limit}%)"),
             ));
+        }
+    }
+    if let Some(wal) = &check.wal_archiving {
+        let archiver = crate::db::wal::Archiver::read(conn).await?;
+        for found in crate::db::wal::judge(&archiver, wal.max_age, chrono::Utc::now()) {
+            match found.status {
+                Status::Pass if found.id == "archiver" => facts.push(found.detail),
+                Status::Pass => {}
+                status => problems.push((status, found.detail)),
+            }
         }
     }
     if let Some(hours) = check.max_backup_age_hours {

@@ -1,5 +1,6 @@
 //! `hctl db backup | backups | restore | verify | prune | health` for the
-//! selected environment's database and backup storage.
+//! selected environment's database and backup storage; the pgBackRest side
+//! (`wal status`, `--physical`, `pitr-drill`) is rendered by `commands::pitr`.
 
 use std::time::{Duration, Instant};
 
@@ -9,13 +10,13 @@ use clap::{Args, Subcommand};
 use comfy_table::Cell;
 use serde::Serialize;
 
-use super::{Ctx, TABLE_OR_JSON};
+use super::{Ctx, TABLE_OR_JSON, render};
 use crate::db::catalog::Resolved;
 use crate::db::manifest::{Kind, Manifest, VerifyRecord};
 use crate::db::{self, Target, catalog, health, human_age, human_bytes, prune, restore, verify};
 use crate::exit::{Exit, UsageError};
 use crate::output::{self, Format};
-use crate::report::{Item, Report, Severity, Status};
+use crate::report::{Item, Severity, Status};
 use crate::storage::Storage;
 use crate::ui::confirm::{Scope, confirm};
 use crate::ui::progress::{Progress, advance};
@@ -34,17 +35,18 @@ pub enum DbCommand {
     /// Back up the environment's database into its backup storage (`storage`
     /// setting); the manifest is written last, so a failed backup never counts
     #[command(
-        after_help = "Examples:\n  hctl db backup --note 'before 1.4.2'\n  hctl --env production db backup -o json"
+        after_help = "Examples:\n  hctl db backup --note 'before 1.4.2'\n  hctl --env production db backup -o json\n  hctl db backup --physical --type incr   # pgBackRest, the environment's stanza"
     )]
     Backup(BackupArgs),
-    /// List the backups in the environment's storage, newest first
-    #[command(after_help = "Examples:\n  hctl db backups")]
+    /// List the backups, newest first: logical ones in the environment's
+    /// storage and, with a pgBackRest stanza, its physical ones
+    #[command(after_help = "Examples:\n  hctl db backups\n  hctl db backups -o json")]
     Backups,
     /// Restore a backup over the environment's database (or into --into URL),
     /// after checking its SHA-256 and taking a safety backup of the target;
     /// refuses while others use the target; asks first unless --yes
     #[command(
-        after_help = "Examples:\n  # Stop the writers first (kubectl scale deploy/healthtracker --replicas=0).\n  hctl db restore --backup-id latest\n  hctl db restore --backup-id 20261124T100000Z-a1b2c3 --into postgres://localhost/scratch\n  hctl --env production db restore --backup-id latest --yes"
+        after_help = "Examples:\n  # Stop the writers first (kubectl scale deploy/healthtracker --replicas=0).\n  hctl db restore --backup-id latest\n  hctl db restore --physical --to-time '2026-12-01 10:00:00' --into-dir /var/tmp/pitr\n  hctl db restore --backup-id 20261124T100000Z-a1b2c3 --into postgres://localhost/scratch\n  hctl --env production db restore --backup-id latest --yes"
     )]
     Restore(RestoreArgs),
     /// Check a backup: object present, size and SHA-256 match, archive readable;
@@ -66,26 +68,55 @@ pub enum DbCommand {
         after_help = "Examples:\n  hctl db health\n  hctl --env production db health --max-backup-age 24"
     )]
     Health(HealthArgs),
+    /// WAL archiving through pgBackRest
+    #[command(subcommand)]
+    Wal(super::pitr::WalCommand),
+    /// Prove point-in-time recovery: markers around a time T on the live
+    /// database, restore to T into a scratch cluster, check the markers,
+    /// measure the RTO, record the evidence in the backup storage (drills/)
+    #[command(
+        after_help = "Examples:\n  hctl db pitr-drill\n  hctl db pitr-drill --ago 10m -o json\n  hctl db pitr-drill --scratch-dir /var/tmp"
+    )]
+    PitrDrill(super::pitr::DrillArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct BackupArgs {
     /// A note stored in the manifest (e.g. "before v2.3 migration")
-    #[arg(long)]
+    #[arg(long, conflicts_with = "physical")]
     pub note: Option<String>,
+    /// A physical backup with pgBackRest (the environment's `pgbackrest.stanza`)
+    /// instead of a logical pg_dump
+    #[arg(long)]
+    pub physical: bool,
+    /// Type of the physical backup
+    #[arg(long = "type", value_enum, default_value_t = super::pitr::TypeArg::Full, requires = "physical")]
+    pub kind: super::pitr::TypeArg,
 }
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
     /// Backup to restore: `latest` (the newest regular backup whose last
     /// verification did not fail) or an id from `hctl db backups`
-    #[arg(long, value_name = "latest|ID")]
-    pub backup_id: String,
+    #[arg(
+        long,
+        value_name = "latest|ID",
+        required_unless_present = "physical",
+        conflicts_with = "physical"
+    )]
+    pub backup_id: Option<String>,
     /// Restore into this database URL instead (created when it does not exist)
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", conflicts_with = "physical")]
     pub into: Option<String>,
+    /// Point-in-time restore of a pgBackRest backup into a new data directory,
+    /// started as a scratch cluster (needs a target and --into-dir)
+    #[arg(long)]
+    pub physical: bool,
+    #[command(flatten)]
+    pub pitr: super::pitr::PhysicalRestoreArgs,
     /// Restore even when the target's schema version is newer than the backup's,
-    /// or while other sessions or processes are using the target
+    /// or while other sessions or processes are using the target; with
+    /// --physical, restore over the files in --into-dir (asks first, or --yes)
     #[arg(long)]
     pub force: bool,
     /// Do not back the target up first (then the restore cannot be undone)
@@ -143,6 +174,8 @@ pub async fn run(ctx: &Ctx, cmd: DbCommand) -> Result<Exit> {
         DbCommand::Verify(args) => verify(ctx, args).await,
         DbCommand::Prune(args) => prune(ctx, args).await,
         DbCommand::Health(args) => health(ctx, args).await,
+        DbCommand::Wal(cmd) => super::pitr::wal(ctx, cmd).await,
+        DbCommand::PitrDrill(args) => super::pitr::pitr_drill(ctx, args).await,
     }
 }
 
@@ -158,32 +191,10 @@ fn table_or_json(ctx: &Ctx, command: &str) -> Result<()> {
     ctx.require_format(&format!("db {command}"), TABLE_OR_JSON)
 }
 
-/// Render a report; exit 1 when a critical item failed. `extra` fields are
-/// added to the JSON document beside the report's own.
-fn render(
-    ctx: &Ctx,
-    title: &str,
-    (started_at, started): (DateTime<Utc>, Instant),
-    items: Vec<Item>,
-    extra: &[(&str, serde_json::Value)],
-) -> Result<Exit> {
-    let environment = ctx.settings().ok().map(|s| s.env.clone());
-    let report = Report::new(title, environment, started_at, started.elapsed(), items);
-    if ctx.format() == Format::Json && !extra.is_empty() {
-        let mut value = serde_json::to_value(&report)?;
-        if let Some(fields) = value.as_object_mut() {
-            for (key, extra) in extra {
-                fields.insert((*key).to_string(), extra.clone());
-            }
-        }
-        output::print_json(&value)?;
-    } else {
-        ctx.print_report(&report)?;
-    }
-    Ok(ctx.gate(&report, Severity::Critical, true))
-}
-
 async fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Exit> {
+    if args.physical {
+        return super::pitr::backup(ctx, args.kind).await;
+    }
     table_or_json(ctx, "backup")?;
     let (target, storage) = (target(ctx)?, storage(ctx)?);
     let progress = Progress::new(&ctx.style);
@@ -216,11 +227,32 @@ async fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
+/// One row of `hctl db backups -o json`: `method` tells the kinds apart.
 #[derive(Serialize)]
-struct Listed {
-    #[serde(flatten)]
-    manifest: Manifest,
-    verified: Option<VerifyRecord>,
+#[serde(untagged)]
+enum Listed {
+    Logical {
+        /// Always `logical`.
+        method: &'static str,
+        #[serde(flatten)]
+        manifest: Manifest,
+        verified: Option<VerifyRecord>,
+    },
+    Physical {
+        #[serde(flatten)]
+        backup: crate::db::physical::Physical,
+        /// The newest PITR drill that restored from it, as a deep verification.
+        verified: Option<VerifyRecord>,
+    },
+}
+
+impl Listed {
+    fn started_at(&self) -> DateTime<Utc> {
+        match self {
+            Listed::Logical { manifest, .. } => manifest.started_at,
+            Listed::Physical { backup, .. } => backup.started_at,
+        }
+    }
 }
 
 async fn backups(ctx: &Ctx) -> Result<Exit> {
@@ -247,14 +279,24 @@ async fn backups(ctx: &Ctx) -> Result<Exit> {
             ),
         );
     }
-    let listed: Vec<Listed> = catalog
+    let mut listed: Vec<Listed> = catalog
         .backups
         .into_iter()
-        .map(|e| Listed {
+        .map(|e| Listed::Logical {
+            method: "logical",
             manifest: e.manifest,
             verified: e.verified,
         })
         .collect();
+    let physical = super::pitr::listed_physical(ctx).await?;
+    if !physical.is_empty() {
+        let drills = super::pitr::drills_by_backup(&storage).await;
+        listed.extend(physical.into_iter().map(|backup| {
+            let verified = super::pitr::drilled(&backup.id, &drills);
+            Listed::Physical { backup, verified }
+        }));
+        listed.sort_by_key(|l| std::cmp::Reverse(l.started_at()));
+    }
     if ctx.format() == Format::Json {
         output::print_json(&listed)?;
         return Ok(Exit::Success);
@@ -264,20 +306,42 @@ async fn backups(ctx: &Ctx) -> Result<Exit> {
         return Ok(Exit::Success);
     }
     let now = Utc::now();
-    let mut table = ctx
-        .style
-        .table(&["ID", "KIND", "TIME", "SIZE", "AGE", "NOTE", "VERIFIED"]);
+    let mut table = ctx.style.table(&[
+        "ID", "KIND", "TYPE", "TIME", "SIZE", "AGE", "WAL", "NOTE", "VERIFIED",
+    ]);
     for entry in &listed {
-        let m = &entry.manifest;
-        table.add_row(vec![
-            Cell::new(&m.id),
-            Cell::new(m.kind.as_str()),
-            Cell::new(m.started_at.format("%Y-%m-%d %H:%M:%S UTC")),
-            Cell::new(human_bytes(m.size_bytes)),
-            Cell::new(human_age(now - m.finished_at)),
-            Cell::new(m.note.as_deref().unwrap_or("")),
-            Cell::new(verified_text(entry.verified.as_ref())),
-        ]);
+        let row = match entry {
+            Listed::Logical {
+                manifest: m,
+                verified,
+                ..
+            } => [
+                m.id.clone(),
+                "logical".into(),
+                m.kind.as_str().into(),
+                m.started_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                human_bytes(m.size_bytes),
+                human_age(now - m.finished_at),
+                String::new(),
+                m.note.clone().unwrap_or_default(),
+                verified_text(verified.as_ref()),
+            ],
+            Listed::Physical {
+                backup: p,
+                verified,
+            } => [
+                p.id.clone(),
+                "physical".into(),
+                p.kind.clone(),
+                p.started_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                human_bytes(p.size_bytes),
+                human_age(now - p.finished_at),
+                p.wal_range(),
+                String::new(),
+                verified_text(verified.as_ref()),
+            ],
+        };
+        table.add_row(row.into_iter().map(Cell::new).collect::<Vec<_>>());
     }
     output::print_table(&table)?;
     Ok(Exit::Success)
@@ -309,6 +373,10 @@ fn passed_over(resolved: &Resolved) -> Option<Item> {
 }
 
 async fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
+    if args.physical {
+        return super::pitr::restore(ctx, args.pitr, args.force).await;
+    }
+    let backup_id = args.backup_id.clone().unwrap_or_default();
     let started = (Utc::now(), Instant::now());
     if args.into.is_none() {
         // Over the environment's own database: refuse before downloading
@@ -321,7 +389,7 @@ async fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
         Some(url) => Target::parse(url)?,
         None => target(ctx)?,
     };
-    let resolved = catalog::resolve(&storage, &args.backup_id).await?;
+    let resolved = catalog::resolve(&storage, &backup_id).await?;
     if let Some(text) = &resolved.passed_over {
         output::note(&ctx.style, &format!("warning: {text}"));
     }

@@ -7,6 +7,7 @@ pub(crate) mod db;
 pub(crate) mod docs;
 pub(crate) mod flags;
 pub(crate) mod migrate;
+pub(crate) mod pitr;
 pub(crate) mod playbook;
 pub(crate) mod preflight;
 pub(crate) mod rollback;
@@ -121,6 +122,31 @@ impl Ctx {
         let loaded = Settings::load(&self.overrides(), &process_env)?;
         Ok(self.settings.get_or_init(|| loaded))
     }
+}
+
+/// Render a report; exit 1 when a critical item failed. `extra` fields are
+/// added to the JSON document beside the report's own.
+pub fn render(
+    ctx: &Ctx,
+    title: &str,
+    (started_at, started): (chrono::DateTime<chrono::Utc>, std::time::Instant),
+    items: Vec<crate::report::Item>,
+    extra: &[(&str, serde_json::Value)],
+) -> Result<Exit> {
+    let environment = ctx.settings().ok().map(|s| s.env.clone());
+    let report = Report::new(title, environment, started_at, started.elapsed(), items);
+    if ctx.format() == Format::Json && !extra.is_empty() {
+        let mut value = serde_json::to_value(&report)?;
+        if let Some(fields) = value.as_object_mut() {
+            for (key, extra) in extra {
+                fields.insert((*key).to_string(), extra.clone());
+            }
+        }
+        output::print_json(&value)?;
+    } else {
+        ctx.print_report(&report)?;
+    }
+    Ok(ctx.gate(&report, Severity::Critical, true))
 }
 
 /// Run the parsed command line.

@@ -34,6 +34,7 @@ pub struct EnvFile {
     admin_token_env: Text,
     s3: Option<S3File>,
     kube: Option<KubeFile>,
+    pgbackrest: Option<PgbackrestFile>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -56,6 +57,13 @@ struct KubeFile {
     namespace: Text,
     deployment: Text,
     manifests: Text,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PgbackrestFile {
+    stanza: Text,
+    config: Text,
 }
 
 /// A value as written in the file, before `${VAR}` expansion.
@@ -208,6 +216,10 @@ impl EnvFile {
             text(&mut out, "kube.deployment", &kube.deployment);
             text(&mut out, "kube.manifests", &kube.manifests);
         }
+        if let Some(pgbackrest) = &self.pgbackrest {
+            text(&mut out, "pgbackrest.stanza", &pgbackrest.stanza);
+            text(&mut out, "pgbackrest.config", &pgbackrest.config);
+        }
         out
     }
 }
@@ -282,6 +294,24 @@ mod tests {
                 .iter()
                 .any(|(k, v)| *k == "s3.region" && v.raw == "eu")
         );
+    }
+
+    #[test]
+    fn the_pgbackrest_stanza_flattens() {
+        let file = parse(
+            "environments:\n  production:\n    pgbackrest: { stanza: main, config: /etc/pgbackrest/pgbackrest.conf }\n",
+        )
+        .unwrap();
+        let values = file.environments["production"].value.flatten();
+        let keys: Vec<_> = values.iter().map(|(k, v)| (*k, v.raw.as_str())).collect();
+        assert_eq!(
+            keys,
+            [
+                ("pgbackrest.stanza", "main"),
+                ("pgbackrest.config", "/etc/pgbackrest/pgbackrest.conf")
+            ]
+        );
+        assert!(parse("environments:\n  x:\n    pgbackrest: { stanz: main }\n").is_err());
     }
 
     #[test]

@@ -150,6 +150,20 @@ pub const KEYS: &[Key] = &[
         help: "directory of the manifests `hctl rollout apply` applies",
     },
     Key {
+        name: "pgbackrest.stanza",
+        default: None,
+        kind: Kind::Text,
+        range: None,
+        help: "pgBackRest stanza of the database: enables physical backups, WAL status and PITR",
+    },
+    Key {
+        name: "pgbackrest.config",
+        default: None,
+        kind: Kind::Text,
+        range: None,
+        help: "pgBackRest config file (default: pgBackRest's own, /etc/pgbackrest/pgbackrest.conf)",
+    },
+    Key {
         name: "prometheus_url",
         default: None,
         kind: Kind::Url(HTTP),

@@ -1,6 +1,8 @@
 //! Database operations of `hctl db`: backup, restore, verify, prune and health
 //! for the environment's database (PostgreSQL or SQLite), with backups kept in a
-//! [`crate::storage::Storage`] as described in `catalog`.
+//! [`crate::storage::Storage`] as described in `catalog`; physical backups, WAL
+//! archiving and point-in-time recovery through pgBackRest (`pgbackrest`,
+//! `physical`, `wal`, `pitr`).
 //!
 //! Nothing here knows about clap; `commands::db` parses and renders.
 
@@ -10,12 +12,16 @@ pub mod database;
 pub mod health;
 pub mod inuse;
 pub mod manifest;
+pub mod pgbackrest;
 pub mod pgtools;
+pub mod physical;
+pub mod pitr;
 pub mod prune;
 pub mod restore;
 pub mod stats;
 pub mod transfer;
 pub mod verify;
+pub mod wal;
 
 use std::path::PathBuf;
 

@@ -100,9 +100,9 @@ fn the_readme_command_table_matches_the_binary() {
                 if alternatives
                     .iter()
                     .all(|a| cmd.find_subcommand(a).is_some() || group.find_subcommand(a).is_some())
-                    && alternatives
-                        .iter()
-                        .all(|a| a.chars().all(|c| c.is_ascii_lowercase()))
+                    && alternatives.iter().all(|a| {
+                        !a.starts_with('-') && a.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                    })
                 {
                     let parent = if cmd.find_subcommand(alternatives[0]).is_some() {
                         cmd

@@ -12,6 +12,7 @@ mod db;
 mod generated;
 mod kube;
 mod module_graph;
+mod pitr;
 mod playbook;
 mod preflight;
 mod production;

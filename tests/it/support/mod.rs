@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod cluster;
 pub mod services;
 
 use std::path::{Path, PathBuf};
@@ -20,7 +21,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(output: Output) -> Self {
+    pub fn from_output(output: Output) -> Self {
         Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -137,7 +138,7 @@ impl Sandbox {
             !k.starts_with("HCTL_") && k != "NO_COLOR"
         }))
         .env("TERM", "xterm");
-        Run::from(
+        Run::from_output(
             cmd.output()
                 .expect("python3 must be installed to drive a pseudo-terminal"),
         )
@@ -154,6 +155,6 @@ impl Sandbox {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        Run::from(cmd.output().expect("run hctl"))
+        Run::from_output(cmd.output().expect("run hctl"))
     }
 }
