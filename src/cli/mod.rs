@@ -5,7 +5,17 @@
 //! definition (see [`generate`]).
 
 pub mod complete;
+pub mod config;
+pub mod db;
+pub mod docs;
+pub mod flags;
 pub mod generate;
+pub mod migrate;
+pub mod pitr;
+pub mod playbook;
+pub mod rollback;
+pub mod rollout;
+pub mod serve;
 
 use std::path::PathBuf;
 
@@ -104,7 +114,7 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Show the effective configuration or validate config and YAML files
     #[command(subcommand)]
-    Config(commands::config::ConfigCommand),
+    Config(config::ConfigCommand),
     /// Run checklists as a gate: automated checks concurrently, manual items by their ticks
     #[command(
         after_help = "Examples:\n  hctl preflight --tag local --skip-manual\n  hctl --env production preflight -c pre-launch -o junit > preflight.xml\n  hctl preflight --only api-health --only db-backup-recent"
@@ -118,34 +128,34 @@ pub enum Command {
     Verify(commands::verify::VerifyCommand),
     /// Back up, restore, verify and check the environment's database
     #[command(subcommand)]
-    Db(commands::db::DbCommand),
+    Db(db::DbCommand),
     /// Print the script that makes a shell complete commands, flags and their values
     #[command(
         after_help = "Examples:\n  echo 'source <(hctl completions bash)' >> ~/.bashrc\n  echo 'source <(hctl completions zsh)' >> ~/.zshrc\n  hctl completions fish > ~/.config/fish/completions/hctl.fish"
     )]
-    Completions(commands::docs::CompletionsArgs),
+    Completions(docs::CompletionsArgs),
     /// Write the man pages (hctl.1 and one per subcommand)
     #[command(after_help = "Examples:\n  hctl man --out /usr/local/share/man/man1")]
-    Man(commands::docs::ManArgs),
+    Man(docs::ManArgs),
     /// Deploy to Kubernetes: apply manifests, watch rollouts, history, restart
     #[command(subcommand)]
-    Rollout(commands::rollout::RolloutCommand),
+    Rollout(rollout::RolloutCommand),
     /// Roll the Deployment back to the previous (or a given) revision
     #[command(
         after_help = "Examples:\n  hctl rollback --dry-run\n  hctl --env production rollback --wait --yes\n  hctl rollback --to-revision 4 --wait"
     )]
-    Rollback(commands::rollback::RollbackArgs),
+    Rollback(rollback::RollbackArgs),
     /// Run the Health Companion API server (SQLite by default, PostgreSQL with DATABASE_URL)
     #[command(
         after_help = "Examples:\n  hctl serve                                   # SQLite file, local uploads\n  DATABASE_URL=postgres://… REDIS_URL=redis://… hctl serve --migrate --production"
     )]
-    Serve(Box<commands::serve::ServeArgs>),
+    Serve(Box<serve::ServeArgs>),
     /// List and change feature flags through the server's admin API
     #[command(subcommand)]
-    Flags(commands::flags::FlagsCommand),
+    Flags(flags::FlagsCommand),
     /// Launch, rollback and incident procedures as recorded, resumable runs
-    #[command(subcommand, long_about = commands::playbook::FORMAT_HELP)]
-    Playbook(commands::playbook::PlaybookCommand),
+    #[command(subcommand, long_about = playbook::FORMAT_HELP)]
+    Playbook(playbook::PlaybookCommand),
 }
 
 /// `-o/--output` as clap sees it; the formats themselves live in `output`,

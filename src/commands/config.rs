@@ -2,32 +2,15 @@
 
 use anyhow::Result;
 use chrono::Utc;
-use clap::Subcommand;
 use comfy_table::Cell;
 use serde::Serialize;
 
 use super::{Ctx, TABLE_OR_JSON};
+use crate::cli::config::ConfigCommand;
 use crate::config::{Source, process_env, redact::redact_url};
 use crate::exit::{Exit, UsageError};
 use crate::output::{self, Format};
 use crate::validate::{self, Level, project_files};
-
-#[derive(Debug, Subcommand)]
-pub enum ConfigCommand {
-    /// Print the effective settings of the selected environment, secrets
-    /// redacted, with the layer each value came from
-    #[command(
-        after_help = "Examples:\n  hctl config show\n  hctl --env production config show -o json\n  hctl config show --set url=http://127.0.0.1:8080"
-    )]
-    Show,
-    /// Validate hctl.yaml (and every checklist and playbook file), listing every
-    /// problem of every file as file:line:column with its key; exit 2 when any
-    /// file is invalid
-    #[command(
-        after_help = "Examples:\n  hctl config validate\n  hctl config validate -o json | jq '.problems[] | .key'\n  hctl config validate -o junit > config-report.xml"
-    )]
-    Validate,
-}
 
 pub fn run(ctx: &Ctx, cmd: ConfigCommand) -> Result<Exit> {
     match cmd {

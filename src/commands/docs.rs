@@ -1,29 +1,12 @@
 //! `hctl completions SHELL` and `hctl man [--out DIR]`.
 
-use std::path::PathBuf;
-
 use anyhow::{Context, Result};
-use clap::Args;
-use clap_complete::Shell;
 
 use super::Ctx;
+use crate::cli::docs::{CompletionsArgs, ManArgs};
 use crate::cli::generate;
 use crate::exit::Exit;
 use crate::output::{self, note};
-
-#[derive(Debug, Args)]
-pub struct CompletionsArgs {
-    /// Shell to generate for
-    #[arg(value_enum)]
-    pub shell: Shell,
-}
-
-#[derive(Debug, Args)]
-pub struct ManArgs {
-    /// Directory to write the pages to (created if missing); without it, print hctl.1
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-}
 
 pub fn completions(args: CompletionsArgs) -> Result<Exit> {
     let script = generate::completions(args.shell)

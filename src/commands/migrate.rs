@@ -5,31 +5,17 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use chrono::Utc;
-use clap::Args;
 use comfy_table::{Cell, Color};
 use serde::Serialize;
 
 use super::{Ctx, TABLE_OR_JSON};
+use crate::cli::migrate::MigrateArgs;
 use crate::exit::Exit;
 use crate::output::{self, Format};
 use crate::report::{Item, Report, Severity, Status};
 use crate::store::migrate::{self, ApplyOptions, MigrationState, State};
 use crate::store::{Db, lint};
 use crate::ui::confirm::Scope;
-
-#[derive(Debug, Args)]
-pub struct MigrateArgs {
-    /// Show what would be applied, change nothing
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Only check the pending migrations for destructive or locking
-    /// statements and apply nothing: exit 0 when clean, 1 with findings
-    #[arg(long)]
-    pub lint: bool,
-    /// How long to wait for another migrator's lock (PostgreSQL), in seconds
-    #[arg(long, value_name = "SECS", default_value_t = 60)]
-    pub lock_timeout: u64,
-}
 
 /// The database to migrate. A look that must change nothing (`--dry-run`,
 /// `--lint`) reads a SQLite file that does not exist yet as the empty

@@ -2,15 +2,14 @@
 //! `restore --physical` and `pitr-drill` — arguments to typed options, one
 //! call into `db::{wal, physical, pitr}`, the result rendered.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use chrono::{DateTime, NaiveDateTime, Utc};
-use clap::{Args, Subcommand, ValueEnum};
+use chrono::Utc;
 use comfy_table::Cell;
 
 use super::Ctx;
+use crate::cli::pitr::{DrillArgs, PhysicalRestoreArgs, TypeArg, WalCommand};
 use crate::db::pgbackrest::Pgbackrest;
 use crate::db::pgbackrest::info::Target;
 use crate::db::physical::{self, BackupType, Physical};
@@ -22,39 +21,6 @@ use crate::report::{Item, Severity, Status};
 use crate::storage::Storage;
 use crate::ui::confirm::Scope;
 
-#[derive(Debug, Subcommand)]
-pub enum WalCommand {
-    /// Check WAL archiving end to end: archive_mode and archive_command,
-    /// pg_stat_archiver (a failure newer than the last success names the
-    /// segment), `pgbackrest check` and the archive's continuity; exit 1 on a problem
-    #[command(
-        after_help = "Examples:\n  hctl db wal status\n  hctl --env production db wal status --max-age 10m -o json"
-    )]
-    Status(WalStatusArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct WalStatusArgs {
-    /// Fail when the last WAL segment was archived longer ago than this (e.g. 10m)
-    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse)]
-    pub max_age: Option<Duration>,
-    /// How long `pgbackrest check` waits for a switched WAL segment to reach
-    /// the repository
-    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse, default_value = "60s")]
-    pub check_timeout: Duration,
-}
-
-/// `--type` of `hctl db backup --physical`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TypeArg {
-    /// Every file
-    Full,
-    /// What changed since the last full backup
-    Diff,
-    /// What changed since the last backup of any type
-    Incr,
-}
-
 impl From<TypeArg> for BackupType {
     fn from(t: TypeArg) -> Self {
         match t {
@@ -63,65 +29,6 @@ impl From<TypeArg> for BackupType {
             TypeArg::Incr => BackupType::Incr,
         }
     }
-}
-
-/// The point-in-time options of `hctl db restore --physical`.
-#[derive(Debug, Clone, Args)]
-pub struct PhysicalRestoreArgs {
-    /// Recover to this time (RFC 3339, or `YYYY-MM-DD HH:MM:SS` in UTC)
-    #[arg(long, value_name = "TIME", value_parser = parse_time, requires = "physical", group = "pitr_target")]
-    pub to_time: Option<DateTime<Utc>>,
-    /// Recover to this WAL position (e.g. 0/3000060)
-    #[arg(long, value_name = "LSN", requires = "physical", group = "pitr_target")]
-    pub to_lsn: Option<String>,
-    /// Recover to the end of the archived WAL
-    #[arg(long, requires = "physical", group = "pitr_target")]
-    pub to_latest: bool,
-    /// The new data directory to restore into and start the scratch cluster on
-    #[arg(long, value_name = "DIR", requires = "physical")]
-    pub into_dir: Option<PathBuf>,
-    /// Port of the scratch cluster (default: a free one)
-    #[arg(long, value_name = "PORT", requires = "physical")]
-    pub port: Option<u16>,
-    /// How long WAL replay up to the target may take
-    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse, default_value = "1h", requires = "physical")]
-    pub recovery_timeout: Duration,
-}
-
-#[derive(Debug, Args)]
-pub struct DrillArgs {
-    /// Restore to this long ago instead of between the drill's own markers
-    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse, conflicts_with = "at")]
-    pub ago: Option<Duration>,
-    /// Restore to this time instead (RFC 3339, or `YYYY-MM-DD HH:MM:SS` in UTC)
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
-    pub at: Option<DateTime<Utc>>,
-    /// Where the scratch cluster's data directory goes (removed afterwards)
-    #[arg(long, value_name = "DIR", default_value_os_t = std::env::temp_dir())]
-    pub scratch_dir: PathBuf,
-    /// How long WAL replay up to the target may take
-    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse, default_value = "1h")]
-    pub recovery_timeout: Duration,
-}
-
-/// `2026-12-01T10:00:00Z`, `2026-12-01T10:00:00+01:00`, `2026-12-01 10:00:00` (UTC).
-pub fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
-    let s = text.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    for format in [
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, format) {
-            return Ok(t.and_utc());
-        }
-    }
-    Err(format!(
-        "invalid time `{text}`: expected RFC 3339 (2026-12-01T10:00:00Z) or `YYYY-MM-DD HH:MM:SS` (UTC)"
-    ))
 }
 
 fn pgbackrest(ctx: &Ctx, what: &str) -> Result<Pgbackrest> {
@@ -365,18 +272,4 @@ pub async fn pitr_drill(ctx: &Ctx, args: DrillArgs) -> Result<Exit> {
         items,
         &[("drill", serde_json::to_value(&evidence)?)],
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_parse_as_utc() {
-        let want = DateTime::parse_from_rfc3339("2026-12-01T10:00:00Z").unwrap();
-        assert_eq!(parse_time("2026-12-01T10:00:00Z").unwrap(), want);
-        assert_eq!(parse_time("2026-12-01 10:00:00").unwrap(), want);
-        assert_eq!(parse_time("2026-12-01T11:00:00+01:00").unwrap(), want);
-        assert!(parse_time("yesterday").unwrap_err().contains("RFC 3339"));
-    }
 }

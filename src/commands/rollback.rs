@@ -3,31 +3,16 @@
 //! the same wait and health probe as `rollout apply`.
 
 use anyhow::Result;
-use clap::Args;
 use serde::Serialize;
 
-use super::rollout::{RolloutResult, WaitArgs, failure, finish};
+use super::rollout::{RolloutResult, failure, finish};
 use super::{Ctx, TABLE_OR_JSON};
+use crate::cli::rollback::RollbackArgs;
 use crate::exit::Exit;
 use crate::kube::AppDeployment;
 use crate::kube::rollback::{self, Plan};
 use crate::output::{self, Format};
 use crate::ui::confirm::Scope;
-
-#[derive(Debug, Args)]
-pub struct RollbackArgs {
-    /// Revision to roll back to (default: the previous one; see `hctl rollout history`)
-    #[arg(long, value_name = "N")]
-    pub to_revision: Option<u64>,
-    /// Show what would happen (server-side dry run) without changing anything
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Roll back even when the database has migrations the target release does not know
-    #[arg(long)]
-    pub force: bool,
-    #[command(flatten)]
-    pub wait: WaitArgs,
-}
 
 #[derive(Serialize)]
 struct RollbackOutput {
