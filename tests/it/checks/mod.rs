@@ -70,6 +70,7 @@ pub async fn through_runner(yaml: &str, timeout: Duration, retries: u32) -> Item
             timeout,
             retries,
             retry_delay: Duration::from_millis(50),
+            valid_for: None,
             line: 1,
         },
     };
@@ -77,7 +78,7 @@ pub async fn through_runner(yaml: &str, timeout: Duration, retries: u32) -> Item
     let item = run_item(
         &planned,
         &deps(),
-        &Manual::Skip,
+        &Manual::Skip(Default::default()),
         Instant::now() + Duration::from_secs(30),
     )
     .await;
