@@ -71,6 +71,18 @@ pub fn out_of_range(spec: &CheckSpec) -> Vec<(&'static str, String)> {
             }
         }
         CheckSpec::Command(c) => int(&mut found, "exit_code", i64::from(c.exit_code), 0, 255),
+        CheckSpec::Flags(c) => {
+            for expect in c.flags.values() {
+                for (field, v) in [
+                    ("min_rollout", expect.min_rollout),
+                    ("max_rollout", expect.max_rollout),
+                ] {
+                    if let Some(v) = v {
+                        int(&mut found, field, v, 0, 100);
+                    }
+                }
+            }
+        }
         CheckSpec::Dns(_)
         | CheckSpec::S3(_)
         | CheckSpec::Kubernetes(_)

@@ -10,6 +10,7 @@
 
 pub mod command;
 pub mod dns;
+pub mod flags;
 pub mod headers;
 pub mod http;
 pub mod kubernetes;
@@ -42,6 +43,7 @@ pub enum CheckSpec {
     Command(command::CommandCheck),
     Kubernetes(kubernetes::KubernetesCheck),
     Manifests(kubernetes::ManifestsCheck),
+    Flags(flags::FlagsCheck),
 }
 
 impl CheckSpec {
@@ -59,6 +61,7 @@ impl CheckSpec {
             CheckSpec::Command(_) => "command",
             CheckSpec::Kubernetes(_) => "kubernetes",
             CheckSpec::Manifests(_) => "manifests",
+            CheckSpec::Flags(_) => "flags",
         }
     }
 }
@@ -76,6 +79,7 @@ pub const KINDS: &[&str] = &[
     "command",
     "kubernetes",
     "manifests",
+    "flags",
     "manual",
 ];
 
@@ -172,6 +176,7 @@ pub async fn run(spec: &CheckSpec, deps: &Deps) -> Outcome {
         CheckSpec::Command(c) => command::run(c).await,
         CheckSpec::Kubernetes(c) => kubernetes::run_live(c, deps).await,
         CheckSpec::Manifests(c) => kubernetes::run_manifests(c, deps).await,
+        CheckSpec::Flags(c) => flags::run(c, deps).await,
     }
 }
 

@@ -4,6 +4,7 @@
 //! PostgreSQL tick store of an older release migrated in place.
 
 use super::{at_once, json};
+use crate::db::item;
 use crate::support::services::{TestDb, block_on};
 use crate::support::{Run, Sandbox};
 
@@ -46,15 +47,6 @@ fn sql(url: &str, statement: &'static str) {
         hctl::on_pool!(&db, pool => sqlx::raw_sql(statement).execute(pool).await.map(|_| ()))
             .expect("run SQL");
     });
-}
-
-fn item<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    report["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == id)
-        .unwrap_or_else(|| panic!("no item {id}: {report}"))
 }
 
 fn report(sb: &Sandbox, set: &[&str], format: &str) -> Run {
