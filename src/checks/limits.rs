@@ -83,6 +83,11 @@ pub fn out_of_range(spec: &CheckSpec) -> Vec<(&'static str, String)> {
                 }
             }
         }
+        CheckSpec::Rollout(c) => {
+            if let Some(v) = c.revision {
+                int(&mut found, "revision", v, 1, i64::from(i32::MAX));
+            }
+        }
         CheckSpec::Dns(_)
         | CheckSpec::S3(_)
         | CheckSpec::Kubernetes(_)

@@ -18,6 +18,7 @@ pub mod limits;
 pub mod postgres;
 pub mod prometheus;
 pub mod redis;
+pub mod rollout;
 pub mod s3;
 pub mod tls;
 pub mod tls_config;
@@ -44,6 +45,7 @@ pub enum CheckSpec {
     Kubernetes(kubernetes::KubernetesCheck),
     Manifests(kubernetes::ManifestsCheck),
     Flags(flags::FlagsCheck),
+    Rollout(rollout::RolloutCheck),
 }
 
 impl CheckSpec {
@@ -62,6 +64,7 @@ impl CheckSpec {
             CheckSpec::Kubernetes(_) => "kubernetes",
             CheckSpec::Manifests(_) => "manifests",
             CheckSpec::Flags(_) => "flags",
+            CheckSpec::Rollout(_) => "rollout",
         }
     }
 }
@@ -80,6 +83,7 @@ pub const KINDS: &[&str] = &[
     "kubernetes",
     "manifests",
     "flags",
+    "rollout",
     "manual",
 ];
 
@@ -177,6 +181,7 @@ pub async fn run(spec: &CheckSpec, deps: &Deps) -> Outcome {
         CheckSpec::Kubernetes(c) => kubernetes::run_live(c, deps).await,
         CheckSpec::Manifests(c) => kubernetes::run_manifests(c, deps).await,
         CheckSpec::Flags(c) => flags::run(c, deps).await,
+        CheckSpec::Rollout(c) => rollout::run(c, deps).await,
     }
 }
 

@@ -49,7 +49,7 @@ one's origin. The format:
           tags: [local, production]
           check:                   # automated: http, headers, tls, dns, postgres,
             kind: http             # redis, s3, prometheus, command,
-                                   # kubernetes, manifests, flags
+                                   # kubernetes, manifests, flags, rollout
             url: \"{{ env.url }}/api/healthz\"
             json: { status: ok }
           timeout: 5s              # per attempt (default 10s)
