@@ -10,6 +10,7 @@ pub mod peers;
 mod dns;
 mod flags;
 mod http;
+mod prometheus;
 mod services;
 mod tls;
 

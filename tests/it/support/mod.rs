@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod prometheus;
 pub mod services;
 
 use std::path::{Path, PathBuf};
