@@ -1,6 +1,7 @@
 //! Durations as people write them, on the command line and in YAML alike:
 //! `250ms`, `5s`, `1.5s`, `2m`, `1h`, `1m30s`, `1 minute` (jiff's friendly
-//! format). One grammar for every flag (`--timeout`, `--deadline`, …) and
+//! format), and whole days in front (`7d`, `1d12h`, `30 days`: 24 hours each,
+//! for spans such as a tick's `valid_for`). One grammar for every flag (`--timeout`, `--deadline`, …) and
 //! every YAML field (`timeout:`, `retry_delay:`, …). A unit is required, as
 //! kubectl requires one for `--timeout`: `timeout: 5` could mean seconds or
 //! minutes. Anything else is an error naming the input.
@@ -14,18 +15,48 @@ use serde::{Deserialize, Deserializer};
 /// `value_parser`.
 pub fn parse(text: &str) -> Result<Duration, String> {
     let s = text.trim();
+    if let Some((days, rest)) = leading_days(s) {
+        let rest = if rest.is_empty() {
+            Duration::ZERO
+        } else {
+            parse(rest).map_err(|_| invalid(text))?
+        };
+        return days
+            .checked_mul(86_400)
+            .map(Duration::from_secs)
+            .and_then(|d| d.checked_add(rest))
+            .ok_or_else(|| format!("invalid duration `{text}`: too long"));
+    }
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return Err(format!(
             "invalid duration `{text}`: add a unit, e.g. `{s}s` (ms, s, m, h)"
         ));
     }
-    let span: jiff::SignedDuration = s.parse().map_err(|_| {
-        format!(
-            "invalid duration `{text}`: expected a number with a unit (ms, s, m, h), e.g. `5s`, `250ms` or `1m30s`"
-        )
-    })?;
+    let span: jiff::SignedDuration = s.parse().map_err(|_| invalid(text))?;
     Duration::try_from(span)
         .map_err(|_| format!("invalid duration `{text}`: it must not be negative"))
+}
+
+fn invalid(text: &str) -> String {
+    format!(
+        "invalid duration `{text}`: expected a number with a unit (ms, s, m, h, d), e.g. `5s`, `250ms`, `1m30s` or `7d`"
+    )
+}
+
+/// `7d…`, `7 days…`: the whole days in front and the rest, trimmed.
+fn leading_days(s: &str) -> Option<(u64, &str)> {
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    let days: u64 = s[..digits].parse().ok()?;
+    let after = s[digits..].trim_start();
+    let unit = ["days", "day", "d"]
+        .into_iter()
+        .find(|u| after.starts_with(u))?;
+    let rest = &after[unit.len()..];
+    // `7dx` is not days; the rest must start a new component.
+    if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    Some((days, rest.trim_start()))
 }
 
 /// Human form: `250ms`, `5s`, `1.5s`.
@@ -71,6 +102,11 @@ mod tests {
         assert_eq!(parse("1h30m"), Ok(Duration::from_secs(5400)));
         assert_eq!(parse("5 minutes"), Ok(Duration::from_secs(300)));
         assert_eq!(parse(" 5s "), Ok(Duration::from_secs(5)));
+        assert_eq!(parse("7d"), Ok(Duration::from_secs(7 * 86_400)));
+        assert_eq!(parse("30 days"), Ok(Duration::from_secs(30 * 86_400)));
+        assert_eq!(parse("1d12h"), Ok(Duration::from_secs(36 * 3_600)));
+        assert!(parse("1dx").is_err());
+        assert!(parse("1d5").is_err());
     }
 
     #[test]

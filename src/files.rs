@@ -14,14 +14,7 @@ pub const MAX_PEM_BYTES: u64 = 4 << 20;
 
 /// The whole of `path` when it is a regular file of at most `limit` bytes.
 pub fn read_bounded(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-    let file = File::open(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
-    }
+    let file = regular(path)?;
     let mut bytes = Vec::new();
     // Read one byte past the limit: the size in the metadata may be stale.
     file.take(limit + 1).read_to_end(&mut bytes)?;
@@ -40,6 +33,35 @@ pub fn read_text(path: &Path, limit: u64) -> io::Result<String> {
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
 }
 
+/// SHA-256 (hex) of a regular file, streamed: evidence files (reports,
+/// recordings) may be far larger than anything hctl reads whole.
+pub fn sha256(path: &Path) -> io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut file = regular(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
+/// `path` opened, when it is a regular file.
+fn regular(path: &Path) -> io::Result<File> {
+    let file = File::open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    Ok(file)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +77,17 @@ mod tests {
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
         assert_eq!(read_bounded(&big, 4096).unwrap().len(), 2048);
         assert!(read_bounded(dir.path(), 1024).is_err(), "a directory");
+    }
+
+    #[test]
+    fn sha256_of_a_file_matches_the_known_digest() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("abc");
+        std::fs::write(&f, "abc").unwrap();
+        assert_eq!(
+            sha256(&f).unwrap(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert!(sha256(Path::new("/dev/zero")).is_err());
     }
 }

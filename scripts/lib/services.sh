@@ -247,6 +247,12 @@ install_observatory() {
   export HCTL_OBSERVATORY="$pkg"
 }
 
+# Prometheus (with promtool), which the `prometheus` kind's rules and alerts
+# tests start themselves on a free port with their own rules file.
+install_prometheus() {
+  command -v prometheus >/dev/null || apt_install prometheus
+}
+
 services_start() {
   HCTL_SVC_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hctl-test.XXXXXX")
   # Test runs on one machine take turns at installing (apt, pip, npm): two npm
@@ -258,6 +264,7 @@ services_start() {
   command -v python3 >/dev/null || apt_install python3 python3-pip
   install_tls_dns_tools
   install_pitr_tools
+  install_prometheus
   if [ -n "${DATABASE_URL:-}" ]; then log "using PostgreSQL from DATABASE_URL"; else start_postgres; fi
   if [ -n "${REDIS_URL:-}" ]; then log "using Redis from REDIS_URL"; else start_redis; fi
   if [ -n "${S3_ENDPOINT:-}" ]; then log "using S3 from S3_ENDPOINT"; else start_s3; fi

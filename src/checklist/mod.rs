@@ -4,14 +4,18 @@
 //! `items`. An item has a unique, stable `id`, a `title`, a `severity`
 //! (critical|warning|info, default critical), an optional `owner` role, `tags`,
 //! and either `check:` (automated: one of [`crate::checks::KINDS`], with
-//! `timeout`, `retries`, `retry_delay` on the item) or `manual: true`.
+//! `timeout`, `retries`, `retry_delay` on the item) or `manual: true` (with
+//! an optional `valid_for: 7d`, after which a tick no longer counts).
 //! [`load`] validates everything (unknown keys, duplicate ids, bad durations,
 //! unknown kinds, bad templates) and reports the first problems as
 //! `file:line:column` before anything runs. [`discover`] finds them: shipped
 //! in the binary, overridden or added to by the project's directory.
 
 pub mod discover;
+pub mod evidence;
 mod parse;
+mod schema;
+pub mod standing;
 pub mod status;
 pub mod store;
 pub mod template;
@@ -61,6 +65,8 @@ pub struct Entry {
     pub timeout: Duration,
     pub retries: u32,
     pub retry_delay: Duration,
+    /// Manual items: how long a tick counts (`valid_for: 7d`); none: for good.
+    pub valid_for: Option<Duration>,
     /// Line of the item's `id:` in the file.
     pub line: u64,
 }

@@ -60,6 +60,8 @@ struct RawItem {
     retries: Option<Spanned<i64>>,
     #[serde(default)]
     retry_delay: Option<Spanned<String>>,
+    #[serde(default)]
+    valid_for: Option<Spanned<String>>,
 }
 
 fn critical() -> Severity {
@@ -265,6 +267,22 @@ fn entry(
     };
     let timeout = dur("timeout", &item.timeout, DEFAULT_TIMEOUT);
     let retry_delay = dur("retry_delay", &item.retry_delay, DEFAULT_RETRY_DELAY);
+    // A bad duration is reported by `dur`; MAX keeps it from also being "0".
+    let valid_for = item.valid_for.as_ref().map(|v| {
+        (
+            dur("valid_for", &item.valid_for, Duration::MAX),
+            v.referenced,
+        )
+    });
+    if let Some((d, at)) = &valid_for
+        && d.is_zero()
+    {
+        problems.push(
+            at,
+            &field("valid_for"),
+            format!("{label}: valid_for must be more than 0"),
+        );
+    }
     if timeout.is_zero() {
         let at = item.timeout.as_ref().map_or(id_loc, |t| t.referenced);
         problems.push(
@@ -274,6 +292,15 @@ fn entry(
         );
     }
     let manual = item.manual.as_ref().is_some_and(|m| m.value);
+    if let (Some((_, at)), false) = (&valid_for, manual) {
+        problems.push(
+            at,
+            &field("valid_for"),
+            format!(
+                "{label}: `valid_for` applies only to manual items (a check is run anew each time)"
+            ),
+        );
+    }
     let action = match (&item.check, manual) {
         (Some(check), true) => {
             problems.push(
@@ -337,6 +364,7 @@ fn entry(
         timeout,
         retries,
         retry_delay,
+        valid_for: valid_for.map(|(d, _)| d),
         line: id_loc.line(),
     }
 }

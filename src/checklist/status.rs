@@ -1,12 +1,14 @@
 //! Checklist progress from ticks: per section, how many manual items are
-//! ticked, which critical ones are open, and which ticked ids the file no
-//! longer has (reported, never dropped).
+//! done (ticked within `valid_for`, or waived), which critical ones are open,
+//! which ticks expired, and which ticked ids the file no longer has
+//! (reported, never dropped).
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::standing::{Standing, standing};
 use super::store::Tick;
 use super::{Action, Checklist};
 use crate::report::Severity;
@@ -16,7 +18,12 @@ pub struct SectionStatus {
     pub name: String,
     pub automated: usize,
     pub manual: usize,
+    /// Manual items done: ticked (and not expired) or waived.
     pub ticked: usize,
+    /// Of those, the ones done by a waiver.
+    pub waived: usize,
+    /// Manual items whose tick or waiver has expired (counted as open).
+    pub expired: Vec<String>,
     pub open_critical: Vec<String>,
 }
 
@@ -36,6 +43,7 @@ pub struct ChecklistStatus {
 }
 
 pub fn status_of(c: &Checklist, state: &BTreeMap<String, Tick>) -> ChecklistStatus {
+    let now = Utc::now();
     let sections = c
         .sections
         .iter()
@@ -44,16 +52,28 @@ pub fn status_of(c: &Checklist, state: &BTreeMap<String, Tick>) -> ChecklistStat
                 .items
                 .iter()
                 .filter(|e| matches!(e.action, Action::Manual))
+                .map(|e| (e, standing(e, state.get(&e.id), now)))
                 .collect();
+            let ids = |keep: &dyn Fn(&Standing) -> bool| -> Vec<String> {
+                manual
+                    .iter()
+                    .filter(|(_, st)| keep(st))
+                    .map(|(e, _)| e.id.clone())
+                    .collect()
+            };
             SectionStatus {
                 name: s.name.clone(),
                 automated: s.items.len() - manual.len(),
                 manual: manual.len(),
-                ticked: manual.iter().filter(|e| state.contains_key(&e.id)).count(),
+                ticked: manual.iter().filter(|(_, st)| st.counts()).count(),
+                waived: ids(&|st| matches!(st, Standing::Waived(_))).len(),
+                expired: ids(&|st| {
+                    matches!(st, Standing::Expired { .. } | Standing::Lapsed { .. })
+                }),
                 open_critical: manual
                     .iter()
-                    .filter(|e| e.severity == Severity::Critical && !state.contains_key(&e.id))
-                    .map(|e| e.id.clone())
+                    .filter(|(e, st)| e.severity == Severity::Critical && !st.counts())
+                    .map(|(e, _)| e.id.clone())
                     .collect(),
             }
         })
@@ -98,6 +118,8 @@ mod tests {
             actor: "ana".into(),
             at: Utc::now(),
             note: None,
+            evidence: None,
+            waived_until: None,
         };
         let state: BTreeMap<_, _> =
             [("b".to_string(), tick.clone()), ("gone".to_string(), tick)].into();

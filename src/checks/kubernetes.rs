@@ -53,17 +53,31 @@ pub async fn run_manifests(check: &ManifestsCheck, deps: &Deps) -> Outcome {
     judge(&items, &check.rules, &format!("manifests in `{dir}`"))
 }
 
-pub async fn run_live(check: &KubernetesCheck, deps: &Deps) -> Outcome {
-    let mut target = match AppDeployment::connect(&deps.settings).await {
-        Ok(target) => target,
-        Err(err) => return Outcome::error(format!("{err:#}")),
-    };
-    if let Some(ns) = &check.namespace {
+/// The environment's cluster, with a check's own `namespace` and
+/// `deployment` in place of the settings' when given; an error outcome when
+/// it cannot be reached.
+pub(super) async fn target(
+    namespace: &Option<String>,
+    deployment: &Option<String>,
+    deps: &Deps,
+) -> Result<AppDeployment, Outcome> {
+    let mut target = AppDeployment::connect(&deps.settings)
+        .await
+        .map_err(|err| Outcome::error(format!("{err:#}")))?;
+    if let Some(ns) = namespace {
         target.namespace = ns.clone();
     }
-    if let Some(name) = &check.deployment {
+    if let Some(name) = deployment {
         target.deployment = name.clone();
     }
+    Ok(target)
+}
+
+pub async fn run_live(check: &KubernetesCheck, deps: &Deps) -> Outcome {
+    let target = match target(&check.namespace, &check.deployment, deps).await {
+        Ok(target) => target,
+        Err(outcome) => return outcome,
+    };
     match rules::check_live(&target.client, &target.namespace, &target.deployment).await {
         Ok(items) => judge(
             &items,

@@ -67,10 +67,36 @@ pub fn out_of_range(spec: &CheckSpec) -> Vec<(&'static str, String)> {
             for (field, v) in [("below", c.below), ("above", c.above)] {
                 if let Some(v) = v {
                     float(&mut found, field, v, f64::MIN, f64::MAX);
+                    if c.query.is_none() {
+                        found.push((field, format!("`{field}` needs a `query` to compare")));
+                    }
                 }
+            }
+            if c.query.is_none() && c.rules.is_empty() && c.alerts_firing.is_none() {
+                found.push((
+                    "kind",
+                    "a prometheus check needs `query`, `rules` or `alerts_firing`".into(),
+                ));
             }
         }
         CheckSpec::Command(c) => int(&mut found, "exit_code", i64::from(c.exit_code), 0, 255),
+        CheckSpec::Flags(c) => {
+            for expect in c.flags.values() {
+                for (field, v) in [
+                    ("min_rollout", expect.min_rollout),
+                    ("max_rollout", expect.max_rollout),
+                ] {
+                    if let Some(v) = v {
+                        int(&mut found, field, v, 0, 100);
+                    }
+                }
+            }
+        }
+        CheckSpec::Rollout(c) => {
+            if let Some(v) = c.revision {
+                int(&mut found, "revision", v, 1, i64::from(i32::MAX));
+            }
+        }
         CheckSpec::Dns(_)
         | CheckSpec::Backup(_)
         | CheckSpec::S3(_)

@@ -11,6 +11,7 @@
 pub mod backup;
 pub mod command;
 pub mod dns;
+pub mod flags;
 pub mod headers;
 pub mod http;
 pub mod kubernetes;
@@ -18,6 +19,7 @@ pub mod limits;
 pub mod postgres;
 pub mod prometheus;
 pub mod redis;
+pub mod rollout;
 pub mod s3;
 pub mod tls;
 pub mod tls_config;
@@ -44,6 +46,8 @@ pub enum CheckSpec {
     Command(command::CommandCheck),
     Kubernetes(kubernetes::KubernetesCheck),
     Manifests(kubernetes::ManifestsCheck),
+    Flags(flags::FlagsCheck),
+    Rollout(rollout::RolloutCheck),
 }
 
 impl CheckSpec {
@@ -62,6 +66,8 @@ impl CheckSpec {
             CheckSpec::Command(_) => "command",
             CheckSpec::Kubernetes(_) => "kubernetes",
             CheckSpec::Manifests(_) => "manifests",
+            CheckSpec::Flags(_) => "flags",
+            CheckSpec::Rollout(_) => "rollout",
         }
     }
 }
@@ -80,6 +86,8 @@ pub const KINDS: &[&str] = &[
     "command",
     "kubernetes",
     "manifests",
+    "flags",
+    "rollout",
     "manual",
 ];
 
@@ -177,6 +185,8 @@ pub async fn run(spec: &CheckSpec, deps: &Deps) -> Outcome {
         CheckSpec::Command(c) => command::run(c).await,
         CheckSpec::Kubernetes(c) => kubernetes::run_live(c, deps).await,
         CheckSpec::Manifests(c) => kubernetes::run_manifests(c, deps).await,
+        CheckSpec::Flags(c) => flags::run(c, deps).await,
+        CheckSpec::Rollout(c) => rollout::run(c, deps).await,
     }
 }
 

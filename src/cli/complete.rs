@@ -29,7 +29,7 @@ pub use values::playbooks;
 pub const VAR: &str = "HCTL_COMPLETE";
 
 /// The checklist subcommands whose `NAME` is a checklist.
-const CHECKLIST_NAMED: [&str; 6] = ["show", "tick", "untick", "status", "log", "report"];
+const CHECKLIST_NAMED: [&str; 7] = ["show", "tick", "untick", "waive", "status", "log", "report"];
 /// The flag subcommands whose `NAME` is an existing flag.
 const FLAG_NAMED: [&str; 5] = ["get", "set", "enable", "disable", "delete"];
 
@@ -65,6 +65,10 @@ pub fn command() -> clap::Command {
                     c.mut_arg("items", |a| {
                         a.add(ArgValueCompleter::new(values::to_untick))
                     })
+                })
+                // Any item may be waived: manual first, as for untick.
+                .mut_subcommand("waive", |c| {
+                    c.mut_arg("item", |a| a.add(ArgValueCompleter::new(values::to_untick)))
                 })
         })
         .mut_subcommand("db", |group| {

@@ -1,22 +1,24 @@
-//! `hctl checklist list | show | tick | untick | status | log | report`: the
-//! launch coordinators' view of checklists, with ticks stored in the
-//! environment's database (see `checklist::store`).
+//! `hctl checklist list | show | tick | untick | waive | status | log |
+//! report`: the launch coordinators' view of checklists, with ticks (and
+//! their evidence) and waivers stored in the environment's database (see
+//! `checklist::store`; what a mark means now: `checklist::standing`).
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::time::Instant;
 
 use anyhow::Result;
-use chrono::Utc;
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Subcommand};
 use comfy_table::Cell;
 use serde::Serialize;
 
 use super::preflight::{deps, lookup};
 use super::{Ctx, TABLE_OR_JSON};
+use crate::checklist::standing::{Standing, standing};
 use crate::checklist::status::{bar, status_of};
-use crate::checklist::store::{Store, Tick, ticks};
-use crate::checklist::{self, Action, Checklist, discover};
+use crate::checklist::store::{self as marks, NewEvent, Store, Tick, ticks};
+use crate::checklist::{self, Action, Checklist, discover, evidence};
 use crate::exit::{Exit, UsageError};
 use crate::output::{self, Format};
 use crate::preflight::{self, Manual, Options, Selection};
@@ -47,7 +49,7 @@ one's origin. The format:
           tags: [local, production]
           check:                   # automated: http, headers, tls, dns, postgres,
             kind: http             # redis, s3, prometheus, command,
-                                   # kubernetes, manifests
+                                   # kubernetes, manifests, flags, rollout
             url: \"{{ env.url }}/api/healthz\"
             json: { status: ok }
           timeout: 5s              # per attempt (default 10s)
@@ -57,11 +59,13 @@ one's origin. The format:
           title: Penetration test completed
           owner: Security Lead
           manual: true             # ticked by a person
+          valid_for: 30d           # optional: an older tick no longer counts
 
 `{{ env.KEY }}` is replaced by the selected environment's setting KEY; an item
 whose setting is unset there is skipped as not applicable. Unknown keys,
 duplicate ids, bad durations and unknown kinds are errors with file:line:column
-(exit 2). Ticks are stored in the environment's database (`database_url`).";
+(exit 2). Ticks (with their --evidence) and waivers are stored in the
+environment's database (`database_url`).";
 
 #[derive(Debug, Subcommand)]
 pub enum ChecklistCommand {
@@ -75,14 +79,19 @@ pub enum ChecklistCommand {
     Show(NameArg),
     /// Tick items off (no ITEM: choose from the open items interactively)
     #[command(
-        after_help = "Examples:\n  hctl checklist tick launch-day                        # pick items on a terminal\n  hctl checklist tick pre-launch pentest --note 'report in drive' --as ana"
+        after_help = "Examples:\n  hctl checklist tick launch-day                        # pick items on a terminal\n  hctl checklist tick pre-launch pentest --note 'report in drive' --as ana\n  hctl checklist tick pre-launch pentest --evidence https://drive.example/pentest.pdf\n  hctl checklist tick pre-launch load-test --evidence k6-summary.json   # records its SHA-256"
     )]
     Tick(TickArgs),
-    /// Take back a tick
+    /// Take back a tick or a waiver
     #[command(
         after_help = "Examples:\n  hctl checklist untick pre-launch pentest --note 'finding reopened'"
     )]
-    Untick(TickArgs),
+    Untick(UntickArgs),
+    /// Let an item pass as `waived` until a date, with the reason on record
+    #[command(
+        after_help = "Examples:\n  hctl checklist waive pre-launch pentest --reason 'retest booked for 12-10' --until 2026-12-10\n  hctl checklist waive pre-launch tls-expiry --reason 'cert renewal in progress' --until 2026-12-03T18:00:00Z --as ana"
+    )]
+    Waive(WaiveArgs),
     /// Progress per section; --require-complete exits 1 while a critical item is open
     #[command(
         after_help = "Examples:\n  hctl checklist status\n  hctl checklist status pre-launch --require-complete   # exit 1 naming what is open"
@@ -106,9 +115,19 @@ pub struct NameArg {
 
 #[derive(Debug, Args)]
 pub struct TickArgs {
+    #[command(flatten)]
+    pub marks: UntickArgs,
+    /// A link (http/https) or a local file that proves it; a file is recorded
+    /// by path and SHA-256
+    #[arg(long, value_name = "URL|FILE")]
+    pub evidence: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UntickArgs {
     /// Checklist name or file
     pub name: String,
-    /// Item ids (tick without ids: pick from a list on a terminal)
+    /// Item ids (without ids: pick from a list on a terminal)
     pub items: Vec<String>,
     /// Why, or where the evidence is
     #[arg(long)]
@@ -116,6 +135,38 @@ pub struct TickArgs {
     /// Who ticks (default: $USER)
     #[arg(long = "as", value_name = "WHO")]
     pub actor: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WaiveArgs {
+    /// Checklist name or file
+    pub name: String,
+    /// Item id
+    pub item: String,
+    /// Why the item may pass without being done (kept in the audit log)
+    #[arg(long)]
+    pub reason: String,
+    /// Last day of the waiver (YYYY-MM-DD, through the end of that day UTC),
+    /// or an RFC 3339 time
+    #[arg(long, value_name = "DATE", value_parser = parse_until)]
+    pub until: DateTime<Utc>,
+    /// Who waives (default: $USER)
+    #[arg(long = "as", value_name = "WHO")]
+    pub actor: Option<String>,
+}
+
+/// `--until`: a day (through its end, UTC) or an RFC 3339 time.
+fn parse_until(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return day
+            .succ_opt()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc())
+            .ok_or_else(|| format!("`{text}` is out of range"));
+    }
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| format!("`{text}` is not a date (YYYY-MM-DD) or an RFC 3339 time"))
 }
 
 #[derive(Debug, Args)]
@@ -144,8 +195,17 @@ pub async fn run(ctx: &Ctx, cmd: ChecklistCommand) -> Result<Exit> {
     match cmd {
         ChecklistCommand::List => list(ctx),
         ChecklistCommand::Show(a) => show(ctx, &a.name).await,
-        ChecklistCommand::Tick(a) => tick(ctx, a, "tick").await,
-        ChecklistCommand::Untick(a) => tick(ctx, a, "untick").await,
+        ChecklistCommand::Tick(a) => {
+            let cwd = std::env::current_dir()?;
+            let evidence = a
+                .evidence
+                .as_deref()
+                .map(|e| evidence::resolve(e, &cwd))
+                .transpose()?;
+            tick(ctx, a.marks, marks::Action::Tick, evidence).await
+        }
+        ChecklistCommand::Untick(a) => tick(ctx, a, marks::Action::Untick, None).await,
+        ChecklistCommand::Waive(a) => waive(ctx, a).await,
         ChecklistCommand::Status(a) => status(ctx, a).await,
         ChecklistCommand::Log(a) => log(ctx, &a.name).await,
         ChecklistCommand::Report(a) => report(ctx, a).await,
@@ -256,12 +316,15 @@ struct Shown<'a> {
     owner: Option<&'a str>,
     tags: &'a [String],
     ticked: Option<&'a Tick>,
+    /// `open`, `ticked`, `expired`, `waived` or `waiver_lapsed`.
+    standing: &'static str,
 }
 
 async fn show(ctx: &Ctx, name: &str) -> Result<Exit> {
     table_or_json(ctx, "show")?;
     let c = load_one(ctx, name)?;
     let state = Store::read_ticks(ctx.settings()?.require("database_url")?, &c.name).await?;
+    let now = Utc::now();
     let rows: Vec<Shown> = c
         .entries()
         .map(|(section, e)| Shown {
@@ -273,6 +336,7 @@ async fn show(ctx: &Ctx, name: &str) -> Result<Exit> {
             owner: e.owner.as_deref(),
             tags: &e.tags,
             ticked: state.get(&e.id),
+            standing: standing_label(&standing(e, state.get(&e.id), now)),
         })
         .collect();
     if ctx.format() == Format::Json {
@@ -285,7 +349,16 @@ async fn show(ctx: &Ctx, name: &str) -> Result<Exit> {
     for r in &rows {
         let ticked = r
             .ticked
-            .map(|t| format!("{} {}", t.actor, t.at.format("%Y-%m-%d %H:%M")))
+            .map(|t| {
+                let when = match t.waived_until {
+                    Some(until) => format!("until {}", until.format("%Y-%m-%d %H:%M")),
+                    None => t.at.format("%Y-%m-%d %H:%M").to_string(),
+                };
+                match r.standing {
+                    "ticked" => format!("{} {when}", t.actor),
+                    label => format!("{label}: {} {when}", t.actor),
+                }
+            })
             .unwrap_or_default();
         table.add_row(vec![
             Cell::new(r.section),
@@ -310,7 +383,27 @@ fn actor(given: Option<String>) -> Result<String> {
         .ok_or_else(|| UsageError::new("who is ticking? pass --as NAME (USER is not set)").into())
 }
 
-async fn tick(ctx: &Ctx, args: TickArgs, action: &str) -> Result<Exit> {
+/// The word for a standing, in `show`'s JSON and table.
+fn standing_label(st: &Standing) -> &'static str {
+    match st {
+        Standing::Open => "open",
+        Standing::Ticked(_) => "ticked",
+        Standing::Expired { .. } => "expired",
+        Standing::Waived(_) => "waived",
+        Standing::Lapsed { .. } => "waiver_lapsed",
+    }
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+async fn tick(
+    ctx: &Ctx,
+    args: UntickArgs,
+    action: marks::Action,
+    evidence: Option<crate::report::Evidence>,
+) -> Result<Exit> {
     let c = load_one(ctx, &args.name)?;
     let store = store(ctx).await?;
     let state = ticks(&store.events(&c.name).await?);
@@ -329,7 +422,7 @@ async fn tick(ctx: &Ctx, args: TickArgs, action: &str) -> Result<Exit> {
     }
     for id in &items {
         let before = state.get(id);
-        if action == "untick" && before.is_none() {
+        if action == marks::Action::Untick && before.is_none() {
             output::note(
                 &ctx.style,
                 &format!("`{id}` in `{}` is not ticked: nothing to untick", c.name),
@@ -337,25 +430,92 @@ async fn tick(ctx: &Ctx, args: TickArgs, action: &str) -> Result<Exit> {
             continue;
         }
         store
-            .record(&c.name, id, action, &actor, args.note.as_deref())
+            .record(&NewEvent {
+                checklist: &c.name,
+                item: id,
+                action,
+                actor: &actor,
+                note: args.note.as_deref(),
+                evidence: evidence.as_ref(),
+                waived_until: None,
+            })
             .await?;
+        let with = evidence
+            .as_ref()
+            .map(|e| format!(" with evidence {e}"))
+            .unwrap_or_default();
         let text = match (action, before) {
-            ("tick", Some(t)) => format!(
-                "ticked `{id}` in `{}` again as {actor} (it was ticked by {} at {})",
+            (marks::Action::Untick, _) => format!("unticked `{id}` in `{}` as {actor}", c.name),
+            (_, Some(t)) => format!(
+                "ticked `{id}` in `{}` again as {actor}{with} (it was {} by {} at {})",
                 c.name,
+                if t.waived_until.is_some() {
+                    "waived"
+                } else {
+                    "ticked"
+                },
                 t.actor,
-                t.at.format("%Y-%m-%d %H:%M UTC")
+                stamp(t.at)
             ),
-            ("tick", None) => format!("ticked `{id}` in `{}` as {actor}", c.name),
-            _ => format!("unticked `{id}` in `{}` as {actor}", c.name),
+            (_, None) => format!("ticked `{id}` in `{}` as {actor}{with}", c.name),
         };
         output::note(&ctx.style, &text);
     }
     Ok(Exit::Success)
 }
 
+async fn waive(ctx: &Ctx, args: WaiveArgs) -> Result<Exit> {
+    let c = load_one(ctx, &args.name)?;
+    if c.find(&args.item).is_none() {
+        return Err(
+            UsageError::new(format!("no item `{}` in checklist `{}`", args.item, c.name)).into(),
+        );
+    }
+    if args.until <= Utc::now() {
+        return Err(UsageError::new(format!(
+            "--until {} is in the past: a waiver must end in the future",
+            stamp(args.until)
+        ))
+        .into());
+    }
+    if args.reason.trim().is_empty() {
+        return Err(UsageError::new("--reason must say why the item is waived").into());
+    }
+    let actor = actor(args.actor)?;
+    store(ctx)
+        .await?
+        .record(&NewEvent {
+            checklist: &c.name,
+            item: &args.item,
+            action: marks::Action::Waive,
+            actor: &actor,
+            note: Some(&args.reason),
+            evidence: None,
+            waived_until: Some(args.until),
+        })
+        .await?;
+    output::note(
+        &ctx.style,
+        &format!(
+            "waived `{}` in `{}` until {} as {actor}: {}",
+            args.item,
+            c.name,
+            stamp(args.until),
+            args.reason
+        ),
+    );
+    Ok(Exit::Success)
+}
+
 /// The dialoguer multi-select of items to (un)tick; only on a terminal.
-fn choose(c: &Checklist, state: &BTreeMap<String, Tick>, action: &str) -> Result<Vec<String>> {
+fn choose(
+    c: &Checklist,
+    state: &BTreeMap<String, Tick>,
+    action: marks::Action,
+) -> Result<Vec<String>> {
+    let now = Utc::now();
+    let ticking = action == marks::Action::Tick;
+    let action = action.as_str();
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
         return Err(UsageError::new(format!(
             "name the items to {action}: stdin is not a terminal, so no picker"
@@ -366,7 +526,15 @@ fn choose(c: &Checklist, state: &BTreeMap<String, Tick>, action: &str) -> Result
         .entries()
         // Only manual items: automated ones are decided by their checks.
         .filter(|(_, e)| matches!(e.action, Action::Manual))
-        .filter(|(_, e)| (action == "tick") != state.contains_key(&e.id))
+        // Ticking offers what does not count now (open, expired, lapsed);
+        // unticking what has a mark.
+        .filter(|(_, e)| {
+            if ticking {
+                !standing(e, state.get(&e.id), now).counts()
+            } else {
+                state.contains_key(&e.id)
+            }
+        })
         .map(|(s, e)| (e.id.as_str(), format!("[{s}] {} — {}", e.id, e.title)))
         .collect();
     if candidates.is_empty() {
@@ -407,6 +575,7 @@ async fn status(ctx: &Ctx, args: StatusArgs) -> Result<Exit> {
             "SECTION",
             "TICKED",
             "PROGRESS",
+            "WAIVED",
             "AUTOMATED",
             "OPEN CRITICAL",
         ]);
@@ -417,12 +586,24 @@ async fn status(ctx: &Ctx, args: StatusArgs) -> Result<Exit> {
                     Cell::new(&s.name),
                     Cell::new(format!("{}/{}", s.ticked, s.manual)),
                     Cell::new(bar(s.ticked, s.manual)),
+                    Cell::new(s.waived),
                     Cell::new(s.automated),
                     Cell::new(s.open_critical.join(", ")),
                 ]);
             }
         }
         output::print_table(&table)?;
+        for c in &all {
+            for id in c.sections.iter().flat_map(|s| &s.expired) {
+                output::note(
+                    &ctx.style,
+                    &format!(
+                        "note: the mark of `{id}` in `{}` has expired: it counts as open (hctl checklist show {})",
+                        c.name, c.name
+                    ),
+                );
+            }
+        }
         for c in &all {
             for r in &c.removed {
                 output::note(
@@ -472,7 +653,9 @@ async fn log(ctx: &Ctx, name: &str) -> Result<Exit> {
         output::print_json(&events)?;
         return Ok(Exit::Success);
     }
-    let mut table = ctx.style.table(&["AT", "ACTION", "ITEM", "BY", "NOTE"]);
+    let mut table = ctx
+        .style
+        .table(&["AT", "ACTION", "ITEM", "BY", "NOTE", "EVIDENCE", "UNTIL"]);
     for e in &events {
         let item = if c.find(&e.item_id).is_some() {
             e.item_id.clone()
@@ -481,10 +664,17 @@ async fn log(ctx: &Ctx, name: &str) -> Result<Exit> {
         };
         table.add_row(vec![
             Cell::new(e.at.format("%Y-%m-%d %H:%M:%S UTC")),
-            Cell::new(&e.action),
+            Cell::new(e.action.as_str()),
             Cell::new(item),
             Cell::new(&e.actor),
             Cell::new(e.note.as_deref().unwrap_or("")),
+            Cell::new(
+                e.evidence
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            ),
+            Cell::new(e.waived_until.map(stamp).unwrap_or_default()),
         ]);
     }
     output::print_table(&table)?;
@@ -503,6 +693,7 @@ async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit> {
     if args.no_checks {
         plan.retain(|p| matches!(p.entry.action, Action::Manual));
     }
+    // Ticks decide manual items; waivers also cover failed automated ones.
     let manual = Manual::Ticks(
         state
             .iter()

@@ -14,6 +14,7 @@ use crate::checks::Deps;
 use crate::config::Settings;
 use crate::duration;
 use crate::exit::{Exit, UsageError};
+use crate::output;
 use crate::preflight::{self, Manual, Options, Selection};
 use crate::report::{Report, Severity};
 use crate::s3::S3Target;
@@ -115,12 +116,20 @@ pub async fn run(ctx: &Ctx, args: PreflightArgs) -> Result<Exit> {
     let has_manual = plan
         .iter()
         .any(|p| matches!(p.entry.action, Action::Manual));
-    let manual = if args.skip_manual {
-        Manual::Skip
-    } else if has_manual {
+    // Marks are read when manual items need them or a database may hold
+    // waivers of automated items; without a database there are neither.
+    let marks = if has_manual || settings.get("database_url").is_some() {
         manual_state(settings, &checklists).await
     } else {
         Manual::Ticks(BTreeMap::new())
+    };
+    let manual = match marks {
+        Manual::Ticks(marks) if args.skip_manual => Manual::Skip(marks),
+        Manual::Unknown(why) if args.skip_manual || !has_manual => {
+            output::diagnostic(&format!("note: waivers not read: {why}"));
+            Manual::Skip(BTreeMap::new())
+        }
+        other => other,
     };
     let started_at = Utc::now();
     let started = Instant::now();

@@ -196,6 +196,7 @@ pub async fn run(ctx: &Ctx, cmd: VerifyCommand) -> Result<Exit> {
             timeout,
             retries: common.retries,
             retry_delay: DEFAULT_RETRY_DELAY,
+            valid_for: None,
             line: 0,
         },
     };
@@ -207,7 +208,13 @@ pub async fn run(ctx: &Ctx, cmd: VerifyCommand) -> Result<Exit> {
         + Duration::from_secs(1);
     let spinner = crate::ui::progress::Progress::new(&ctx.style);
     let bar = spinner.spinner(format!("{title} {}", planned.entry.id));
-    let item = run_item(&planned, &deps(settings), &Manual::Skip, deadline).await;
+    let item = run_item(
+        &planned,
+        &deps(settings),
+        &Manual::Skip(Default::default()),
+        deadline,
+    )
+    .await;
     bar.finish_and_clear();
     let observatory = item.observatory.clone();
     let report = Report::new(title, None, started_at, started.elapsed(), vec![item]);

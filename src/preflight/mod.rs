@@ -36,14 +36,31 @@ pub struct Selection {
     pub exclude: Vec<String>,
 }
 
-/// Manual items' state: ticks by (checklist, item id), or why they are unknown.
+/// Ticks and waivers by (checklist, item id).
+pub type Marks = BTreeMap<(String, String), Tick>;
+
+/// Manual items' state and every item's waiver: marks by (checklist, item
+/// id), or why they are unknown.
 #[derive(Debug, Clone)]
 pub enum Manual {
-    /// `--skip-manual`.
-    Skip,
-    Ticks(BTreeMap<(String, String), Tick>),
+    /// `--skip-manual`: manual items are skipped; the marks (if read) still
+    /// waive failed automated items.
+    Skip(Marks),
+    Ticks(Marks),
     /// The database could not be read: manual items error with this reason.
     Unknown(String),
+}
+
+impl Manual {
+    /// The current tick or waiver of a planned item, when known.
+    pub fn mark(&self, planned: &Planned) -> Option<&Tick> {
+        match self {
+            Manual::Skip(marks) | Manual::Ticks(marks) => {
+                marks.get(&(planned.checklist.clone(), planned.entry.id.clone()))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Pick the items to run. A selector that matches nothing is a usage error

@@ -6,8 +6,11 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 
+use chrono::Utc;
+
 use super::{Manual, Planned};
 use crate::checklist::Action;
+use crate::checklist::standing::{Standing, standing};
 use crate::checks::{self, Deps, Outcome};
 use crate::duration::human;
 use crate::report::{Attempt, Item, Status, millis};
@@ -81,7 +84,9 @@ pub async fn run_item(planned: &Planned, deps: &Deps, manual: &Manual, deadline:
         }
         Action::Manual => {
             let (status, detail) = manual_state(planned, manual);
-            return item(planned, status, Duration::ZERO, detail);
+            let mut result = item(planned, status, Duration::ZERO, detail);
+            result.evidence = manual.mark(planned).and_then(|t| t.evidence.clone());
+            return result;
         }
     };
     let started = Instant::now();
@@ -134,7 +139,21 @@ pub async fn run_item(planned: &Planned, deps: &Deps, manual: &Manual, deadline:
     let mut result = item(planned, last.status, started.elapsed(), detail);
     result.attempts = attempts;
     result.observatory = observatory;
+    waive_failure(&mut result, planned, manual);
     result
+}
+
+/// A failed automated item under a waiver that still holds is `waived`, its
+/// detail saying by whom and until when, then what the check found.
+fn waive_failure(result: &mut Item, planned: &Planned, manual: &Manual) {
+    let Some(mark) = manual.mark(planned) else {
+        return;
+    };
+    let judged = standing(&planned.entry, Some(mark), Utc::now());
+    if result.status.is_failure() && judged == Standing::Waived(mark) {
+        result.detail = format!("{}; check: {}", judged.describe(None, ""), result.detail);
+        result.status = Status::Waived;
+    }
 }
 
 fn manual_state(planned: &Planned, manual: &Manual) -> (Status, String) {
@@ -145,7 +164,7 @@ fn manual_state(planned: &Planned, manual: &Manual) -> (Status, String) {
         .map(|o| format!(" (owner: {o})"))
         .unwrap_or_default();
     match manual {
-        Manual::Skip => (
+        Manual::Skip(_) => (
             Status::Skip,
             format!("manual{owner}: skipped (--skip-manual)"),
         ),
@@ -154,30 +173,18 @@ fn manual_state(planned: &Planned, manual: &Manual) -> (Status, String) {
             format!("manual{owner}: cannot read ticks: {why}"),
         ),
         Manual::Ticks(ticks) => {
-            match ticks.get(&(planned.checklist.clone(), planned.entry.id.clone())) {
-                Some(t) => {
-                    let note = t
-                        .note
-                        .as_deref()
-                        .map(|n| format!(": {n}"))
-                        .unwrap_or_default();
-                    (
-                        Status::Pass,
-                        format!(
-                            "ticked by {} at {}{note}",
-                            t.actor,
-                            t.at.format("%Y-%m-%d %H:%M UTC")
-                        ),
-                    )
-                }
-                None => (
-                    Status::Fail,
-                    format!(
-                        "manual{owner}: not ticked (hctl checklist tick {} {})",
-                        planned.checklist, planned.entry.id
-                    ),
-                ),
-            }
+            let mark = ticks.get(&(planned.checklist.clone(), planned.entry.id.clone()));
+            let judged = standing(&planned.entry, mark, Utc::now());
+            let again = format!(
+                "hctl checklist tick {} {}",
+                planned.checklist, planned.entry.id
+            );
+            let detail = judged.describe(planned.entry.valid_for, &again);
+            let detail = match judged {
+                Standing::Open => format!("manual{owner}: {detail}"),
+                _ => detail,
+            };
+            (judged.status(), detail)
         }
     }
 }

@@ -1,6 +1,7 @@
 //! JUnit XML view, as CI systems (GitLab, Jenkins, GitHub test reporters) read it:
 //! one `<testcase>` per item named by its title; fail → `<failure>`, error →
-//! `<error>`, skip → `<skipped>`; warnings pass with their detail in `<system-out>`.
+//! `<error>`, skip → `<skipped>`; warnings and waived items pass with their
+//! detail in `<system-out>` (`WARN: …`, `WAIVED: …`).
 //! The output validates against Jenkins' `junit-10.xsd`, which allows
 //! `skipped` on `<testsuite>` but not on `<testsuites>`.
 
@@ -83,10 +84,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(out, r#"      <skipped message="{message}"/>"#)?;
         }
         if !item.detail.is_empty() || item.attempts.len() > 1 {
-            let prefix = if item.status == Status::Warn {
-                "WARN: "
-            } else {
-                ""
+            let prefix = match item.status {
+                Status::Warn => "WARN: ",
+                Status::Waived => "WAIVED: ",
+                _ => "",
             };
             let retries = if item.attempts.len() > 1 {
                 body.as_str()

@@ -13,11 +13,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     }
     writeln!(out, "- Started: {}", report.started_at.to_rfc3339())?;
     writeln!(out, "- Duration: {} ms", report.duration_ms)?;
-    writeln!(
-        out,
-        "- Result: {} passed, {} warned, {} failed, {} errors, {} skipped (of {})",
-        s.pass, s.warn, s.fail, s.error, s.skip, s.total
-    )?;
+    writeln!(out, "- Result: {} (of {})", s.counts(), s.total)?;
     writeln!(out)?;
     writeln!(
         out,
@@ -47,6 +43,7 @@ fn icon(status: Status) -> &'static str {
         Status::Fail => "❌",
         Status::Skip => "⏭️",
         Status::Error => "💥",
+        Status::Waived => "🏳️",
     }
 }
 

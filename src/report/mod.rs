@@ -54,6 +54,9 @@ pub enum Status {
     Skip,
     /// Could not be checked (timeout, unreachable, bad response).
     Error,
+    /// Open or failing, but waived by a person until a date (`hctl checklist
+    /// waive`). Never fails the gate.
+    Waived,
 }
 
 impl Status {
@@ -64,6 +67,7 @@ impl Status {
             Status::Fail => "fail",
             Status::Skip => "skip",
             Status::Error => "error",
+            Status::Waived => "waived",
         }
     }
 
@@ -101,6 +105,27 @@ pub struct Item {
     /// `headers` items: the MDN HTTP Observatory's score, grade and tests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observatory: Option<Box<Observatory>>,
+    /// Manual items: what the person who ticked it pointed at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+}
+
+/// What a tick points at: a link, or a file by its SHA-256 (the file itself
+/// stays where it is; the digest proves later which file was meant).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Evidence {
+    Url { url: String },
+    File { path: String, sha256: String },
+}
+
+impl std::fmt::Display for Evidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Evidence::Url { url } => f.write_str(url),
+            Evidence::File { path, sha256 } => write!(f, "{path} (sha256 {sha256})"),
+        }
+    }
 }
 
 impl Item {
@@ -129,6 +154,7 @@ impl Item {
             }],
             detail,
             observatory: None,
+            evidence: None,
         }
     }
 
@@ -147,6 +173,34 @@ pub struct Summary {
     pub fail: usize,
     pub skip: usize,
     pub error: usize,
+    /// Items that passed only by a person's waiver.
+    #[serde(default)]
+    pub waived: usize,
+}
+
+impl Summary {
+    /// `, N waived` when any item was waived.
+    fn waived_tail(&self) -> String {
+        if self.waived > 0 {
+            format!(", {} waived", self.waived)
+        } else {
+            String::new()
+        }
+    }
+
+    /// `1 passed, 0 warned, 2 failed, 0 errors, 0 skipped[, 1 waived]`: the
+    /// counts as the table and Markdown views say them.
+    pub fn counts(&self) -> String {
+        format!(
+            "{} passed, {} warned, {} failed, {} errors, {} skipped{}",
+            self.pass,
+            self.warn,
+            self.fail,
+            self.error,
+            self.skip,
+            self.waived_tail()
+        )
+    }
 }
 
 /// A complete report.
@@ -182,6 +236,7 @@ impl Report {
                 Status::Fail => summary.fail += 1,
                 Status::Skip => summary.skip += 1,
                 Status::Error => summary.error += 1,
+                Status::Waived => summary.waived += 1,
             }
         }
         Report {
@@ -248,8 +303,11 @@ impl Report {
             .collect();
         let reason = if below.is_empty() {
             format!(
-                "gate: passed: {} pass, {} warn, {} skip",
-                s.pass, s.warn, s.skip
+                "gate: passed: {} pass, {} warn, {} skip{}",
+                s.pass,
+                s.warn,
+                s.skip,
+                s.waived_tail()
             )
         } else {
             format!(
@@ -396,7 +454,8 @@ pub(crate) mod tests {
                 warn: 1,
                 fail: 1,
                 skip: 1,
-                error: 1
+                error: 1,
+                waived: 0
             }
         );
         assert!(!r.passed(Severity::Critical));

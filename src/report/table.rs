@@ -27,12 +27,8 @@ pub fn render(report: &Report, style: &Style, out: &mut dyn Write) -> std::io::R
     let s = &report.summary;
     writeln!(
         out,
-        "{} passed, {} warned, {} failed, {} errors, {} skipped in {:.1}s",
-        s.pass,
-        s.warn,
-        s.fail,
-        s.error,
-        s.skip,
+        "{} in {:.1}s",
+        s.counts(),
         report.duration_ms as f64 / 1000.0
     )
 }
@@ -43,6 +39,7 @@ fn color(status: Status) -> Color {
         Status::Warn => Color::Yellow,
         Status::Fail | Status::Error => Color::Red,
         Status::Skip => Color::DarkGrey,
+        Status::Waived => Color::Cyan,
     }
 }
 

@@ -129,8 +129,15 @@ fn template_typos_and_missing_actions_are_errors() {
 
 #[test]
 fn missing_check_fields_are_reported_even_when_not_applicable() {
+    let errs = errors(&GOOD.replace("          url: \"{{ env.prometheus_url }}\"\n", ""));
+    assert!(errs[0].contains("missing field `url`"), "{errs:?}");
+    // Not applicable here (no prometheus_url), and still checked: a
+    // prometheus check must ask something.
     let errs = errors(&GOOD.replace("          query: x\n", ""));
-    assert!(errs[0].contains("missing field `query`"), "{errs:?}");
+    assert!(
+        errs[0].contains("needs `query`, `rules` or `alerts_firing`"),
+        "{errs:?}"
+    );
     let errs = errors(&GOOD.replace("json: {status: ok}", "max_latency: 500"));
     assert!(
         errs[0].starts_with("c.yaml:12:24: item `api-health`: invalid duration `500`"),

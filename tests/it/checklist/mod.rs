@@ -3,6 +3,7 @@
 //! the sign-off report, and ticks of items later removed from the file;
 //! `shipped` covers the checklists embedded in the binary.
 
+mod evidence;
 mod shipped;
 
 use crate::support::Sandbox;
@@ -36,6 +37,17 @@ sections:
 
 fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// Run `args(who)` for each of `who` at the same time; each must succeed.
+fn at_once<'a>(sb: &Sandbox, who: &[&'a str], args: impl Fn(&'a str) -> Vec<&'a str>) {
+    let mut children: Vec<_> = who
+        .iter()
+        .map(|w| sb.cmd(&args(w)).spawn().unwrap())
+        .collect();
+    for child in &mut children {
+        assert!(child.wait().unwrap().success());
+    }
 }
 
 fn sandbox() -> Sandbox {
@@ -167,26 +179,18 @@ fn concurrent_ticks_on_postgres_are_both_kept() {
     let db = TestDb::new();
     let sb = sandbox();
     let set = format!("database_url={}", db.url);
-    let mut children: Vec<_> = ["ana", "bo", "cy", "di"]
-        .iter()
-        .map(|who| {
-            sb.cmd(&[
-                "checklist",
-                "tick",
-                "launch",
-                "briefed",
-                "--as",
-                who,
-                "--set",
-                &set,
-            ])
-            .spawn()
-            .unwrap()
-        })
-        .collect();
-    for child in &mut children {
-        assert!(child.wait().unwrap().success());
-    }
+    at_once(&sb, &["ana", "bo", "cy", "di"], |who| {
+        vec![
+            "checklist",
+            "tick",
+            "launch",
+            "briefed",
+            "--as",
+            who,
+            "--set",
+            &set,
+        ]
+    });
     let run = sb.run(&["checklist", "log", "launch", "-o", "json", "--set", &set]);
     run.code(0);
     let mut who: Vec<_> = json(&run.stdout)

@@ -8,7 +8,9 @@ pub mod openssl;
 pub mod peers;
 
 mod dns;
+mod flags;
 mod http;
+mod prometheus;
 mod services;
 mod tls;
 
@@ -70,6 +72,7 @@ pub async fn through_runner(yaml: &str, timeout: Duration, retries: u32) -> Item
             timeout,
             retries,
             retry_delay: Duration::from_millis(50),
+            valid_for: None,
             line: 1,
         },
     };
@@ -77,7 +80,7 @@ pub async fn through_runner(yaml: &str, timeout: Duration, retries: u32) -> Item
     let item = run_item(
         &planned,
         &deps(),
-        &Manual::Skip,
+        &Manual::Skip(Default::default()),
         Instant::now() + Duration::from_secs(30),
     )
     .await;

@@ -2,6 +2,7 @@
 //! Kubernetes API emulator (and `kubectl` for the undo parity test).
 
 mod apply;
+mod check;
 mod faults;
 mod rollback;
 mod rules;

@@ -379,7 +379,7 @@ fn the_gate_line_says_why_the_exit_code_is_what_it_is() {
 
 /// `xml` validates against the Jenkins schema (junit-10.xsd) with xmllint.
 #[track_caller]
-fn assert_valid_junit(sb: &Sandbox, xml: &str) {
+pub(crate) fn assert_valid_junit(sb: &Sandbox, xml: &str) {
     let xsd = std::env::var("HCTL_TEST_JUNIT_XSD").unwrap_or_else(|_| {
         panic!("HCTL_TEST_JUNIT_XSD is not set: run the tests with scripts/test, which fetches junit-10.xsd and xmllint")
     });

@@ -17,7 +17,7 @@ pub fn require(var: &str) -> String {
 }
 
 /// Run a future to completion on a private runtime (for setup and Drop).
-fn block_on<F: Future + Send + 'static>(f: F) -> F::Output
+pub fn block_on<F: Future + Send + 'static>(f: F) -> F::Output
 where
     F::Output: Send + 'static,
 {
