@@ -1,9 +1,10 @@
 //! The command line: global flags and the subcommand tree (clap derive).
 //!
-//! Each subcommand's arguments live beside its code in `commands/`; this file
-//! only assembles them. Completions and man pages are generated from this same
+//! Each command group's arguments live in their own file here (`cli/db.rs`, …),
+//! which `commands/` acts on; this file assembles them. Completions and man pages are generated from this same
 //! definition (see [`generate`]).
 
+pub mod checklist;
 pub mod complete;
 pub mod config;
 pub mod db;
@@ -13,15 +14,16 @@ pub mod generate;
 pub mod migrate;
 pub mod pitr;
 pub mod playbook;
+pub mod preflight;
 pub mod rollback;
 pub mod rollout;
 pub mod serve;
+pub mod verify;
 
 use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 
-use crate::commands;
 use crate::exit::EXIT_CODES_HELP;
 use crate::output::Format;
 
@@ -119,13 +121,13 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  hctl preflight --tag local --skip-manual\n  hctl --env production preflight -c pre-launch -o junit > preflight.xml\n  hctl preflight --only api-health --only db-backup-recent"
     )]
-    Preflight(commands::preflight::PreflightArgs),
+    Preflight(preflight::PreflightArgs),
     /// Launch checklists: list, show, tick off, progress, audit log, sign-off report
-    #[command(subcommand, long_about = commands::checklist::FORMAT_HELP)]
-    Checklist(commands::checklist::ChecklistCommand),
+    #[command(subcommand, long_about = checklist::FORMAT_HELP)]
+    Checklist(checklist::ChecklistCommand),
     /// Verify DNS records, a TLS endpoint or security headers, standalone
     #[command(subcommand)]
-    Verify(commands::verify::VerifyCommand),
+    Verify(verify::VerifyCommand),
     /// Back up, restore, verify and check the environment's database
     #[command(subcommand)]
     Db(db::DbCommand),

@@ -1,7 +1,6 @@
 //! The physical-backup arguments of `hctl db` (`wal status`, `pitr-drill`, `--physical` restores) as clap parses them; `commands::pitr` acts on them.
 
-use anyhow::Result;
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -43,7 +42,7 @@ pub enum TypeArg {
 #[derive(Debug, Clone, Args)]
 pub struct PhysicalRestoreArgs {
     /// Recover to this time (RFC 3339, or `YYYY-MM-DD HH:MM:SS` in UTC)
-    #[arg(long, value_name = "TIME", value_parser = parse_time, requires = "physical", group = "pitr_target")]
+    #[arg(long, value_name = "TIME", value_parser = crate::timestamp::parse, requires = "physical", group = "pitr_target")]
     pub to_time: Option<DateTime<Utc>>,
     /// Recover to this WAL position (e.g. 0/3000060)
     #[arg(long, value_name = "LSN", requires = "physical", group = "pitr_target")]
@@ -68,7 +67,7 @@ pub struct DrillArgs {
     #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse, conflicts_with = "at")]
     pub ago: Option<Duration>,
     /// Restore to this time instead (RFC 3339, or `YYYY-MM-DD HH:MM:SS` in UTC)
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    #[arg(long, value_name = "TIME", value_parser = crate::timestamp::parse)]
     pub at: Option<DateTime<Utc>>,
     /// Where the scratch cluster's data directory goes (removed afterwards)
     #[arg(long, value_name = "DIR", default_value_os_t = std::env::temp_dir())]
@@ -76,38 +75,4 @@ pub struct DrillArgs {
     /// How long WAL replay up to the target may take
     #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse, default_value = "1h")]
     pub recovery_timeout: Duration,
-}
-
-/// `2026-12-01T10:00:00Z`, `2026-12-01T10:00:00+01:00`, `2026-12-01 10:00:00` (UTC).
-pub fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
-    let s = text.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    for format in [
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, format) {
-            return Ok(t.and_utc());
-        }
-    }
-    Err(format!(
-        "invalid time `{text}`: expected RFC 3339 (2026-12-01T10:00:00Z) or `YYYY-MM-DD HH:MM:SS` (UTC)"
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_parse_as_utc() {
-        let want = DateTime::parse_from_rfc3339("2026-12-01T10:00:00Z").unwrap();
-        assert_eq!(parse_time("2026-12-01T10:00:00Z").unwrap(), want);
-        assert_eq!(parse_time("2026-12-01 10:00:00").unwrap(), want);
-        assert_eq!(parse_time("2026-12-01T11:00:00+01:00").unwrap(), want);
-        assert!(parse_time("yesterday").unwrap_err().contains("RFC 3339"));
-    }
 }
