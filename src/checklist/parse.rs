@@ -397,14 +397,18 @@ fn check_action(
         );
         return Action::Manual;
     }
-    let unset = match render_value(&mut value, ctx.lookup) {
+    // The `flow` kind fills its captures and `run.id` itself, at run time.
+    let keep_runtime = kind == "flow";
+    let unset = match render_value(&mut value, ctx.lookup, keep_runtime) {
         Ok(()) => None,
         Err(TemplateError::Unset(setting)) => {
             // Still validate the fields, with a placeholder for the missing setting.
             value = check.value.clone();
-            let _ = render_value(&mut value, &|k| {
-                Some((ctx.lookup)(k).unwrap_or_else(|| "unset.invalid".into()))
-            });
+            let _ = render_value(
+                &mut value,
+                &|k| Some((ctx.lookup)(k).unwrap_or_else(|| "unset.invalid".into())),
+                keep_runtime,
+            );
             Some(setting)
         }
         Err(err) => {

@@ -23,15 +23,10 @@ pub fn retries(value: i64) -> Result<u32, String> {
 pub fn out_of_range(spec: &CheckSpec) -> Vec<(&'static str, String)> {
     let mut found = Vec::new();
     match spec {
-        CheckSpec::Http(c) => {
-            if let Some(status) = &c.status {
-                let codes = match status {
-                    super::http::StatusSpec::One(code) => std::slice::from_ref(code),
-                    super::http::StatusSpec::Any(codes) => codes.as_slice(),
-                };
-                for code in codes {
-                    int(&mut found, "status", i64::from(*code), 100, 599);
-                }
+        CheckSpec::Http(c) => http(&mut found, c),
+        CheckSpec::Flow(c) => {
+            for step in c.steps.iter().chain(&c.cleanup) {
+                http(&mut found, &step.http);
             }
         }
         CheckSpec::Headers(c) => {
@@ -77,6 +72,34 @@ pub fn out_of_range(spec: &CheckSpec) -> Vec<(&'static str, String)> {
         | CheckSpec::Manifests(_) => {}
     }
     found
+}
+
+/// The most requests `repeat` may send.
+pub const MAX_REPEAT: u32 = 10_000;
+
+fn http(found: &mut Vec<(&'static str, String)>, c: &super::http::HttpCheck) {
+    if let Some(status) = &c.status {
+        let codes = match status {
+            super::http::StatusSpec::One(code) => std::slice::from_ref(code),
+            super::http::StatusSpec::Any(codes) => codes.as_slice(),
+        };
+        for code in codes {
+            int(found, "status", i64::from(*code), 100, 599);
+        }
+    }
+    for code in c.expect_status_any.iter().flatten() {
+        int(found, "expect_status_any", i64::from(*code), 100, 599);
+    }
+    if let Some(n) = c.repeat {
+        int(found, "repeat", i64::from(n), 1, i64::from(MAX_REPEAT));
+        if c.expect_status_any.is_none() {
+            found.push((
+                "repeat",
+                "`repeat` needs `expect_status_any`: the statuses that end the series (e.g. [429])"
+                    .into(),
+            ));
+        }
+    }
 }
 
 fn int(found: &mut Vec<(&'static str, String)>, field: &'static str, v: i64, lo: i64, hi: i64) {

@@ -10,6 +10,7 @@
 
 pub mod command;
 pub mod dns;
+pub mod flow;
 pub mod headers;
 pub mod http;
 pub mod kubernetes;
@@ -31,7 +32,8 @@ use crate::s3::S3Target;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CheckSpec {
-    Http(http::HttpCheck),
+    Http(Box<http::HttpCheck>),
+    Flow(flow::FlowCheck),
     Headers(headers::HeadersCheck),
     Tls(tls::TlsCheck),
     Dns(dns::DnsCheck),
@@ -49,6 +51,7 @@ impl CheckSpec {
     pub fn kind(&self) -> &'static str {
         match self {
             CheckSpec::Http(_) => "http",
+            CheckSpec::Flow(_) => "flow",
             CheckSpec::Headers(_) => "headers",
             CheckSpec::Tls(_) => "tls",
             CheckSpec::Dns(_) => "dns",
@@ -66,6 +69,7 @@ impl CheckSpec {
 /// Every kind name, for "unknown kind" messages and docs.
 pub const KINDS: &[&str] = &[
     "http",
+    "flow",
     "headers",
     "tls",
     "dns",
@@ -162,6 +166,7 @@ impl Outcome {
 pub async fn run(spec: &CheckSpec, deps: &Deps) -> Outcome {
     match spec {
         CheckSpec::Http(c) => http::run(c).await,
+        CheckSpec::Flow(c) => flow::run(c).await,
         CheckSpec::Headers(c) => headers::run(c).await,
         CheckSpec::Tls(c) => tls::run(c).await,
         CheckSpec::Dns(c) => dns::run(c).await,

@@ -8,6 +8,7 @@ pub mod openssl;
 pub mod peers;
 
 mod dns;
+mod flow;
 mod http;
 mod services;
 mod tls;
