@@ -451,6 +451,31 @@ mod tests {
     }
 
     #[test]
+    fn repeat_judges_the_answer_that_ended_the_series() {
+        let c = check(
+            "url: http://x\nrepeat: 5\nexpect_status_any: [429]\nheaders_present: [retry-after]\nheaders_absent: [access-control-allow-origin]\n",
+        );
+        let mut got = fetched(429, "", 2);
+        let seen = |fetched, sent| Observed { fetched, sent };
+        let o = judge(&c, &seen(fetched(429, "", 2), 3));
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.detail, "after 3 requests: header `retry-after` missing");
+        got.headers.insert("retry-after", "7".parse().unwrap());
+        got.headers
+            .insert("access-control-allow-origin", "*".parse().unwrap());
+        let o = judge(&c, &seen(got, 3));
+        assert_eq!(
+            o.detail,
+            "after 3 requests: header `access-control-allow-origin` is present (`*`), expected it absent"
+        );
+        let o = judge(&c, &seen(fetched(401, "", 2), 5));
+        assert_eq!(
+            o.detail,
+            "no answer with status [429] in 5 requests (last: 401)"
+        );
+    }
+
+    #[test]
     fn loose_scalar_match() {
         assert!(same(&serde_json::json!("200"), &serde_json::json!(200)));
         assert!(same(&serde_json::json!(true), &serde_json::json!("true")));

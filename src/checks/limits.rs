@@ -137,6 +137,20 @@ mod tests {
     }
 
     #[test]
+    fn repeat_needs_the_status_that_ends_it() {
+        let spec: CheckSpec = serde_json::from_value(serde_json::json!({
+            "kind": "http", "url": "http://x", "repeat": 0
+        }))
+        .unwrap();
+        let found = out_of_range(&spec);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[1].1.contains("needs `expect_status_any`"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn retries_range() {
         assert_eq!(retries(3), Ok(3));
         assert_eq!(

@@ -4,36 +4,14 @@
 
 use std::time::Duration;
 
-use hctl::checklist::Action;
 use hctl::checks::CheckSpec;
 use hctl::report::Status;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use super::peers::{self, Behaviour};
-use super::{deps, one_line, spec, through_runner};
+use super::{deps, one_line, shipped_check, spec, through_runner};
 use crate::server::{App, Backend};
-
-/// The `check:` of a shipped checklist item, templated for `base`.
-pub fn shipped_check(file: &str, id: &str, base: &str) -> CheckSpec {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("checklists")
-        .join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    let lookup = |key: &str| (key == "url").then(|| base.to_string());
-    let list = hctl::checklist::parse(&text, &path, &lookup)
-        .unwrap_or_else(|e| panic!("{file} does not load: {e:?}"));
-    let entry = list
-        .sections
-        .iter()
-        .flat_map(|s| &s.items)
-        .find(|e| e.id == id)
-        .unwrap_or_else(|| panic!("{file} has no item `{id}`"));
-    match &entry.action {
-        Action::Check(spec) => (**spec).clone(),
-        other => panic!("`{id}` is not automated: {other:?}"),
-    }
-}
 
 async fn users(app: &App) -> i64 {
     let db = app.db().await;
