@@ -67,6 +67,7 @@ pub fn out_of_range(spec: &CheckSpec) -> Vec<(&'static str, String)> {
         }
         CheckSpec::Command(c) => int(&mut found, "exit_code", i64::from(c.exit_code), 0, 255),
         CheckSpec::Dns(_)
+        | CheckSpec::Openapi(_)
         | CheckSpec::S3(_)
         | CheckSpec::Kubernetes(_)
         | CheckSpec::Manifests(_) => {}

@@ -15,6 +15,7 @@ pub mod headers;
 pub mod http;
 pub mod kubernetes;
 pub mod limits;
+pub mod openapi;
 pub mod postgres;
 pub mod prometheus;
 pub mod redis;
@@ -34,6 +35,7 @@ use crate::s3::S3Target;
 pub enum CheckSpec {
     Http(Box<http::HttpCheck>),
     Flow(flow::FlowCheck),
+    Openapi(openapi::OpenapiCheck),
     Headers(headers::HeadersCheck),
     Tls(tls::TlsCheck),
     Dns(dns::DnsCheck),
@@ -52,6 +54,7 @@ impl CheckSpec {
         match self {
             CheckSpec::Http(_) => "http",
             CheckSpec::Flow(_) => "flow",
+            CheckSpec::Openapi(_) => "openapi",
             CheckSpec::Headers(_) => "headers",
             CheckSpec::Tls(_) => "tls",
             CheckSpec::Dns(_) => "dns",
@@ -70,6 +73,7 @@ impl CheckSpec {
 pub const KINDS: &[&str] = &[
     "http",
     "flow",
+    "openapi",
     "headers",
     "tls",
     "dns",
@@ -167,6 +171,7 @@ pub async fn run(spec: &CheckSpec, deps: &Deps) -> Outcome {
     match spec {
         CheckSpec::Http(c) => http::run(c).await,
         CheckSpec::Flow(c) => flow::run(c).await,
+        CheckSpec::Openapi(c) => openapi::run(c).await,
         CheckSpec::Headers(c) => headers::run(c).await,
         CheckSpec::Tls(c) => tls::run(c).await,
         CheckSpec::Dns(c) => dns::run(c).await,
