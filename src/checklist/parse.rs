@@ -12,7 +12,9 @@ use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
 
 use super::template::{TemplateError, render_value};
-use super::{Action, Checklist, DEFAULT_RETRY_DELAY, DEFAULT_TIMEOUT, Entry, Invalid, Section};
+use super::{
+    Action, Checklist, DEFAULT_RETRY_DELAY, DEFAULT_TIMEOUT, Entry, Invalid, RUN_GRACE, Section,
+};
 use crate::checks::{CheckSpec, KINDS, limits};
 use crate::duration;
 use crate::report::Severity;
@@ -263,7 +265,7 @@ fn entry(
             default
         }),
     };
-    let timeout = dur("timeout", &item.timeout, DEFAULT_TIMEOUT);
+    let mut timeout = dur("timeout", &item.timeout, DEFAULT_TIMEOUT);
     let retry_delay = dur("retry_delay", &item.retry_delay, DEFAULT_RETRY_DELAY);
     if timeout.is_zero() {
         let at = item.timeout.as_ref().map_or(id_loc, |t| t.referenced);
@@ -301,6 +303,24 @@ fn entry(
             Action::Manual
         }
     };
+    if let Action::Check(spec) = &action
+        && let Some(runs) = spec.runs_for()
+    {
+        match &item.timeout {
+            None => timeout = timeout.max(runs + RUN_GRACE),
+            Some(t) if timeout <= runs => problems.push(
+                &t.referenced,
+                &field("timeout"),
+                format!(
+                    "{label}: timeout {} is not longer than the check's duration {} (leave it out: {} more is the default)",
+                    duration::human(timeout),
+                    duration::human(runs),
+                    duration::human(RUN_GRACE)
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
     if manual {
         for (name, present) in [
             ("timeout", item.timeout.is_some()),

@@ -65,6 +65,30 @@ pub fn out_of_range(spec: &CheckSpec) -> Vec<(&'static str, String)> {
                 }
             }
         }
+        CheckSpec::Load(c) => {
+            float(&mut found, "rate", c.rate, 0.001, 1_000_000.0);
+            int(
+                &mut found,
+                "max_connections",
+                i64::from(c.max_connections),
+                1,
+                100_000,
+            );
+            let secs = c.duration.as_secs_f64();
+            float(&mut found, "duration", secs, 0.1, 86_400.0);
+            if let Some(v) = c.error_rate {
+                float(&mut found, "error_rate", v, 0.0, 1.0);
+            }
+            if let Some(v) = c.max_regression {
+                float(&mut found, "max_regression", v, 0.0, 100.0);
+            }
+            if let Some(v) = c.min_rate {
+                float(&mut found, "min_rate", v, 0.0, c.rate);
+            }
+            for code in &c.status {
+                int(&mut found, "status", i64::from(*code), 100, 599);
+            }
+        }
         CheckSpec::Command(c) => int(&mut found, "exit_code", i64::from(c.exit_code), 0, 255),
         CheckSpec::Dns(_)
         | CheckSpec::Openapi(_)

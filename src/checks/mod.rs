@@ -15,6 +15,7 @@ pub mod headers;
 pub mod http;
 pub mod kubernetes;
 pub mod limits;
+pub mod load;
 pub mod openapi;
 pub mod postgres;
 pub mod prometheus;
@@ -36,6 +37,7 @@ pub enum CheckSpec {
     Http(Box<http::HttpCheck>),
     Flow(flow::FlowCheck),
     Openapi(openapi::OpenapiCheck),
+    Load(load::LoadCheck),
     Headers(headers::HeadersCheck),
     Tls(tls::TlsCheck),
     Dns(dns::DnsCheck),
@@ -49,12 +51,22 @@ pub enum CheckSpec {
 }
 
 impl CheckSpec {
+    /// How long an attempt runs by design (a `load` test's `duration`):
+    /// an item's timeout must be longer.
+    pub fn runs_for(&self) -> Option<std::time::Duration> {
+        match self {
+            CheckSpec::Load(c) => Some(c.duration),
+            _ => None,
+        }
+    }
+
     /// The kind name as written in YAML.
     pub fn kind(&self) -> &'static str {
         match self {
             CheckSpec::Http(_) => "http",
             CheckSpec::Flow(_) => "flow",
             CheckSpec::Openapi(_) => "openapi",
+            CheckSpec::Load(_) => "load",
             CheckSpec::Headers(_) => "headers",
             CheckSpec::Tls(_) => "tls",
             CheckSpec::Dns(_) => "dns",
@@ -74,6 +86,7 @@ pub const KINDS: &[&str] = &[
     "http",
     "flow",
     "openapi",
+    "load",
     "headers",
     "tls",
     "dns",
@@ -172,6 +185,7 @@ pub async fn run(spec: &CheckSpec, deps: &Deps) -> Outcome {
         CheckSpec::Http(c) => http::run(c).await,
         CheckSpec::Flow(c) => flow::run(c).await,
         CheckSpec::Openapi(c) => openapi::run(c).await,
+        CheckSpec::Load(c) => load::run(c).await,
         CheckSpec::Headers(c) => headers::run(c).await,
         CheckSpec::Tls(c) => tls::run(c).await,
         CheckSpec::Dns(c) => dns::run(c).await,

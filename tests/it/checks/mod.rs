@@ -11,6 +11,7 @@ mod dns;
 mod flow;
 mod http;
 mod http_security;
+mod load;
 mod openapi;
 mod services;
 mod tls;
