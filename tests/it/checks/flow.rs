@@ -45,6 +45,18 @@ async fn the_shipped_journey_passes_and_erases_its_account() {
     assert_eq!(again.status, Status::Pass, "{again:?}");
 }
 
+#[tokio::test]
+async fn the_shipped_auth_flow_passes_and_erases_its_account() {
+    hctl::init_crypto();
+    let app = App::spawn(Backend::Sqlite).await;
+    let check = shipped_check("post-launch.yaml", "auth-flows", &app.base);
+    let o = hctl::checks::run(&check, &deps()).await;
+    assert_eq!(o.status, Status::Pass, "{o:?}");
+    assert!(o.detail.contains("wrong-password 401 "), "{o:?}");
+    assert!(o.detail.contains("cleanup: erase-account 204 "), "{o:?}");
+    assert_eq!(users(&app).await, 0);
+}
+
 /// Register a known account, fail on purpose, erase it in cleanup.
 fn failing_flow(base: &str, email: &str, broken: &str) -> String {
     format!(
