@@ -29,6 +29,7 @@ pub mod server;
 pub mod shipped;
 pub mod storage;
 pub mod store;
+pub mod template;
 pub mod ui;
 pub mod yaml;
 

@@ -4,6 +4,7 @@
 //! environment makes the item not applicable there rather than invalid.
 
 use crate::config::keys;
+pub use crate::template::substitute;
 
 /// Why a string could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,30 +64,6 @@ pub fn render_env_only(
             Ok(format!("{{{{{raw}}}}}"))
         }
     })
-}
-
-/// Replace every `{{ EXPR }}` in `text` by what `resolve` makes of it; it
-/// gets EXPR trimmed and as written. The scanner every hctl template uses
-/// (checklists: `env.*`; playbooks add `params.*`, `steps.*`, `run.*`);
-/// an unterminated `{{` becomes `unterminated(the text from there)`.
-pub fn substitute<E>(
-    text: &str,
-    unterminated: fn(String) -> E,
-    resolve: &mut dyn FnMut(&str, &str) -> Result<String, E>,
-) -> Result<String, E> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after
-            .find("}}")
-            .ok_or_else(|| unterminated(rest[start..].chars().take(40).collect()))?;
-        out.push_str(&resolve(after[..end].trim(), &after[..end])?);
-        rest = &after[end + 2..];
-    }
-    out.push_str(rest);
-    Ok(out)
 }
 
 /// Render every string inside a JSON value in place; the first error wins.

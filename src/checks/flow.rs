@@ -15,9 +15,9 @@ use serde::{Deserialize, Deserializer};
 
 use super::Outcome;
 use super::http::{self, HttpCheck};
-use crate::checklist::template::substitute;
 use crate::duration;
 use crate::report::Status;
+use crate::template::substitute;
 
 /// The `run.id` variable's name.
 const RUN_ID: &str = "run.id";
