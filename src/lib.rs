@@ -24,6 +24,7 @@ mod playbook;
 pub mod preflight;
 pub mod report;
 mod shipped;
+mod template;
 mod timestamp;
 mod ui;
 mod validate;

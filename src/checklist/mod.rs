@@ -33,6 +33,9 @@ pub use parse::{load, parse};
 
 /// Default per-attempt timeout of an automated item.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// What an item whose check runs for a set time (a load test) gets beyond
+/// it when it sets no `timeout`.
+pub const RUN_GRACE: Duration = Duration::from_secs(30);
 /// Default pause between attempts.
 pub const DEFAULT_RETRY_DELAY: Duration = Duration::from_secs(1);
 

@@ -12,7 +12,9 @@ use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
 
 use super::template::{TemplateError, render_value};
-use super::{Action, Checklist, DEFAULT_RETRY_DELAY, DEFAULT_TIMEOUT, Entry, Invalid, Section};
+use super::{
+    Action, Checklist, DEFAULT_RETRY_DELAY, DEFAULT_TIMEOUT, Entry, Invalid, RUN_GRACE, Section,
+};
 use crate::checks::{CheckSpec, KINDS, limits};
 use crate::duration;
 use crate::report::Severity;
@@ -265,7 +267,7 @@ fn entry(
             default
         }),
     };
-    let timeout = dur("timeout", &item.timeout, DEFAULT_TIMEOUT);
+    let mut timeout = dur("timeout", &item.timeout, DEFAULT_TIMEOUT);
     let retry_delay = dur("retry_delay", &item.retry_delay, DEFAULT_RETRY_DELAY);
     // A bad duration is reported by `dur`; MAX keeps it from also being "0".
     let valid_for = item.valid_for.as_ref().map(|v| {
@@ -328,6 +330,24 @@ fn entry(
             Action::Manual
         }
     };
+    if let Action::Check(spec) = &action
+        && let Some(runs) = spec.runs_for()
+    {
+        match &item.timeout {
+            None => timeout = timeout.max(runs + RUN_GRACE),
+            Some(t) if timeout <= runs => problems.push(
+                &t.referenced,
+                &field("timeout"),
+                format!(
+                    "{label}: timeout {} is not longer than the check's duration {} (leave it out: {} more is the default)",
+                    duration::human(timeout),
+                    duration::human(runs),
+                    duration::human(RUN_GRACE)
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
     if manual {
         for (name, present) in [
             ("timeout", item.timeout.is_some()),
@@ -425,14 +445,18 @@ fn check_action(
         );
         return Action::Manual;
     }
-    let unset = match render_value(&mut value, ctx.lookup) {
+    // The `flow` kind fills its captures and `run.id` itself, at run time.
+    let keep_runtime = kind == "flow";
+    let unset = match render_value(&mut value, ctx.lookup, keep_runtime) {
         Ok(()) => None,
         Err(TemplateError::Unset(setting)) => {
             // Still validate the fields, with a placeholder for the missing setting.
             value = check.value.clone();
-            let _ = render_value(&mut value, &|k| {
-                Some((ctx.lookup)(k).unwrap_or_else(|| "unset.invalid".into()))
-            });
+            let _ = render_value(
+                &mut value,
+                &|k| Some((ctx.lookup)(k).unwrap_or_else(|| "unset.invalid".into())),
+                keep_runtime,
+            );
             Some(setting)
         }
         Err(err) => {

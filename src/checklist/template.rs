@@ -4,6 +4,7 @@
 //! environment makes the item not applicable there rather than invalid.
 
 use crate::config::keys;
+pub use crate::template::substitute;
 
 /// Why a string could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,36 +50,34 @@ pub fn render(
     })
 }
 
-/// Replace every `{{ EXPR }}` in `text` by what `resolve` makes of it; it
-/// gets EXPR trimmed and as written. The scanner every hctl template uses
-/// (checklists: `env.*`; playbooks add `params.*`, `steps.*`, `run.*`);
-/// an unterminated `{{` becomes `unterminated(the text from there)`.
-pub fn substitute<E>(
+/// [`render`], but an expression that is not `env.*` is kept as written, for
+/// a check kind that fills its own variables at run time (the `flow` kind's
+/// captures and `run.id`, which it validates itself).
+pub fn render_env_only(
     text: &str,
-    unterminated: fn(String) -> E,
-    resolve: &mut dyn FnMut(&str, &str) -> Result<String, E>,
-) -> Result<String, E> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after
-            .find("}}")
-            .ok_or_else(|| unterminated(rest[start..].chars().take(40).collect()))?;
-        out.push_str(&resolve(after[..end].trim(), &after[..end])?);
-        rest = &after[end + 2..];
-    }
-    out.push_str(rest);
-    Ok(out)
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, TemplateError> {
+    substitute(text, TemplateError::Syntax, &mut |inner, raw| {
+        if inner.starts_with("env.") {
+            render(&format!("{{{{{raw}}}}}"), lookup)
+        } else {
+            Ok(format!("{{{{{raw}}}}}"))
+        }
+    })
 }
 
 /// Render every string inside a JSON value in place; the first error wins.
+/// With `keep_runtime`, non-`env.*` expressions stay ([`render_env_only`]).
 pub fn render_value(
     value: &mut serde_json::Value,
     lookup: &dyn Fn(&str) -> Option<String>,
+    keep_runtime: bool,
 ) -> Result<(), TemplateError> {
-    render_strings(value, &mut |s| render(s, lookup))
+    if keep_runtime {
+        render_strings(value, &mut |s| render_env_only(s, lookup))
+    } else {
+        render_strings(value, &mut |s| render(s, lookup))
+    }
 }
 
 /// Replace every string holding `{{` inside a JSON value by `render` of it.
@@ -131,6 +130,18 @@ mod tests {
                 proptest::prop_assert_eq!(rendered, Ok(text));
             }
         }
+    }
+
+    #[test]
+    fn env_only_keeps_runtime_variables() {
+        assert_eq!(
+            render_env_only("{{ env.url }}/x?t={{ token }}&r={{run.id}}", &lookup).unwrap(),
+            "http://127.0.0.1:8080/x?t={{ token }}&r={{run.id}}"
+        );
+        assert_eq!(
+            render_env_only("{{ env.nope }}", &lookup),
+            Err(TemplateError::UnknownKey("nope".into()))
+        );
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! The `http` kind: request a URL and check the status, the latency budget,
-//! fields of a JSON body and response headers. Bodies are read up to
-//! [`BODY_LIMIT`]; larger or non-UTF-8 bodies are reported, never buffered whole.
+//! fields of a JSON body and response headers (present, absent, containing a
+//! text). With `repeat`, the request is sent until an answer has a status of
+//! `expect_status_any` (a rate limit's 429) and that answer is judged. Bodies
+//! are read up to [`BODY_LIMIT`]; larger or non-UTF-8 bodies are reported,
+//! never buffered whole. The `flow` kind runs its steps through [`observe`]
+//! and [`judge`].
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -42,9 +46,24 @@ pub struct HttpCheck {
     /// Response headers that must contain the given text (case-insensitive).
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
+    /// Response headers that must be present, any value (e.g. `retry-after`).
+    #[serde(default)]
+    pub headers_present: Vec<String>,
+    /// Response headers that must be absent (e.g. `access-control-allow-origin`
+    /// when the request carries a foreign `origin`).
+    #[serde(default)]
+    pub headers_absent: Vec<String>,
     /// Text the body must contain.
     #[serde(default)]
     pub body_contains: Option<String>,
+    /// Send the request up to this many times, one after another, until an
+    /// answer has a status in `expect_status_any`; that answer is judged.
+    #[serde(default)]
+    pub repeat: Option<u32>,
+    /// With `repeat`: the statuses that end the series (e.g. `[429]`); none
+    /// of them in `repeat` answers fails the check.
+    #[serde(default)]
+    pub expect_status_any: Option<Vec<u16>>,
     /// Trust only the certificates in this PEM file.
     #[serde(default)]
     pub ca_file: Option<PathBuf>,
@@ -89,25 +108,30 @@ pub struct Fetched {
 
 /// Send one request. The caller's timeout bounds the whole exchange.
 pub async fn fetch(method: &str, url: &str, tls: &TlsOptions) -> Result<Fetched> {
-    send(method, url, tls, &BTreeMap::new(), None).await
+    send(&client(tls)?, method, url, &BTreeMap::new(), None).await
 }
 
-/// Send one request with headers and an optional body.
-pub async fn send(
-    method: &str,
-    url: &str,
-    tls: &TlsOptions,
-    headers: &BTreeMap<String, String>,
-    body: Option<&str>,
-) -> Result<Fetched> {
+/// The client checks send with: `tls`, a 10 s connect timeout, at most 5
+/// redirects, hctl's user agent; connections are kept for reuse.
+pub fn client(tls: &TlsOptions) -> Result<reqwest::Client> {
     let config = tls_config::client(tls.ca_file.as_deref(), tls.insecure, &[b"http/1.1"])?;
-    let client = reqwest::Client::builder()
+    reqwest::Client::builder()
         .tls_backend_preconfigured(config)
         .connect_timeout(Duration::from_secs(10))
         .redirect(reqwest::redirect::Policy::limited(5))
         .user_agent(concat!("hctl/", env!("CARGO_PKG_VERSION")))
         .build()
-        .context("cannot build the HTTP client")?;
+        .context("cannot build the HTTP client")
+}
+
+/// Send one request with headers and an optional body.
+pub async fn send(
+    client: &reqwest::Client,
+    method: &str,
+    url: &str,
+    headers: &BTreeMap<String, String>,
+    body: Option<&str>,
+) -> Result<Fetched> {
     let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
         .with_context(|| format!("invalid HTTP method `{method}`"))?;
     let started = Instant::now();
@@ -168,38 +192,94 @@ fn request_error(err: &reqwest::Error) -> String {
     }
 }
 
+impl HttpCheck {
+    /// The TLS options of the check.
+    pub fn tls(&self) -> TlsOptions {
+        TlsOptions {
+            ca_file: self.ca_file.clone(),
+            insecure: self.insecure,
+        }
+    }
+
+    /// The method, `GET` by default.
+    pub fn method(&self) -> &str {
+        self.method.as_deref().unwrap_or("GET")
+    }
+}
+
 pub async fn run(check: &HttpCheck) -> Outcome {
-    let method = check.method.as_deref().unwrap_or("GET");
-    let tls = TlsOptions {
-        ca_file: check.ca_file.clone(),
-        insecure: check.insecure,
+    let client = match client(&check.tls()) {
+        Ok(c) => c,
+        Err(err) => return Outcome::error(format!("{err:#}")),
     };
-    let sent = send(
-        method,
-        &check.url,
-        &tls,
-        &check.request_headers,
-        check.body.as_deref(),
-    );
-    let fetched = match sent.await {
-        Ok(f) => f,
-        Err(err) => return Outcome::error(format!("{method} {}: {err:#}", check.url)),
+    match observe(&client, check).await {
+        Ok(seen) => judge(check, &seen),
+        Err(err) => Outcome::error(err),
+    }
+}
+
+/// What a check saw: the answer it judges and how many requests it sent.
+pub struct Observed {
+    pub fetched: Fetched,
+    pub sent: u32,
+}
+
+/// Send the check's request (`repeat` times at most, until an answer has a
+/// status of `expect_status_any`). The error names the method and URL.
+pub async fn observe(client: &reqwest::Client, check: &HttpCheck) -> Result<Observed, String> {
+    let method = check.method();
+    let times = check.repeat.unwrap_or(1).max(1);
+    let mut sent = 0;
+    loop {
+        let fetched = send(
+            client,
+            method,
+            &check.url,
+            &check.request_headers,
+            check.body.as_deref(),
+        )
+        .await
+        .map_err(|err| format!("{method} {}: {err:#}", check.url))?;
+        sent += 1;
+        let ends = check
+            .expect_status_any
+            .as_ref()
+            .is_none_or(|codes| codes.contains(&fetched.status));
+        if ends || sent >= times {
+            return Ok(Observed { fetched, sent });
+        }
+    }
+}
+
+/// Judge what [`observe`] saw.
+pub fn judge(check: &HttpCheck, seen: &Observed) -> Outcome {
+    let Some(codes) = &check.expect_status_any else {
+        return evaluate(check, &seen.fetched);
     };
-    evaluate(check, &fetched)
+    if !codes.contains(&seen.fetched.status) {
+        return Outcome::fail(format!(
+            "no answer with status {codes:?} in {} requests (last: {})",
+            seen.sent, seen.fetched.status
+        ));
+    }
+    let mut outcome = evaluate(check, &seen.fetched);
+    outcome.detail = format!("after {} requests: {}", seen.sent, outcome.detail);
+    outcome
 }
 
 /// Judge a response against the expectations.
 pub fn evaluate(check: &HttpCheck, got: &Fetched) -> Outcome {
     let mut problems = Vec::new();
-    let status_ok = match &check.status {
-        Some(spec) => spec.allows(got.status),
-        None => (200..300).contains(&got.status),
+    let status_ok = match (&check.status, &check.expect_status_any) {
+        (Some(spec), _) => spec.allows(got.status),
+        (None, Some(codes)) => codes.contains(&got.status),
+        (None, None) => (200..300).contains(&got.status),
     };
     if !status_ok {
-        let expected = match &check.status {
-            Some(StatusSpec::One(c)) => c.to_string(),
-            Some(StatusSpec::Any(cs)) => format!("{cs:?}"),
-            None => "2xx".into(),
+        let expected = match (&check.status, &check.expect_status_any) {
+            (Some(StatusSpec::One(c)), _) => c.to_string(),
+            (Some(StatusSpec::Any(cs)), _) | (None, Some(cs)) => format!("{cs:?}"),
+            (None, None) => "2xx".into(),
         };
         problems.push((
             Status::Fail,
@@ -230,6 +310,20 @@ pub fn evaluate(check: &HttpCheck, got: &Fetched) -> Outcome {
             Some(Ok(_)) => {}
         }
     }
+    for name in &check.headers_present {
+        if !got.headers.contains_key(name.as_str()) {
+            problems.push((Status::Fail, format!("header `{name}` missing")));
+        }
+    }
+    for name in &check.headers_absent {
+        if let Some(v) = got.headers.get(name.as_str()) {
+            let v = String::from_utf8_lossy(v.as_bytes());
+            problems.push((
+                Status::Fail,
+                format!("header `{name}` is present (`{v}`), expected it absent"),
+            ));
+        }
+    }
     if !check.json.is_empty() {
         problems.extend(json_problems(check, got));
     }
@@ -251,21 +345,27 @@ pub fn evaluate(check: &HttpCheck, got: &Fetched) -> Outcome {
     Outcome::from_findings(ok, problems)
 }
 
-fn json_problems(check: &HttpCheck, got: &Fetched) -> Vec<(Status, String)> {
+/// The body as JSON, or why it is not.
+pub fn json_body(got: &Fetched) -> Result<serde_json::Value, String> {
     if got.truncated {
-        return vec![(
-            Status::Fail,
-            "body larger than 1 MiB, not parsed as JSON".into(),
-        )];
+        return Err("body larger than 1 MiB, not parsed as JSON".into());
     }
-    let doc: serde_json::Value = match serde_json::from_slice(&got.body) {
+    serde_json::from_slice(&got.body).map_err(|err| format!("body is not JSON: {err}"))
+}
+
+/// The value at a dotted path (`checks.database`, `items.0.id`).
+pub fn at_path<'a>(doc: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    doc.pointer(&format!("/{}", path.replace('.', "/")))
+}
+
+fn json_problems(check: &HttpCheck, got: &Fetched) -> Vec<(Status, String)> {
+    let doc = match json_body(got) {
         Ok(doc) => doc,
-        Err(err) => return vec![(Status::Fail, format!("body is not JSON: {err}"))],
+        Err(err) => return vec![(Status::Fail, err)],
     };
     let mut problems = Vec::new();
     for (path, want) in &check.json {
-        let pointer = format!("/{}", path.replace('.', "/"));
-        match doc.pointer(&pointer) {
+        match at_path(&doc, path) {
             None => problems.push((Status::Fail, format!("JSON `{path}` missing"))),
             Some(v) if !same(v, want) => problems.push((
                 Status::Fail,
@@ -277,10 +377,13 @@ fn json_problems(check: &HttpCheck, got: &Fetched) -> Vec<(Status, String)> {
     problems
 }
 
-/// Equal, treating YAML scalars loosely: `200` matches `"200"`.
+/// Equal, treating YAML scalars loosely: `200` matches `"200"` and `200.0`.
 fn same(got: &serde_json::Value, want: &serde_json::Value) -> bool {
     got == want
         || match (got, want) {
+            (serde_json::Value::Number(g), serde_json::Value::Number(w)) => {
+                g.as_f64() == w.as_f64()
+            }
             (serde_json::Value::String(g), w) | (w, serde_json::Value::String(g)) => {
                 !w.is_string()
                     && !w.is_object()
@@ -348,9 +451,35 @@ mod tests {
     }
 
     #[test]
+    fn repeat_judges_the_answer_that_ended_the_series() {
+        let c = check(
+            "url: http://x\nrepeat: 5\nexpect_status_any: [429]\nheaders_present: [retry-after]\nheaders_absent: [access-control-allow-origin]\n",
+        );
+        let mut got = fetched(429, "", 2);
+        let seen = |fetched, sent| Observed { fetched, sent };
+        let o = judge(&c, &seen(fetched(429, "", 2), 3));
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.detail, "after 3 requests: header `retry-after` missing");
+        got.headers.insert("retry-after", "7".parse().unwrap());
+        got.headers
+            .insert("access-control-allow-origin", "*".parse().unwrap());
+        let o = judge(&c, &seen(got, 3));
+        assert_eq!(
+            o.detail,
+            "after 3 requests: header `access-control-allow-origin` is present (`*`), expected it absent"
+        );
+        let o = judge(&c, &seen(fetched(401, "", 2), 5));
+        assert_eq!(
+            o.detail,
+            "no answer with status [429] in 5 requests (last: 401)"
+        );
+    }
+
+    #[test]
     fn loose_scalar_match() {
         assert!(same(&serde_json::json!("200"), &serde_json::json!(200)));
         assert!(same(&serde_json::json!(true), &serde_json::json!("true")));
         assert!(!same(&serde_json::json!("x"), &serde_json::json!(1)));
+        assert!(same(&serde_json::json!(4321.0), &serde_json::json!(4321)));
     }
 }

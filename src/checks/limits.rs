@@ -23,15 +23,10 @@ pub fn retries(value: i64) -> Result<u32, String> {
 pub fn out_of_range(spec: &CheckSpec) -> Vec<(&'static str, String)> {
     let mut found = Vec::new();
     match spec {
-        CheckSpec::Http(c) => {
-            if let Some(status) = &c.status {
-                let codes = match status {
-                    super::http::StatusSpec::One(code) => std::slice::from_ref(code),
-                    super::http::StatusSpec::Any(codes) => codes.as_slice(),
-                };
-                for code in codes {
-                    int(&mut found, "status", i64::from(*code), 100, 599);
-                }
+        CheckSpec::Http(c) => http(&mut found, c),
+        CheckSpec::Flow(c) => {
+            for step in c.steps.iter().chain(&c.cleanup) {
+                http(&mut found, &step.http);
             }
         }
         CheckSpec::Headers(c) => {
@@ -79,6 +74,30 @@ pub fn out_of_range(spec: &CheckSpec) -> Vec<(&'static str, String)> {
                 ));
             }
         }
+        CheckSpec::Load(c) => {
+            float(&mut found, "rate", c.rate, 0.001, 1_000_000.0);
+            int(
+                &mut found,
+                "max_connections",
+                i64::from(c.max_connections),
+                1,
+                100_000,
+            );
+            let secs = c.duration.as_secs_f64();
+            float(&mut found, "duration", secs, 0.1, 86_400.0);
+            if let Some(v) = c.error_rate {
+                float(&mut found, "error_rate", v, 0.0, 1.0);
+            }
+            if let Some(v) = c.max_regression {
+                float(&mut found, "max_regression", v, 0.0, 100.0);
+            }
+            if let Some(v) = c.min_rate {
+                float(&mut found, "min_rate", v, 0.0, c.rate);
+            }
+            for code in &c.status {
+                int(&mut found, "status", i64::from(*code), 100, 599);
+            }
+        }
         CheckSpec::Command(c) => int(&mut found, "exit_code", i64::from(c.exit_code), 0, 255),
         CheckSpec::Flags(c) => {
             for expect in c.flags.values() {
@@ -99,11 +118,40 @@ pub fn out_of_range(spec: &CheckSpec) -> Vec<(&'static str, String)> {
         }
         CheckSpec::Dns(_)
         | CheckSpec::Backup(_)
+        | CheckSpec::Openapi(_)
         | CheckSpec::S3(_)
         | CheckSpec::Kubernetes(_)
         | CheckSpec::Manifests(_) => {}
     }
     found
+}
+
+/// The most requests `repeat` may send.
+pub const MAX_REPEAT: u32 = 10_000;
+
+fn http(found: &mut Vec<(&'static str, String)>, c: &super::http::HttpCheck) {
+    if let Some(status) = &c.status {
+        let codes = match status {
+            super::http::StatusSpec::One(code) => std::slice::from_ref(code),
+            super::http::StatusSpec::Any(codes) => codes.as_slice(),
+        };
+        for code in codes {
+            int(found, "status", i64::from(*code), 100, 599);
+        }
+    }
+    for code in c.expect_status_any.iter().flatten() {
+        int(found, "expect_status_any", i64::from(*code), 100, 599);
+    }
+    if let Some(n) = c.repeat {
+        int(found, "repeat", i64::from(n), 1, i64::from(MAX_REPEAT));
+        if c.expect_status_any.is_none() {
+            found.push((
+                "repeat",
+                "`repeat` needs `expect_status_any`: the statuses that end the series (e.g. [429])"
+                    .into(),
+            ));
+        }
+    }
 }
 
 fn int(found: &mut Vec<(&'static str, String)>, field: &'static str, v: i64, lo: i64, hi: i64) {
@@ -138,6 +186,20 @@ mod tests {
         .unwrap();
         let fields: Vec<_> = out_of_range(&spec).into_iter().map(|(f, _)| f).collect();
         assert_eq!(fields, ["port", "warn_days"]);
+    }
+
+    #[test]
+    fn repeat_needs_the_status_that_ends_it() {
+        let spec: CheckSpec = serde_json::from_value(serde_json::json!({
+            "kind": "http", "url": "http://x", "repeat": 0
+        }))
+        .unwrap();
+        let found = out_of_range(&spec);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[1].1.contains("needs `expect_status_any`"),
+            "{found:?}"
+        );
     }
 
     #[test]

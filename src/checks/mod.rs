@@ -12,10 +12,13 @@ pub mod backup;
 pub mod command;
 pub mod dns;
 pub mod flags;
+pub mod flow;
 pub mod headers;
 pub mod http;
 pub mod kubernetes;
 pub mod limits;
+pub mod load;
+pub mod openapi;
 pub mod postgres;
 pub mod prometheus;
 pub mod redis;
@@ -34,7 +37,10 @@ use crate::s3::S3Target;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CheckSpec {
-    Http(http::HttpCheck),
+    Http(Box<http::HttpCheck>),
+    Flow(flow::FlowCheck),
+    Openapi(openapi::OpenapiCheck),
+    Load(load::LoadCheck),
     Headers(headers::HeadersCheck),
     Tls(tls::TlsCheck),
     Dns(dns::DnsCheck),
@@ -51,10 +57,22 @@ pub enum CheckSpec {
 }
 
 impl CheckSpec {
+    /// How long an attempt runs by design (a `load` test's `duration`):
+    /// an item's timeout must be longer.
+    pub fn runs_for(&self) -> Option<std::time::Duration> {
+        match self {
+            CheckSpec::Load(c) => Some(c.duration),
+            _ => None,
+        }
+    }
+
     /// The kind name as written in YAML.
     pub fn kind(&self) -> &'static str {
         match self {
             CheckSpec::Http(_) => "http",
+            CheckSpec::Flow(_) => "flow",
+            CheckSpec::Openapi(_) => "openapi",
+            CheckSpec::Load(_) => "load",
             CheckSpec::Headers(_) => "headers",
             CheckSpec::Tls(_) => "tls",
             CheckSpec::Dns(_) => "dns",
@@ -75,6 +93,9 @@ impl CheckSpec {
 /// Every kind name, for "unknown kind" messages and docs.
 pub const KINDS: &[&str] = &[
     "http",
+    "flow",
+    "openapi",
+    "load",
     "headers",
     "tls",
     "dns",
@@ -174,6 +195,9 @@ impl Outcome {
 pub async fn run(spec: &CheckSpec, deps: &Deps) -> Outcome {
     match spec {
         CheckSpec::Http(c) => http::run(c).await,
+        CheckSpec::Flow(c) => flow::run(c).await,
+        CheckSpec::Openapi(c) => openapi::run(c).await,
+        CheckSpec::Load(c) => load::run(c).await,
         CheckSpec::Headers(c) => headers::run(c).await,
         CheckSpec::Tls(c) => tls::run(c).await,
         CheckSpec::Dns(c) => dns::run(c).await,

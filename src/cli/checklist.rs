@@ -133,9 +133,10 @@ one's origin. The format:
           severity: critical       # critical (default) | warning | info
           owner: DevOps Engineer   # role responsible (manual items)
           tags: [local, production]
-          check:                   # automated: http, headers, tls, dns, postgres,
-            kind: http             # redis, s3, prometheus, command,
-                                   # kubernetes, manifests, flags, rollout
+          check:                   # automated: http, flow, openapi, load, headers,
+            kind: http             # tls, dns, postgres, redis, s3, prometheus,
+                                   # command, kubernetes, manifests, flags, rollout,
+                                   # backup
             url: \"{{ env.url }}/api/healthz\"
             json: { status: ok }
           timeout: 5s              # per attempt (default 10s)

@@ -312,3 +312,22 @@ fn an_unknown_check_field_hides_no_range_error() {
         "{errs:#?}"
     );
 }
+
+#[test]
+fn a_load_item_gets_a_timeout_longer_than_its_duration() {
+    let item = |timeout: &str| {
+        format!(
+            "name: l\nsections:\n  - name: s\n    items:\n      - id: load\n        title: t\n{timeout}        check: {{ kind: load, url: \"{{{{ env.url }}}}/api/healthz\", rate: 100/s, duration: 30s }}\n"
+        )
+    };
+    let list = parse(&item(""), Path::new("c.yaml"), &lookup).unwrap();
+    assert_eq!(list.sections[0].items[0].timeout, Duration::from_secs(60));
+    let errs = errors(&item("        timeout: 10s\n"));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with(
+            "c.yaml:7:18: item `load`: timeout 10s is not longer than the check's duration 30s"
+        ),
+        "{errs:?}"
+    );
+}

@@ -9,7 +9,11 @@ pub mod peers;
 
 mod dns;
 mod flags;
+mod flow;
 mod http;
+mod http_security;
+mod load;
+mod openapi;
 mod prometheus;
 mod services;
 mod tls;
@@ -89,6 +93,27 @@ pub async fn through_runner(yaml: &str, timeout: Duration, retries: u32) -> Item
         "runner overran: {item:?}"
     );
     item
+}
+
+/// The `check:` of a shipped checklist item, templated for `base`.
+pub fn shipped_check(file: &str, id: &str, base: &str) -> CheckSpec {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("checklists")
+        .join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lookup = |key: &str| (key == "url").then(|| base.to_string());
+    let list = hctl::checklist::parse(&text, &path, &lookup)
+        .unwrap_or_else(|e| panic!("{file} does not load: {e:?}"));
+    let entry = list
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .find(|e| e.id == id)
+        .unwrap_or_else(|| panic!("{file} has no item `{id}`"));
+    match &entry.action {
+        Action::Check(spec) => (**spec).clone(),
+        other => panic!("`{id}` is not automated: {other:?}"),
+    }
 }
 
 /// Details are one line, always.
