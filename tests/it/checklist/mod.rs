@@ -3,6 +3,7 @@
 //! the sign-off report, and ticks of items later removed from the file;
 //! `shipped` covers the checklists embedded in the binary.
 
+mod items;
 mod shipped;
 
 use crate::support::Sandbox;
