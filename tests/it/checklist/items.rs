@@ -1,11 +1,13 @@
 //! The shipped items that are `command` checks hctl does not otherwise test:
 //! the offline manifest items (`data-retention`, `perf-autoscaling-thresholds`)
 //! on good and bad manifests, and the database items (`db-indexes`,
-//! `log-audit-trail`) against a real PostgreSQL database migrated by hctl.
+//! `log-audit-trail`) against a real PostgreSQL database migrated by hctl, and
+//! `auth-csrf` on an OpenAPI document that reads cookies.
 
 use std::process::Command;
 
 use super::json;
+use crate::checks::peers::{self, Behaviour};
 use crate::support::Sandbox;
 use crate::support::services::TestDb;
 
@@ -201,4 +203,30 @@ fn the_database_items_read_a_real_postgres() {
         "fail",
         "invalid index readings_kind",
     );
+}
+
+#[test]
+fn csrf_fails_an_api_that_reads_cookies() {
+    // The pass case is `hctl serve` itself (preflight's local-items test).
+    let doc = |schemes: &str| {
+        peers::http(Behaviour::Respond {
+            status: 200,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: format!("{{\n  \"openapi\": \"3.1.0\",\n  \"components\": {{ \"securitySchemes\": {schemes} }}\n}}")
+                .into_bytes(),
+        })
+    };
+    let sb = Sandbox::new();
+    let cookie = doc(r#"{ "session": { "type": "apiKey", "in": "cookie", "name": "sid" } }"#);
+    let url = format!("url=http://{cookie}");
+    assert_item(
+        &sb,
+        "auth-csrf",
+        &["--set", &url],
+        "fail",
+        "cookie-authenticated routes need CSRF protection",
+    );
+    let bearer = doc(r#"{ "bearer": { "type": "http", "scheme": "bearer" } }"#);
+    let url = format!("url=http://{bearer}");
+    assert_item(&sb, "auth-csrf", &["--set", &url], "pass", "exited 0");
 }
