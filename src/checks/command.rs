@@ -2,6 +2,8 @@
 //! script) and check its exit code and output. The child runs in its own
 //! process group, killed as a whole when the check times out, so a hanging
 //! grandchild can never keep preflight waiting.
+//! URLs in the command shown in the detail have their passwords redacted
+//! (a `{{ env.database_url }}` templated into a `psql` line).
 
 use std::process::Stdio;
 
@@ -10,6 +12,7 @@ use tokio::io::AsyncReadExt;
 use tokio::process::Command;
 
 use super::Outcome;
+use crate::config::redact::redact_urls_in;
 
 /// The most of stdout/stderr kept.
 const OUTPUT_LIMIT: u64 = 1024 * 1024;
@@ -53,9 +56,13 @@ pub async fn run(check: &CommandCheck) -> Outcome {
         (Some(line), _) => (
             "sh".to_string(),
             vec!["-c".to_string(), line.clone()],
-            line.clone(),
+            redact_urls_in(line),
         ),
-        (None, Some((p, rest))) => (p.clone(), rest.to_vec(), check.run.join(" ")),
+        (None, Some((p, rest))) => (
+            p.clone(),
+            rest.to_vec(),
+            redact_urls_in(&check.run.join(" ")),
+        ),
         (None, None) => return Outcome::error("command check needs `run` or `shell`"),
     };
     let mut cmd = Command::new(&program);

@@ -31,6 +31,8 @@ pub struct EnvFile {
     redis_url: Text,
     storage: Text,
     prometheus_url: Text,
+    grafana_url: Text,
+    uploads: Text,
     admin_token_env: Text,
     s3: Option<S3File>,
     kube: Option<KubeFile>,
@@ -191,6 +193,8 @@ impl EnvFile {
         text(&mut out, "redis_url", &self.redis_url);
         text(&mut out, "storage", &self.storage);
         text(&mut out, "prometheus_url", &self.prometheus_url);
+        text(&mut out, "grafana_url", &self.grafana_url);
+        text(&mut out, "uploads", &self.uploads);
         text(&mut out, "admin_token_env", &self.admin_token_env);
         if let Some(s3) = &self.s3 {
             text(&mut out, "s3.endpoint", &s3.endpoint);

@@ -171,6 +171,20 @@ pub const KEYS: &[Key] = &[
         help: "Prometheus base URL for `prometheus` checks",
     },
     Key {
+        name: "grafana_url",
+        default: None,
+        kind: Kind::Url(HTTP),
+        range: None,
+        help: "Grafana base URL for dashboard checks (credentials in the URL: https://USER:${PASSWORD}@HOST)",
+    },
+    Key {
+        name: "uploads",
+        default: None,
+        kind: Kind::Url(&["s3"]),
+        range: None,
+        help: "the API's upload storage (its STORAGE_URL): s3://BUCKET/PREFIX",
+    },
+    Key {
         name: "admin_token_env",
         default: Some("HCTL_ADMIN_TOKEN"),
         kind: Kind::Text,

@@ -220,14 +220,14 @@ fn preflight_and_report_complete_the_ids_and_tags_of_their_checklists() {
         ),
         ["privacy-review"]
     );
-    // No -c: every checklist.
+    // No -c: every checklist (the shipped post-launch's image scan is `scan`).
     assert_eq!(
         complete(&sb, &["preflight", "--exclude", "launch"]),
         ["launch-day-done"]
     );
     assert_eq!(
         complete(&sb, &["preflight", "--tag", ""]),
-        ["ci", "local", "production"]
+        ["ci", "local", "production", "scan"]
     );
     assert_eq!(
         complete(

@@ -53,9 +53,45 @@ pub fn redact_url(text: &str) -> String {
     }
 }
 
+/// Every URL inside free text (a shell line, an argv joined for display)
+/// redacted as [`redact_url`] does: `psql "postgres://app:pw@db/x" -c …` →
+/// `psql "postgres://app:***@db/x" -c …`. A URL ends at whitespace, a quote,
+/// a backtick or `;`, `)`, `<`, `>`.
+pub fn redact_urls_in(text: &str) -> String {
+    let ends = |c: char| c.is_whitespace() || "\"'`;)<>".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        let start = rest[..i]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || "+.-".contains(c)))
+            .map_or(0, |p| p + 1);
+        let end = rest[i..].find(ends).map_or(rest.len(), |e| i + e);
+        out.push_str(&rest[..start]);
+        out.push_str(&redact_url(&rest[start..end]));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hides_passwords_of_urls_inside_text() {
+        assert_eq!(
+            redact_urls_in(
+                "out=$(psql -XAtq \"postgres://app:hunter2@db:5432/ht\" -c 'x') || curl https://u:p@h.test/a?token=t;"
+            ),
+            "out=$(psql -XAtq \"postgres://app:***@db:5432/ht\" -c 'x') || curl https://u:***@h.test/a?token=***;"
+        );
+        assert_eq!(redact_urls_in("no url: a://"), "no url: a://");
+        assert_eq!(
+            redact_urls_in("awk '{ print }' k8s/"),
+            "awk '{ print }' k8s/"
+        );
+    }
 
     #[test]
     fn hides_url_password() {

@@ -4,6 +4,7 @@
 //! `shipped` covers the checklists embedded in the binary.
 
 mod evidence;
+mod items;
 mod shipped;
 
 use crate::support::Sandbox;
