@@ -1,6 +1,7 @@
 //! Feature flags: the model, the sticky percentage rollout, the per-replica
 //! cache and the caller's evaluated flags (`/api/me/features`). The admin API
-//! that creates, changes and deletes flags is [`admin`].
+//! that creates, changes and deletes flags is [`admin`]; a flag's audit
+//! history and notes are [`history`].
 //!
 //! The rollout is Unleash's `flexibleRollout` with `userId` stickiness, so a
 //! flag evaluates here exactly as an Unleash SDK would evaluate it: the user's
@@ -14,6 +15,7 @@
 //! the replica that took the change at once).
 
 pub(super) mod admin;
+pub(super) mod history;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -2,7 +2,9 @@
 //! list and read flags, create one (`POST`, 409 when it exists), change one
 //! (`PUT`, 404 when it does not: a typo never creates a flag) and delete one.
 //! Names and group ids follow [`hctl_core::flag_name`] (422 naming the field);
-//! every change is a row in `audit_log` with the flag before and after.
+//! every change is a row in `audit_log` with the flag before and after, and
+//! the change's optional `note` and `context` ([`history`](super::history)
+//! reads them back).
 
 use axum::Router;
 use axum::extract::{FromRequestParts, State};
@@ -14,6 +16,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use super::history::{self, Why};
 use super::{Flag, all, load};
 use crate::AppState;
 use crate::audit::{self, Event};
@@ -27,6 +30,11 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/feature-flags/{name}",
             get(read).put(update).delete(remove),
+        )
+        .route("/api/feature-flags/{name}/audit", get(history::audit))
+        .route(
+            "/api/feature-flags/{name}/notes",
+            axum::routing::post(history::note),
         )
 }
 
@@ -59,9 +67,9 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
-const NOT_FOUND: ApiError = ApiError::NotFound("feature flag");
+pub(super) const NOT_FOUND: ApiError = ApiError::NotFound("feature flag");
 
-fn check_name(name: &str) -> ApiResult<()> {
+pub(super) fn check_name(name: &str) -> ApiResult<()> {
     if is_valid_name(name) {
         Ok(())
     } else {
@@ -93,7 +101,7 @@ fn check_fields(
     Ok(())
 }
 
-async fn record(
+pub(super) async fn record(
     state: &AppState,
     ip: Option<String>,
     action: &str,
@@ -192,7 +200,8 @@ pub(crate) async fn create(
     Ok((StatusCode::CREATED, Json(flag)))
 }
 
-/// A change to a flag; fields left out keep their value.
+/// A change to a flag; fields left out keep their value. `note` and
+/// `context` say why, in the audit row.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct FlagChange {
@@ -200,6 +209,9 @@ pub(crate) struct FlagChange {
     rollout_percentage: Option<i64>,
     description: Option<String>,
     group_id: Option<String>,
+    note: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    context: Option<serde_json::Value>,
 }
 
 /// Change an existing flag; 404 (and nothing created) when there is none.
@@ -227,6 +239,11 @@ pub(crate) async fn update(
         body.description.as_deref(),
         body.group_id.as_deref(),
     )?;
+    let why = Why {
+        note: body.note,
+        context: body.context,
+    };
+    why.check()?;
     let before = load(&state, &name).await?.ok_or(NOT_FOUND)?;
     let after = Flag {
         name: name.clone(),
@@ -256,7 +273,8 @@ pub(crate) async fn update(
         // Deleted between the read and the write.
         return Err(NOT_FOUND);
     }
-    let detail = serde_json::json!({ "before": before, "after": after });
+    let mut detail = serde_json::json!({ "before": before, "after": after });
+    why.annotate(&mut detail);
     record(&state, client_ip, "flag.update", &name, detail).await?;
     Ok(Json(after))
 }
