@@ -101,23 +101,72 @@ pub async fn run(check: &PrometheusCheck) -> Outcome {
 
 /// The body of `GET {url}/{path}[?query=…]`, or the error outcome.
 async fn get(check: &PrometheusCheck, path: &str, query: Option<&str>) -> Result<Vec<u8>, Outcome> {
-    let mut url = url::Url::parse(&check.url)
+    let params: Vec<(&str, &str)> = query.map(|q| ("query", q)).into_iter().collect();
+    api_get(&check.url, path, &params).await.map_err(Outcome::error)
+}
+
+/// The body of `GET {base}/{path}?{params}` from a Prometheus API, or why
+/// not (naming the URL). An error status comes with Prometheus' JSON error
+/// body, read by [`data`].
+pub async fn api_get(base: &str, path: &str, params: &[(&str, &str)]) -> Result<Vec<u8>, String> {
+    let mut url = url::Url::parse(base)
         .and_then(|u| u.join(path))
-        .map_err(|err| Outcome::error(format!("invalid prometheus url `{}`: {err}", check.url)))?;
-    if let Some(q) = query {
-        url.query_pairs_mut().append_pair("query", q);
+        .map_err(|err| format!("invalid prometheus url `{base}`: {err}"))?;
+    if !params.is_empty() {
+        url.query_pairs_mut().extend_pairs(params);
     }
     let got = fetch("GET", url.as_str(), &TlsOptions::default())
         .await
-        .map_err(|err| {
-            Outcome::error(format!(
-                "prometheus at {}: {}",
-                check.url,
-                one_line(err.as_ref())
-            ))
-        })?;
-    // An error status comes with Prometheus' JSON error body, read by `data`.
+        .map_err(|err| format!("prometheus at {base}: {}", one_line(err.as_ref())))?;
     Ok(got.body)
+}
+
+/// One series of a range query: its labels and its points' values.
+pub type Series = (String, Vec<f64>);
+
+/// `query_range` of `query` from `start` to `end` (Unix seconds) every
+/// `step` seconds: each series' points, oldest first.
+pub async fn query_range(
+    base: &str,
+    query: &str,
+    (start, end): (f64, f64),
+    step: f64,
+) -> Result<Vec<Series>, String> {
+    let (start, end, step) = (start.to_string(), end.to_string(), step.to_string());
+    let params = [
+        ("query", query),
+        ("start", start.as_str()),
+        ("end", end.as_str()),
+        ("step", step.as_str()),
+    ];
+    let body = api_get(base, "api/v1/query_range", &params).await?;
+    range_samples(&body)
+}
+
+/// The series of a range-query response (a `matrix`); points whose value
+/// is not a number (`NaN` parses, and is kept: it fails every comparison).
+pub fn range_samples(body: &[u8]) -> Result<Vec<Series>, String> {
+    let data = data(body)?;
+    if data["resultType"] != "matrix" {
+        return Err(format!(
+            "unsupported result type {:?} for a range query",
+            data["resultType"].as_str()
+        ));
+    }
+    Ok(data["result"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            let points = s["values"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p[1].as_str().and_then(|v| v.parse::<f64>().ok()))
+                .collect();
+            (s["metric"].to_string(), points)
+        })
+        .collect())
 }
 
 /// The `data` of a successful API answer.

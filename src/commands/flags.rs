@@ -1,4 +1,4 @@
-//! `hctl flags list | get | create | set | enable | disable | delete`: feature
+//! `hctl flags list | get | create | set | enable | disable | delete | ramp`: feature
 //! flags through the admin API of the selected environment's server (`url`,
 //! admin token from the variable named by `admin_token_env`). Changes in
 //! production ask first; `delete` asks everywhere. `set`, `enable` and
@@ -25,6 +25,7 @@ impl FieldArgs {
             rollout_percentage: self.rollout,
             description: self.description,
             group_id: self.group_id,
+            ..Change::default()
         }
     }
 }
@@ -99,6 +100,10 @@ pub async fn run(ctx: &Ctx, cmd: FlagsCommand) -> Result<Exit> {
                 change,
             )
             .await
+        }
+        FlagsCommand::Ramp(args) => {
+            let client = client(args.common.timeout)?;
+            super::flags_ramp::run(ctx, client, args).await
         }
         FlagsCommand::Delete(args) => {
             // Destructive everywhere: users who had the flag on lose it at once.

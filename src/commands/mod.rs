@@ -6,6 +6,7 @@ pub(crate) mod config;
 pub(crate) mod db;
 pub(crate) mod docs;
 pub(crate) mod flags;
+pub(crate) mod flags_ramp;
 pub(crate) mod migrate;
 pub(crate) mod pitr;
 pub(crate) mod playbook;

@@ -5,6 +5,9 @@
 
 pub use hctl_core::flag_name as name;
 
+pub mod guard;
+pub mod ramp;
+
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -50,6 +53,21 @@ pub struct Change {
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
+    /// Why, in the audit row (words for people).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Why, in the audit row (a JSON object for tools).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<serde_json::Value>,
+}
+
+/// One row of a flag's audit history, as the admin API returns it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuditEntry {
+    /// `flag.create`, `flag.update`, `flag.delete` or `flag.note`.
+    pub action: String,
+    /// `before`/`after` of a change, `note`, `context`.
+    pub detail: serde_json::Value,
 }
 
 /// A flag `create` sends; `None` fields take the server's default (off;
@@ -188,6 +206,27 @@ impl Client {
         let request = self.http.post(&url).json(flag);
         let response = self.send(request, &url, Call::Create(&flag.name)).await?;
         Client::flag(response, &url).await
+    }
+
+    /// The flag's audit history, newest first (at most `limit` rows).
+    pub async fn audit(&self, name: &str, limit: u16) -> Result<Vec<AuditEntry>> {
+        let url = self.url(&format!("/api/feature-flags/{name}/audit?limit={limit}"));
+        let response = self
+            .send(self.http.get(&url), &url, Call::One(name))
+            .await?;
+        response
+            .json()
+            .await
+            .with_context(|| format!("unexpected response from `{}`", redact_url(&url)))
+    }
+
+    /// Record a note on the flag (an audit row that changes nothing).
+    pub async fn note(&self, name: &str, note: &str, context: serde_json::Value) -> Result<()> {
+        let url = self.url(&format!("/api/feature-flags/{name}/notes"));
+        let body = serde_json::json!({ "note": note, "context": context });
+        let request = self.http.post(&url).json(&body);
+        self.send(request, &url, Call::Change(name)).await?;
+        Ok(())
     }
 
     pub async fn delete(&self, name: &str) -> Result<()> {
