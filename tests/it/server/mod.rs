@@ -13,6 +13,7 @@ mod manifests;
 mod migrate;
 mod monitoring;
 mod privacy;
+mod ramp;
 mod security;
 mod uploads;
 

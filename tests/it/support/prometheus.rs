@@ -19,6 +19,21 @@ impl Prometheus {
     /// Start with `rules` (a Prometheus rules file) and wait until it is
     /// ready and has evaluated its rules once.
     pub fn start(rules: &str) -> Prometheus {
+        Prometheus::start_scraping(rules, &[])
+    }
+
+    /// Start with `rules`, scraping each of `targets` (`HOST:PORT`, path
+    /// `/metrics`) every second as job `test` besides itself.
+    pub fn start_scraping(rules: &str, targets: &[&str]) -> Prometheus {
+        let jobs = if targets.is_empty() {
+            String::new()
+        } else {
+            let list: Vec<String> = targets.iter().map(|t| format!("'{t}'")).collect();
+            format!(
+                "  - job_name: test\n    static_configs: [{{ targets: [{}] }}]\n",
+                list.join(", ")
+            )
+        };
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
         let rules_file = dir.path().join("rules.yml");
@@ -27,7 +42,7 @@ impl Prometheus {
         std::fs::write(
             &config,
             format!(
-                "global: {{ scrape_interval: 1s, evaluation_interval: 1s }}\nrule_files: [{}]\nscrape_configs:\n  - job_name: prometheus\n    static_configs: [{{ targets: ['127.0.0.1:{port}'] }}]\n",
+                "global: {{ scrape_interval: 1s, evaluation_interval: 1s }}\nrule_files: [{}]\nscrape_configs:\n  - job_name: prometheus\n    static_configs: [{{ targets: ['127.0.0.1:{port}'] }}]\n{jobs}",
                 rules_file.display()
             ),
         )
