@@ -21,6 +21,10 @@ const OUTPUTS: &[(&str, &[(&str, &str)])] = &[
     ),
     ("db restore", &[("safety_backup_id", "/safety_backup_id")]),
     (
+        "flags ramp",
+        &[("outcome", "/outcome"), ("rollout", "/rollout")],
+    ),
+    (
         "rollback",
         &[("from_revision", "/from"), ("to_revision", "/to")],
     ),

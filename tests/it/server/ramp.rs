@@ -292,3 +292,30 @@ async fn no_data_holds_the_ramp_and_a_second_run_resumes_at_the_recorded_step() 
     assert!(run.stderr.contains("guard `sum(( < 1`") && run.stderr.contains("parse error"), "{}", run.stderr);
     assert_eq!(flag(&s.app).await["rolloutPercentage"], 100);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ramp_is_a_playbook_step_with_its_outcome_as_outputs() {
+    let s = setup(Some(0.01)).await;
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "playbooks/release.yaml",
+        "name: release\ndescription: ramp the checkout\nphases:\n  - name: go-live\n    steps:\n      - id: ramp\n        title: Ramp checkout behind its error ratio\n        hctl: [flags, ramp, checkout, --steps, \"50,100\", --interval, 1s, --guard, \"max(ramp_test_error_ratio) < 0.05\"]\n      - id: after\n        title: Say where it got\n        shell: \"echo {{ steps.ramp.outcome }} at {{ steps.ramp.rollout }}\"\n",
+    );
+    let ledger = format!("sqlite://{}", sandbox.path().join("ledger.db").display());
+    let env = [
+        ("HCTL_URL", s.app.base.clone()),
+        ("HCTL_ADMIN_TOKEN", ADMIN_TOKEN.to_string()),
+        ("HCTL_PROMETHEUS_URL", s.prom.url.clone()),
+        ("HCTL_DATABASE_URL", ledger),
+        ("HCTL_ACTOR", "ana".to_string()),
+    ];
+    let run = tokio::task::spawn_blocking(move || {
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        sandbox.run_with(&["-o", "json", "playbook", "run", "release", "--yes"], &env)
+    })
+    .await
+    .unwrap();
+    run.code(0);
+    assert!(run.stdout.contains("completed at 100"), "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(flag(&s.app).await["rolloutPercentage"], 100);
+}
