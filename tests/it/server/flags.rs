@@ -13,6 +13,7 @@ use crate::support::Sandbox;
 crate::both!(
     admin_api_creates_explicitly_and_never_on_change,
     group_ids_pick_the_buckets_the_server_serves,
+    a_flags_audit_history_carries_notes_and_context,
 );
 
 async fn admin(app: &App, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
@@ -451,4 +452,50 @@ async fn flags_cli_creates_and_deletes_explicitly() {
     hctl(base, &["flags", "delete", "checkout", "--yes"])
         .await
         .code(3);
+}
+
+/// `note` and `context` on a change and as a note of their own, read back
+/// newest first from the flag's audit history; bad ones are 422s naming the
+/// field, an unknown flag a 404.
+async fn a_flags_audit_history_carries_notes_and_context(backend: Backend) {
+    let app = App::spawn(backend).await;
+    app.set_flag(
+        "leaderboard",
+        json!({"rolloutPercentage": 10, "note": "step 1", "context": {"ramp": {"step": 0}}}),
+    )
+    .await;
+    let note = json!({"note": "holding: no data", "context": {"ramp": {"step": 0, "state": "holding"}}});
+    let (status, body) = admin(&app, Method::POST, "/api/feature-flags/leaderboard/notes", Some(note)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, rows) = admin(&app, Method::GET, "/api/feature-flags/leaderboard/audit?limit=2", None).await;
+    assert_eq!(status, StatusCode::OK, "{rows}");
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["action"], "flag.note");
+    assert_eq!(rows[0]["actor"], "admin");
+    assert_eq!(rows[0]["detail"]["note"], "holding: no data");
+    assert_eq!(rows[0]["detail"]["flag"]["rolloutPercentage"], 10);
+    assert_eq!(rows[1]["action"], "flag.update");
+    assert_eq!(rows[1]["detail"]["context"]["ramp"]["step"], 0);
+    assert_eq!(rows[1]["detail"]["after"]["rolloutPercentage"], 10);
+    assert!(rows[0]["id"].as_i64() > rows[1]["id"].as_i64());
+
+    let long = "x".repeat(501);
+    for (path, body, field) in [
+        ("/api/feature-flags/leaderboard/notes", json!({}), "note"),
+        ("/api/feature-flags/leaderboard/notes", json!({"note": long}), "note"),
+        ("/api/feature-flags/leaderboard/notes", json!({"context": [1]}), "context"),
+        ("/api/feature-flags/leaderboard", json!({"enabled": true, "context": "x"}), "context"),
+    ] {
+        let method = if path.ends_with("notes") { Method::POST } else { Method::PUT };
+        let (status, answer) = admin(&app, method, path, Some(body)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {answer}");
+        assert_eq!(answer["error"]["field"], field, "{answer}");
+    }
+    let (status, _) = admin(&app, Method::GET, "/api/feature-flags/leaderboard/audit?limit=0", None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = admin(&app, Method::POST, "/api/feature-flags/nope/notes", Some(json!({"note": "n"}))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app.call(Method::GET, "/api/feature-flags/leaderboard/audit", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
