@@ -102,7 +102,9 @@ pub async fn run(check: &PrometheusCheck) -> Outcome {
 /// The body of `GET {url}/{path}[?query=…]`, or the error outcome.
 async fn get(check: &PrometheusCheck, path: &str, query: Option<&str>) -> Result<Vec<u8>, Outcome> {
     let params: Vec<(&str, &str)> = query.map(|q| ("query", q)).into_iter().collect();
-    api_get(&check.url, path, &params).await.map_err(Outcome::error)
+    api_get(&check.url, path, &params)
+        .await
+        .map_err(Outcome::error)
 }
 
 /// The body of `GET {base}/{path}?{params}` from a Prometheus API, or why

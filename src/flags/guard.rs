@@ -88,7 +88,10 @@ pub fn parse(text: &str) -> Result<Guard, String> {
             format!("guard `{text}`: no comparison before the threshold `{number}`; {GRAMMAR}")
         })?;
     if query.is_empty() {
-        return Err(format!("guard `{text}`: no query before `{}`; {GRAMMAR}", op.as_str()));
+        return Err(format!(
+            "guard `{text}`: no query before `{}`; {GRAMMAR}",
+            op.as_str()
+        ));
     }
     Ok(Guard {
         query: query.to_string(),
@@ -101,10 +104,10 @@ pub fn parse(text: &str) -> Result<Guard, String> {
 /// (`< -1`), which the scan above may have taken from the operator side.
 fn parse_number(text: &str) -> Option<f64> {
     let cleaned = text.replace('_', "");
-    cleaned
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite() && cleaned.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.')))
+    cleaned.parse::<f64>().ok().filter(|v| {
+        v.is_finite()
+            && cleaned.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.'))
+    })
 }
 
 /// How a guard came out over one interval.
@@ -140,14 +143,20 @@ pub fn judge(guard: &Guard, series: &[(String, Vec<f64>)], min_samples: usize) -
     let (verdict, detail) = match worst {
         Some(v) if !guard.op.holds(v, guard.threshold) => (
             Verdict::Breach,
-            format!("`{guard}` breached: {v} (threshold {}, {samples} samples)", guard.threshold),
+            format!(
+                "`{guard}` breached: {v} (threshold {}, {samples} samples)",
+                guard.threshold
+            ),
         ),
         _ if samples < min_samples => (
             Verdict::Hold,
             if samples == 0 {
                 format!("`{}`: no data", guard.query)
             } else {
-                format!("`{}`: {samples} of {min_samples} samples needed", guard.query)
+                format!(
+                    "`{}`: {samples} of {min_samples} samples needed",
+                    guard.query
+                )
             },
         ),
         Some(v) => (
@@ -201,7 +210,10 @@ mod tests {
     #[test]
     fn the_threshold_is_the_number_at_the_end() {
         let g = parse("sum(rate(x{code!=\"200\"}[5m])) / sum(rate(x[5m])) > 0 < 0.001").unwrap();
-        assert_eq!(g.query, "sum(rate(x{code!=\"200\"}[5m])) / sum(rate(x[5m])) > 0");
+        assert_eq!(
+            g.query,
+            "sum(rate(x{code!=\"200\"}[5m])) / sum(rate(x[5m])) > 0"
+        );
         assert_eq!(g.op, Op::Lt);
         assert_eq!(g.threshold, 0.001);
         let g = parse("histogram_quantile(0.95, sum by (le) (rate(h[5m])))<=0.5").unwrap();
@@ -225,7 +237,11 @@ mod tests {
         assert_eq!(judge(&g, &s(&[0.01, 0.02]), 1).verdict, Verdict::Pass);
         let j = judge(&g, &s(&[0.01, 0.5, 0.2]), 1);
         assert_eq!((j.verdict, j.value), (Verdict::Breach, Some(0.5)));
-        assert!(j.detail.contains("0.5") && j.detail.contains("0.1"), "{}", j.detail);
+        assert!(
+            j.detail.contains("0.5") && j.detail.contains("0.1"),
+            "{}",
+            j.detail
+        );
         assert_eq!(judge(&g, &[], 1).verdict, Verdict::Hold);
         assert_eq!(judge(&g, &s(&[0.01]), 3).verdict, Verdict::Hold);
         // A breach is a breach even with too few points.

@@ -170,7 +170,10 @@ pub async fn precheck(prometheus_url: &str, guards: &[Guard]) -> Result<()> {
             .await
             .map_err(anyhow::Error::msg)?;
         if let Err(err) = prometheus::samples(&body) {
-            return Err(UsageError::new(format!("guard `{g}`: prometheus at {prometheus_url}: {err}")).into());
+            return Err(UsageError::new(format!(
+                "guard `{g}`: prometheus at {prometheus_url}: {err}"
+            ))
+            .into());
         }
     }
     Ok(())
@@ -265,8 +268,15 @@ impl Runner<'_> {
             Start::Resume(i) => {
                 ramp.resumed_at = Some(i + 1);
                 let detail = format!("resuming the recorded ramp at {}%", steps[i]);
-                self.note(&mut ramp, i, Action::Resume, State::Running, detail, Vec::new())
-                    .await?;
+                self.note(
+                    &mut ramp,
+                    i,
+                    Action::Resume,
+                    State::Running,
+                    detail,
+                    Vec::new(),
+                )
+                .await?;
                 i
             }
             Start::Fresh(i) => {
@@ -283,8 +293,15 @@ impl Runner<'_> {
             let passed = summary(&judged);
             if i + 1 == steps.len() {
                 let detail = format!("reached {}% and every guard held: {passed}", steps[i]);
-                self.note(&mut ramp, i, Action::Complete, State::Completed, detail.clone(), judged)
-                    .await?;
+                self.note(
+                    &mut ramp,
+                    i,
+                    Action::Complete,
+                    State::Completed,
+                    detail.clone(),
+                    judged,
+                )
+                .await?;
                 ramp.outcome = Outcome::Completed;
                 ramp.detail = detail;
                 return Ok(ramp);
@@ -307,7 +324,10 @@ impl Runner<'_> {
                 self.breach(ramp, i, why, judged).await?;
                 return Ok(Watched::Ended);
             }
-            let held: Vec<&Judged> = judged.iter().filter(|j| j.verdict == Verdict::Hold).collect();
+            let held: Vec<&Judged> = judged
+                .iter()
+                .filter(|j| j.verdict == Verdict::Hold)
+                .collect();
             if held.is_empty() {
                 return Ok(Watched::Passed(judged));
             }
@@ -324,15 +344,26 @@ impl Runner<'_> {
                     crate::duration::human(since.elapsed() + self.opts.interval),
                     self.opts.steps[i]
                 );
-                self.note(ramp, i, Action::GiveUp, State::TimedOut, detail.clone(), judged)
-                    .await?;
+                self.note(
+                    ramp,
+                    i,
+                    Action::GiveUp,
+                    State::TimedOut,
+                    detail.clone(),
+                    judged,
+                )
+                .await?;
                 ramp.outcome = Outcome::Held;
                 ramp.detail = detail;
                 return Ok(Watched::Ended);
             }
             let detail = format!("holding at {}%: {why}", self.opts.steps[i]);
             // The first hold of a streak is an audit row; the rest are lines.
-            if ramp.decisions.last().is_none_or(|d| d.action != Action::Hold) {
+            if ramp
+                .decisions
+                .last()
+                .is_none_or(|d| d.action != Action::Hold)
+            {
                 self.note(ramp, i, Action::Hold, State::Holding, detail, judged)
                     .await?;
             } else {
@@ -360,18 +391,38 @@ impl Runner<'_> {
         judged
     }
 
-    async fn raise(&self, ramp: &mut Ramp, i: usize, detail: String, guards: Vec<Judged>) -> Result<()> {
+    async fn raise(
+        &self,
+        ramp: &mut Ramp,
+        i: usize,
+        detail: String,
+        guards: Vec<Judged>,
+    ) -> Result<()> {
         let percent = self.opts.steps[i];
         let change = Change {
             enabled: Some(true),
             rollout_percentage: Some(percent),
             ..Change::default()
         };
-        self.change(ramp, i, change, Action::Raise, State::Running, detail, guards)
-            .await
+        self.change(
+            ramp,
+            i,
+            change,
+            Action::Raise,
+            State::Running,
+            detail,
+            guards,
+        )
+        .await
     }
 
-    async fn breach(&self, ramp: &mut Ramp, i: usize, why: String, guards: Vec<Judged>) -> Result<()> {
+    async fn breach(
+        &self,
+        ramp: &mut Ramp,
+        i: usize,
+        why: String,
+        guards: Vec<Judged>,
+    ) -> Result<()> {
         let (change, then) = match self.opts.on_breach {
             OnBreach::Off => (
                 Change {
@@ -392,8 +443,16 @@ impl Runner<'_> {
             }
         };
         let detail = format!("at {}%: {why}; {then}", self.opts.steps[i]);
-        self.change(ramp, i, change, Action::Breach, State::Breached, detail.clone(), guards)
-            .await?;
+        self.change(
+            ramp,
+            i,
+            change,
+            Action::Breach,
+            State::Breached,
+            detail.clone(),
+            guards,
+        )
+        .await?;
         ramp.outcome = Outcome::Breached;
         ramp.detail = detail;
         Ok(())
@@ -466,7 +525,15 @@ impl Runner<'_> {
         text.chars().take(500).collect()
     }
 
-    fn decided(&self, ramp: &mut Ramp, i: usize, flag: &Flag, action: Action, detail: String, guards: Vec<Judged>) {
+    fn decided(
+        &self,
+        ramp: &mut Ramp,
+        i: usize,
+        flag: &Flag,
+        action: Action,
+        detail: String,
+        guards: Vec<Judged>,
+    ) {
         let rollout = flag.rollout_percentage.clamp(0, 100) as u8;
         (self.say)(&format!(
             "ramp `{}` step {}/{} {}: {detail}",
@@ -551,22 +618,40 @@ mod tests {
         assert!(check_steps(&[1, 10, 50, 100]).is_ok());
         assert!(check_steps(&[]).is_err());
         assert!(check_steps(&[0, 10]).unwrap_err().contains("0 is not"));
-        assert!(check_steps(&[10, 10]).unwrap_err().contains("must increase"));
+        assert!(
+            check_steps(&[10, 10])
+                .unwrap_err()
+                .contains("must increase")
+        );
         assert!(check_steps(&[1, 101]).is_err());
     }
 
     #[test]
     fn an_unfinished_recorded_ramp_resumes_and_a_finished_one_does_not() {
         let held = [entry(State::TimedOut, 1, 10)];
-        assert_eq!(start(&flag(true, 10), &held, &opts(false)).unwrap(), Start::Resume(1));
-        assert_eq!(start(&flag(true, 10), &held, &opts(true)).unwrap(), Start::Fresh(0));
+        assert_eq!(
+            start(&flag(true, 10), &held, &opts(false)).unwrap(),
+            Start::Resume(1)
+        );
+        assert_eq!(
+            start(&flag(true, 10), &held, &opts(true)).unwrap(),
+            Start::Fresh(0)
+        );
         // Changed by hand since: refused, not guessed.
-        let err = start(&flag(true, 30), &held, &opts(false)).unwrap_err().to_string();
+        let err = start(&flag(true, 30), &held, &opts(false))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("--restart"), "{err}");
         let done = [entry(State::Completed, 3, 100)];
-        assert_eq!(start(&flag(false, 100), &done, &opts(false)).unwrap(), Start::Fresh(0));
+        assert_eq!(
+            start(&flag(false, 100), &done, &opts(false)).unwrap(),
+            Start::Fresh(0)
+        );
         // A flag already on is never lowered by a fresh ramp.
-        assert_eq!(start(&flag(true, 30), &[], &opts(false)).unwrap(), Start::Fresh(2));
+        assert_eq!(
+            start(&flag(true, 30), &[], &opts(false)).unwrap(),
+            Start::Fresh(2)
+        );
         assert!(start(&flag(true, 100), &[], &opts(false)).is_ok());
     }
 }

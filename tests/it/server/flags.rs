@@ -464,10 +464,23 @@ async fn a_flags_audit_history_carries_notes_and_context(backend: Backend) {
         json!({"rolloutPercentage": 10, "note": "step 1", "context": {"ramp": {"step": 0}}}),
     )
     .await;
-    let note = json!({"note": "holding: no data", "context": {"ramp": {"step": 0, "state": "holding"}}});
-    let (status, body) = admin(&app, Method::POST, "/api/feature-flags/leaderboard/notes", Some(note)).await;
+    let note =
+        json!({"note": "holding: no data", "context": {"ramp": {"step": 0, "state": "holding"}}});
+    let (status, body) = admin(
+        &app,
+        Method::POST,
+        "/api/feature-flags/leaderboard/notes",
+        Some(note),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, rows) = admin(&app, Method::GET, "/api/feature-flags/leaderboard/audit?limit=2", None).await;
+    let (status, rows) = admin(
+        &app,
+        Method::GET,
+        "/api/feature-flags/leaderboard/audit?limit=2",
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{rows}");
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 2);
@@ -483,19 +496,54 @@ async fn a_flags_audit_history_carries_notes_and_context(backend: Backend) {
     let long = "x".repeat(501);
     for (path, body, field) in [
         ("/api/feature-flags/leaderboard/notes", json!({}), "note"),
-        ("/api/feature-flags/leaderboard/notes", json!({"note": long}), "note"),
-        ("/api/feature-flags/leaderboard/notes", json!({"context": [1]}), "context"),
-        ("/api/feature-flags/leaderboard", json!({"enabled": true, "context": "x"}), "context"),
+        (
+            "/api/feature-flags/leaderboard/notes",
+            json!({"note": long}),
+            "note",
+        ),
+        (
+            "/api/feature-flags/leaderboard/notes",
+            json!({"context": [1]}),
+            "context",
+        ),
+        (
+            "/api/feature-flags/leaderboard",
+            json!({"enabled": true, "context": "x"}),
+            "context",
+        ),
     ] {
-        let method = if path.ends_with("notes") { Method::POST } else { Method::PUT };
+        let method = if path.ends_with("notes") {
+            Method::POST
+        } else {
+            Method::PUT
+        };
         let (status, answer) = admin(&app, method, path, Some(body)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {answer}");
         assert_eq!(answer["error"]["field"], field, "{answer}");
     }
-    let (status, _) = admin(&app, Method::GET, "/api/feature-flags/leaderboard/audit?limit=0", None).await;
+    let (status, _) = admin(
+        &app,
+        Method::GET,
+        "/api/feature-flags/leaderboard/audit?limit=0",
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, _) = admin(&app, Method::POST, "/api/feature-flags/nope/notes", Some(json!({"note": "n"}))).await;
+    let (status, _) = admin(
+        &app,
+        Method::POST,
+        "/api/feature-flags/nope/notes",
+        Some(json!({"note": "n"})),
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = app.call(Method::GET, "/api/feature-flags/leaderboard/audit", None, None).await;
+    let (status, _) = app
+        .call(
+            Method::GET,
+            "/api/feature-flags/leaderboard/audit",
+            None,
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }

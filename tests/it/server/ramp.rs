@@ -125,7 +125,9 @@ async fn ramp(s: &Setup, args: &[&str]) -> Run {
 }
 
 async fn flag(app: &App) -> Value {
-    app.get("/api/feature-flags/checkout", Some(ADMIN_TOKEN)).await.1
+    app.get("/api/feature-flags/checkout", Some(ADMIN_TOKEN))
+        .await
+        .1
 }
 
 async fn audit(app: &App) -> Vec<Value> {
@@ -171,10 +173,17 @@ async fn a_healthy_ramp_reaches_100_and_every_step_is_audited() {
     assert!(guard["samples"].as_u64().unwrap() >= 2, "{guard}");
     assert_eq!(guard["value"], 0.01);
     for pct in ["rollout 1%", "rollout 10%", "rollout 50%", "rollout 100%"] {
-        assert!(run.stderr.contains(pct), "stderr lacks {pct}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(pct),
+            "stderr lacks {pct}: {}",
+            run.stderr
+        );
     }
     let f = flag(&s.app).await;
-    assert_eq!((f["enabled"].clone(), f["rolloutPercentage"].clone()), (json!(true), json!(100)));
+    assert_eq!(
+        (f["enabled"].clone(), f["rolloutPercentage"].clone()),
+        (json!(true), json!(100))
+    );
     // Newest first: the completion note, then the four raises.
     let rows = audit(&s.app).await;
     let ramp_rows: Vec<&Value> = rows
@@ -183,7 +192,10 @@ async fn a_healthy_ramp_reaches_100_and_every_step_is_audited() {
         .collect();
     assert_eq!(ramp_rows.len(), 5, "{rows:?}");
     assert_eq!(ramp_rows[0]["action"], "flag.note");
-    assert_eq!(ramp_rows[0]["detail"]["context"]["ramp"]["state"], "completed");
+    assert_eq!(
+        ramp_rows[0]["detail"]["context"]["ramp"]["state"],
+        "completed"
+    );
     assert_eq!(ramp_rows[1]["action"], "flag.update");
     assert_eq!(ramp_rows[1]["detail"]["after"]["rolloutPercentage"], 100);
     assert!(
@@ -220,12 +232,26 @@ async fn a_breach_at_step_2_turns_the_flag_off_and_the_audit_says_why() {
     run.code(1);
     let result = json_of(&run);
     assert_eq!(result["outcome"], "breached", "{result}");
-    let last = result["decisions"].as_array().unwrap().last().unwrap().clone();
+    let last = result["decisions"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(last["action"], "breach");
     assert_eq!(last["step"], 2);
     assert_eq!(last["guards"][0]["value"], 0.5);
-    for part in ["max(ramp_test_error_ratio) < 0.05", "0.5", "threshold 0.05", "turned the flag off"] {
-        assert!(run.stderr.contains(part), "stderr lacks {part:?}: {}", run.stderr);
+    for part in [
+        "max(ramp_test_error_ratio) < 0.05",
+        "0.5",
+        "threshold 0.05",
+        "turned the flag off",
+    ] {
+        assert!(
+            run.stderr.contains(part),
+            "stderr lacks {part:?}: {}",
+            run.stderr
+        );
     }
     let f = flag(&s.app).await;
     assert_eq!(f["enabled"], false, "{f}");
@@ -235,7 +261,10 @@ async fn a_breach_at_step_2_turns_the_flag_off_and_the_audit_says_why() {
     assert_eq!(newest["detail"]["after"]["enabled"], false);
     assert_eq!(newest["detail"]["context"]["ramp"]["state"], "breached");
     let note = newest["detail"]["note"].as_str().unwrap();
-    assert!(note.contains("breached: 0.5") && note.contains("at 10%"), "{note}");
+    assert!(
+        note.contains("breached: 0.5") && note.contains("at 10%"),
+        "{note}"
+    );
 
     // A breached ramp is finished: run again, it starts over (and holds
     // nothing back: the guard still breaks, at step 1, with --on-breach hold).
@@ -249,9 +278,16 @@ async fn a_breach_at_step_2_turns_the_flag_off_and_the_audit_says_why() {
     )
     .await;
     run.code(1);
-    assert!(run.stderr.contains("set the rollout back to 0%"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("set the rollout back to 0%"),
+        "{}",
+        run.stderr
+    );
     let f = flag(&s.app).await;
-    assert_eq!((f["enabled"].clone(), f["rolloutPercentage"].clone()), (json!(true), json!(0)));
+    assert_eq!(
+        (f["enabled"].clone(), f["rolloutPercentage"].clone()),
+        (json!(true), json!(0))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -267,9 +303,16 @@ async fn no_data_holds_the_ramp_and_a_second_run_resumes_at_the_recorded_step() 
     let result = json_of(&run);
     assert_eq!(result["outcome"], "held", "{result}");
     assert!(run.stderr.contains("no data"), "{}", run.stderr);
-    assert!(run.stderr.contains("gave up, the flag stays at 1%"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("gave up, the flag stays at 1%"),
+        "{}",
+        run.stderr
+    );
     let f = flag(&s.app).await;
-    assert_eq!((f["enabled"].clone(), f["rolloutPercentage"].clone()), (json!(true), json!(1)));
+    assert_eq!(
+        (f["enabled"].clone(), f["rolloutPercentage"].clone()),
+        (json!(true), json!(1))
+    );
     let rows = audit(&s.app).await;
     assert_eq!(rows[0]["detail"]["context"]["ramp"]["state"], "timed_out");
     assert_eq!(rows[1]["detail"]["context"]["ramp"]["state"], "holding");
@@ -283,13 +326,25 @@ async fn no_data_holds_the_ramp_and_a_second_run_resumes_at_the_recorded_step() 
     let result = json_of(&run);
     assert_eq!(result["resumed_at"], 1, "{result}");
     assert_eq!(result["decisions"][0]["action"], "resume");
-    assert_eq!(result["decisions"][1]["detail"].as_str().unwrap().split(' ').take(2).collect::<Vec<_>>(), ["rollout", "10%"]);
+    assert_eq!(
+        result["decisions"][1]["detail"]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .take(2)
+            .collect::<Vec<_>>(),
+        ["rollout", "10%"]
+    );
     assert_eq!(flag(&s.app).await["rolloutPercentage"], 100);
 
     // Bad input is refused before any change: a guard Prometheus rejects.
     let run = ramp(&s, &["--interval=1s", "--restart", "--guard=sum(( < 1"]).await;
     run.code(2);
-    assert!(run.stderr.contains("guard `sum(( < 1`") && run.stderr.contains("parse error"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("guard `sum(( < 1`") && run.stderr.contains("parse error"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(flag(&s.app).await["rolloutPercentage"], 100);
 }
 
@@ -316,6 +371,11 @@ async fn a_ramp_is_a_playbook_step_with_its_outcome_as_outputs() {
     .await
     .unwrap();
     run.code(0);
-    assert!(run.stdout.contains("completed at 100"), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("completed at 100"),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
     assert_eq!(flag(&s.app).await["rolloutPercentage"], 100);
 }

@@ -35,7 +35,11 @@ pub(crate) struct Why {
 
 impl Why {
     pub fn check(&self) -> ApiResult<()> {
-        if self.note.as_ref().is_some_and(|n| n.chars().count() > NOTE_LIMIT) {
+        if self
+            .note
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > NOTE_LIMIT)
+        {
             return Err(ApiError::invalid("note", "must be at most 500 characters"));
         }
         if let Some(context) = &self.context
