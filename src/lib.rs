@@ -22,6 +22,7 @@ pub mod logging;
 mod output;
 mod playbook;
 pub mod preflight;
+mod ramp;
 pub mod report;
 mod shipped;
 mod template;

@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use crate::flags::guard::{self, Guard};
 use crate::flags::name::{parse_group_id, parse_name};
-use crate::flags::ramp::OnBreach;
+use crate::ramp::OnBreach;
+use crate::ramp::guard::{self, Guard};
 use clap::{Args, Subcommand};
 
 #[derive(Debug, Subcommand)]
@@ -50,14 +50,14 @@ all pass, the next step; one breaks, the flag is set back (--on-breach) and the 
 ends (exit 1); too few points (--min-samples) or Prometheus not answering holds the
 ramp, never passes, until --hold-timeout (exit 1, the flag left where it is).
 A guard is `PROMQL OP NUMBER`, OP one of < <= > >= == !=, the number last: the
-query is everything before the last operator. Every step and decision is an audit
+query is everything before the operator in front of it. Every step and decision is an audit
 row of the flag; an unfinished ramp resumes at its recorded step (--restart: from
 the first step). A fresh ramp never lowers a flag that is already on.
 
 Examples:
   hctl --env production flags ramp leaderboard --steps 1,10,50,100 --interval 10m \\
-    --guard 'sum(rate(hctl_http_requests_total{status=~\"5..\"}[5m])) / sum(rate(hctl_http_requests_total[5m])) < 0.001' \\
-    --guard 'histogram_quantile(0.95, sum by (le) (rate(hctl_http_request_duration_seconds_bucket[5m]))) < 0.5' --yes";
+    --guard 'max(job:http_request_errors:ratio_rate5m) < 0.001' \\
+    --guard 'max(job:http_request_duration_seconds:p95_5m) < 0.5' --yes";
 
 #[derive(Debug, Args)]
 pub struct CommonArgs {

@@ -1,5 +1,5 @@
 //! `hctl flags ramp`: the options checked, the change confirmed (production
-//! asks first), the ramp run by [`crate::flags::ramp`], its result rendered
+//! asks first), the ramp run by [`crate::ramp`], its result rendered
 //! as a table or JSON. Exit 0 when complete, 1 when a guard broke or the
 //! ramp gave up holding, 2 for bad input (a guard Prometheus rejects), 3
 //! when the server or Prometheus cannot be reached at the start.
@@ -13,8 +13,8 @@ use super::Ctx;
 use crate::cli::flags::RampArgs;
 use crate::exit::{Exit, UsageError};
 use crate::flags::Client;
-use crate::flags::ramp::{self, Options, Outcome, Ramp, Runner, Start};
 use crate::output::{self, Format};
+use crate::ramp::{self, Options, Outcome, Ramp, Runner, Start};
 use crate::ui::confirm::Scope;
 
 pub async fn run(ctx: &Ctx, client: Client, args: RampArgs) -> Result<Exit> {

@@ -5,9 +5,6 @@
 
 pub use hctl_core::flag_name as name;
 
-pub mod guard;
-pub mod ramp;
-
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};

@@ -34,7 +34,9 @@ use super::auth::AuthUser;
 use super::error::{ApiResult, Json};
 
 pub fn router() -> Router<AppState> {
-    admin::router().route("/api/me/features", get(my_features))
+    admin::router()
+        .merge(history::router())
+        .route("/api/me/features", get(my_features))
 }
 
 /// One flag.

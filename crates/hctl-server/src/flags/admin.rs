@@ -3,7 +3,7 @@
 //! (`PUT`, 404 when it does not: a typo never creates a flag) and delete one.
 //! Names and group ids follow [`hctl_core::flag_name`] (422 naming the field);
 //! every change is a row in `audit_log` with the flag before and after, and
-//! the change's optional `note` and `context` ([`history`](super::history)
+//! the change's optional `note` and `context` (the flag's audit history
 //! reads them back).
 
 use axum::Router;
@@ -16,7 +16,6 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::history::{self, Why};
 use super::{Flag, all, load};
 use crate::AppState;
 use crate::audit::{self, Event};
@@ -30,11 +29,6 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/feature-flags/{name}",
             get(read).put(update).delete(remove),
-        )
-        .route("/api/feature-flags/{name}/audit", get(history::audit))
-        .route(
-            "/api/feature-flags/{name}/notes",
-            axum::routing::post(history::note),
         )
 }
 
@@ -68,6 +62,53 @@ impl FromRequestParts<AppState> for Admin {
 }
 
 pub(super) const NOT_FOUND: ApiError = ApiError::NotFound("feature flag");
+
+/// The most characters of a note.
+const NOTE_LIMIT: usize = 500;
+/// The most bytes of a context object, as JSON.
+const CONTEXT_LIMIT: usize = 4096;
+
+/// Why a change was made: both optional.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Why {
+    /// Words for people, at most 500 characters.
+    pub note: Option<String>,
+    /// A JSON object for tools, at most 4 KiB.
+    #[schema(value_type = Option<Object>)]
+    pub context: Option<serde_json::Value>,
+}
+
+impl Why {
+    pub fn check(&self) -> ApiResult<()> {
+        if self
+            .note
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > NOTE_LIMIT)
+        {
+            return Err(ApiError::invalid("note", "must be at most 500 characters"));
+        }
+        if let Some(context) = &self.context
+            && (!context.is_object() || context.to_string().len() > CONTEXT_LIMIT)
+        {
+            return Err(ApiError::invalid(
+                "context",
+                "must be a JSON object of at most 4096 bytes",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Add the note and the context to an audit row's detail.
+    pub fn annotate(self, detail: &mut serde_json::Value) {
+        if let Some(note) = self.note {
+            detail["note"] = note.into();
+        }
+        if let Some(context) = self.context {
+            detail["context"] = context;
+        }
+    }
+}
 
 pub(super) fn check_name(name: &str) -> ApiResult<()> {
     if is_valid_name(name) {

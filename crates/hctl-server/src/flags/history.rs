@@ -6,62 +6,24 @@
 //! object for tools, e.g. `hctl flags ramp`'s state) that a `PUT` takes too,
 //! so the audit log is the one record of who changed a flag, and why.
 
+use axum::Router;
+use axum::routing::{get, post};
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::admin::{Admin, NOT_FOUND, check_name, record};
+use super::admin::{Admin, NOT_FOUND, Why, check_name, record};
 use super::load;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::ratelimit::ClientIp;
 
-/// The most characters of a note.
-const NOTE_LIMIT: usize = 500;
-/// The most bytes of a context object, as JSON.
-const CONTEXT_LIMIT: usize = 4096;
-
-/// Why a change was made: both optional.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Why {
-    /// Words for people, at most 500 characters.
-    pub note: Option<String>,
-    /// A JSON object for tools, at most 4 KiB.
-    #[schema(value_type = Option<Object>)]
-    pub context: Option<serde_json::Value>,
-}
-
-impl Why {
-    pub fn check(&self) -> ApiResult<()> {
-        if self
-            .note
-            .as_ref()
-            .is_some_and(|n| n.chars().count() > NOTE_LIMIT)
-        {
-            return Err(ApiError::invalid("note", "must be at most 500 characters"));
-        }
-        if let Some(context) = &self.context
-            && (!context.is_object() || context.to_string().len() > CONTEXT_LIMIT)
-        {
-            return Err(ApiError::invalid(
-                "context",
-                "must be a JSON object of at most 4096 bytes",
-            ));
-        }
-        Ok(())
-    }
-
-    /// Add the note and the context to an audit row's detail.
-    pub fn annotate(self, detail: &mut serde_json::Value) {
-        if let Some(note) = self.note {
-            detail["note"] = note.into();
-        }
-        if let Some(context) = self.context {
-            detail["context"] = context;
-        }
-    }
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/feature-flags/{name}/audit", get(audit))
+        .route("/api/feature-flags/{name}/notes", post(note))
 }
 
 /// One audit row of a flag.

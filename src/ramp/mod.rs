@@ -1,6 +1,6 @@
 //! `hctl flags ramp`: a flag's rollout raised step by step behind
 //! Prometheus guards. After each step the ramp waits one interval and
-//! judges every guard over it (a range query, see [`super::guard`]); all
+//! judges every guard over it (a range query, see [`guard`]); all
 //! pass: the next step (after the last one, the ramp is complete). A breach
 //! sets the flag back (off, or the previous step) and ends the ramp. Too few
 //! samples, or Prometheus not answering, is no decision: the ramp holds,
@@ -18,10 +18,13 @@ use anyhow::{Result, bail};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::guard::{self, Guard, Judged, Verdict};
-use super::{Change, Client, Flag};
+pub mod guard;
+
+use guard::{Guard, Judged, Verdict};
+
 use crate::checks::prometheus;
 use crate::exit::UsageError;
+use crate::flags::{AuditEntry, Change, Client, Flag};
 
 /// What a breach does to the flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -182,7 +185,7 @@ pub async fn precheck(prometheus_url: &str, guards: &[Guard]) -> Result<()> {
 /// Where a ramp starts: the recorded unfinished ramp of `flag` (resume), or
 /// the first step at or above the flag's rollout when it is on (a ramp never
 /// lowers a rollout unless `restart`), else the first step.
-pub fn start(flag: &Flag, history: &[super::AuditEntry], opts: &Options) -> Result<Start> {
+pub fn start(flag: &Flag, history: &[AuditEntry], opts: &Options) -> Result<Start> {
     // The newest ramp record; a deletion since ends any ramp before it.
     let recorded = history
         .iter()
@@ -600,14 +603,14 @@ mod tests {
         }
     }
 
-    fn entry(state: State, step: usize, percent: u8) -> super::super::AuditEntry {
+    fn entry(state: State, step: usize, percent: u8) -> AuditEntry {
         let record = Record {
             steps: vec![1, 10, 50, 100],
             step,
             percent,
             state,
         };
-        super::super::AuditEntry {
+        AuditEntry {
             action: "flag.note".into(),
             detail: serde_json::json!({ "context": { "ramp": record } }),
         }

@@ -66,7 +66,7 @@ impl fmt::Display for Guard {
 }
 
 /// What to write, for error messages.
-const GRAMMAR: &str = "write `PROMQL OP NUMBER` with OP one of < <= > >= == != and the number last, e.g. 'sum(rate(hctl_http_requests_total{status=~\"5..\"}[5m])) < 0.001'";
+const GRAMMAR: &str = "write `PROMQL OP NUMBER` with OP one of < <= > >= == != and the number last, e.g. 'max(job:http_request_errors:ratio_rate5m) < 0.001'";
 
 /// Parse `PROMQL OP NUMBER` (see the module docs).
 pub fn parse(text: &str) -> Result<Guard, String> {
