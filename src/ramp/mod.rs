@@ -320,6 +320,7 @@ impl Runner<'_> {
     async fn watch(&self, ramp: &mut Ramp, i: usize) -> Result<Watched> {
         let mut holding_since: Option<tokio::time::Instant> = None;
         loop {
+            let waited_from = tokio::time::Instant::now();
             tokio::time::sleep(self.opts.interval).await;
             let judged = self.judge().await;
             if let Some(broken) = judged.iter().find(|j| j.verdict == Verdict::Breach) {
@@ -339,12 +340,14 @@ impl Runner<'_> {
                 .map(|j| j.detail.as_str())
                 .collect::<Vec<_>>()
                 .join("; ");
-            let since = *holding_since.get_or_insert_with(tokio::time::Instant::now);
-            if since.elapsed() + self.opts.interval > self.opts.hold_timeout {
+            // Held since the start of the interval that first held; give
+            // up when the next judgement would come after the timeout.
+            let held = holding_since.get_or_insert(waited_from).elapsed();
+            if held + self.opts.interval > self.opts.hold_timeout {
                 let detail = format!(
                     "held at {}% for {} without a decision ({why}): gave up, the flag stays at {}%",
                     self.opts.steps[i],
-                    crate::duration::human(since.elapsed() + self.opts.interval),
+                    crate::duration::human(held),
                     self.opts.steps[i]
                 );
                 self.note(
