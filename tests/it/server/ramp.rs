@@ -3,7 +3,8 @@
 //! whose value the test sets): a healthy series reaches 100 %, a series that
 //! breaks at step 2 sets the flag back with the reason in the audit log, and
 //! a missing series holds the ramp (never a pass) and resumes from the
-//! recorded step when run again.
+//! recorded step when run again, as an interrupted (Ctrl-C) ramp does; and
+//! a ramp runs as a playbook step.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -378,4 +379,77 @@ async fn a_ramp_is_a_playbook_step_with_its_outcome_as_outputs() {
         run.stderr
     );
     assert_eq!(flag(&s.app).await["rolloutPercentage"], 100);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_ramp_resumes_at_its_recorded_step() {
+    let s = setup(Some(0.01)).await;
+    let args = [
+        "-o",
+        "json",
+        "flags",
+        "ramp",
+        "checkout",
+        "--steps=1,10,50,100",
+        "--interval=2s",
+        "--guard=max(ramp_test_error_ratio) < 0.05",
+    ];
+    let sandbox = Sandbox::new();
+    let mut child = sandbox
+        .cmd(&args)
+        .env("HCTL_URL", &s.app.base)
+        .env("HCTL_ADMIN_TOKEN", ADMIN_TOKEN)
+        .env("HCTL_PROMETHEUS_URL", &s.prom.url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn hctl");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while flag(&s.app).await["rolloutPercentage"] != 10 {
+        assert!(Instant::now() < deadline, "the ramp never reached step 2");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let pid = child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(status.code(), Some(130), "Ctrl-C is exit 130");
+    assert_eq!(flag(&s.app).await["rolloutPercentage"], 10);
+
+    let run = ramp(
+        &s,
+        &["--interval=1s", "--guard=max(ramp_test_error_ratio) < 0.05"],
+    )
+    .await;
+    run.code(0);
+    let result = json_of(&run);
+    assert_eq!(result["resumed_at"], 2, "{result}");
+    let actions: Vec<&str> = result["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["resume", "raise", "raise", "complete"]);
+
+    // A completed ramp is not resumed: set back by hand, a new ramp starts
+    // fresh, at the first step at or above the rollout (never lower).
+    s.app
+        .set_flag("checkout", json!({"rolloutPercentage": 10}))
+        .await;
+    let run = ramp(
+        &s,
+        &["--interval=1s", "--guard=max(ramp_test_error_ratio) < 0.05"],
+    )
+    .await;
+    run.code(0);
+    let result = json_of(&run);
+    assert_eq!(result["resumed_at"], Value::Null, "{result}");
+    assert_eq!(result["decisions"][0]["action"], "raise");
+    assert_eq!(result["decisions"][0]["rollout"], 10);
 }
