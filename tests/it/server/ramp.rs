@@ -139,6 +139,25 @@ async fn audit(app: &App) -> Vec<Value> {
     rows.as_array().unwrap().clone()
 }
 
+/// The decisions' actions of a ramp result.
+fn actions(result: &Value) -> Vec<&str> {
+    result["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["action"].as_str().unwrap())
+        .collect()
+}
+
+/// Until the flag's rollout is `pct` (the ramp got there).
+async fn until_rollout(app: &App, pct: u8) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while flag(app).await["rolloutPercentage"] != pct {
+        assert!(Instant::now() < deadline, "the ramp never reached {pct}%");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 fn json_of(run: &Run) -> Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
 }
@@ -162,12 +181,7 @@ async fn a_healthy_ramp_reaches_100_and_every_step_is_audited() {
     let result = json_of(&run);
     assert_eq!(result["outcome"], "completed", "{result}");
     assert_eq!(result["rollout"], 100);
-    let actions: Vec<&str> = result["decisions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["action"].as_str().unwrap())
-        .collect();
+    let actions = actions(&result);
     assert_eq!(actions, ["raise", "raise", "raise", "raise", "complete"]);
     let guard = &result["decisions"][1]["guards"][0];
     assert_eq!(guard["verdict"], "pass", "{guard}");
@@ -222,11 +236,7 @@ async fn a_breach_at_step_2_turns_the_flag_off_and_the_audit_says_why() {
         ],
     );
     let breaker = async {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while flag(&s.app).await["rolloutPercentage"] != 10 {
-            assert!(Instant::now() < deadline, "the ramp never reached step 2");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        until_rollout(&s.app, 10).await;
         *s.value.lock().unwrap() = Some(0.5);
     };
     let (run, ()) = tokio::join!(running, breaker);
@@ -404,11 +414,7 @@ async fn an_interrupted_ramp_resumes_at_its_recorded_step() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("spawn hctl");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while flag(&s.app).await["rolloutPercentage"] != 10 {
-        assert!(Instant::now() < deadline, "the ramp never reached step 2");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    until_rollout(&s.app, 10).await;
     let pid = child.id().to_string();
     let killed = std::process::Command::new("kill")
         .args(["-INT", &pid])
@@ -429,12 +435,7 @@ async fn an_interrupted_ramp_resumes_at_its_recorded_step() {
     run.code(0);
     let result = json_of(&run);
     assert_eq!(result["resumed_at"], 2, "{result}");
-    let actions: Vec<&str> = result["decisions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["action"].as_str().unwrap())
-        .collect();
+    let actions = actions(&result);
     assert_eq!(actions, ["resume", "raise", "raise", "complete"]);
 
     // A completed ramp is not resumed: set back by hand, a new ramp starts
