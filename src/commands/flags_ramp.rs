@@ -36,12 +36,13 @@ pub async fn run(ctx: &Ctx, client: Client, args: RampArgs) -> Result<Exit> {
         on_breach: args.on_breach,
         hold_timeout: args.hold_timeout.unwrap_or(interval * 3),
         restart: args.restart,
+        request_timeout: Duration::from_secs(args.common.timeout.max(1)),
     };
     let change = ctx.change("hctl flags ramp", Scope::Production, false)?;
     let flag = client.get(&args.name).await?;
     let history = client.audit(&args.name, 100).await?;
     let start = ramp::start(&flag, &history, &opts)?;
-    ramp::precheck(&prometheus_url, &opts.guards).await?;
+    ramp::precheck(&prometheus_url, &opts.guards, opts.request_timeout).await?;
     let plan = match start {
         Start::Resume(i) => format!("resume at {}%", opts.steps[i]),
         Start::Fresh(i) => format!("set it to {}%", opts.steps[i]),

@@ -53,6 +53,8 @@ pub struct Options {
     pub hold_timeout: Duration,
     /// Start from the first step even when an unfinished ramp is recorded.
     pub restart: bool,
+    /// The most one Prometheus request may take.
+    pub request_timeout: Duration,
 }
 
 /// Check the steps: 1 to 100, strictly increasing, at least one.
@@ -167,10 +169,13 @@ pub struct Ramp {
 /// Ask every guard once, as an instant query, before anything changes: a
 /// query Prometheus rejects is a usage error naming the guard, Prometheus
 /// not answering is an operation error.
-pub async fn precheck(prometheus_url: &str, guards: &[Guard]) -> Result<()> {
+pub async fn precheck(prometheus_url: &str, guards: &[Guard], timeout: Duration) -> Result<()> {
     for g in guards {
-        let body = prometheus::api_get(prometheus_url, "api/v1/query", &[("query", &g.query)])
+        let params = [("query", g.query.as_str())];
+        let ask = prometheus::api_get(prometheus_url, "api/v1/query", &params);
+        let body = tokio::time::timeout(timeout, ask)
             .await
+            .unwrap_or_else(|_| Err(timed_out(prometheus_url, timeout)))
             .map_err(anyhow::Error::msg)?;
         if let Err(err) = prometheus::samples(&body) {
             return Err(UsageError::new(format!(
@@ -180,6 +185,13 @@ pub async fn precheck(prometheus_url: &str, guards: &[Guard]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn timed_out(prometheus_url: &str, timeout: Duration) -> String {
+    format!(
+        "prometheus at {prometheus_url}: no answer within {}",
+        crate::duration::human(timeout)
+    )
 }
 
 /// Where a ramp starts: the recorded unfinished ramp of `flag` (resume), or
@@ -385,14 +397,14 @@ impl Runner<'_> {
         let step = self.opts.resolution.as_secs_f64().max(0.001);
         let mut judged = Vec::new();
         for g in &self.opts.guards {
-            judged.push(
-                match prometheus::query_range(self.prometheus_url, &g.query, (start, end), step)
-                    .await
-                {
-                    Ok(series) => guard::judge(g, &series, self.opts.min_samples),
-                    Err(err) => guard::unanswered(g, &err),
-                },
-            );
+            let ask = prometheus::query_range(self.prometheus_url, &g.query, (start, end), step);
+            let answer = tokio::time::timeout(self.opts.request_timeout, ask)
+                .await
+                .unwrap_or_else(|_| Err(timed_out(self.prometheus_url, self.opts.request_timeout)));
+            judged.push(match answer {
+                Ok(series) => guard::judge(g, &series, self.opts.min_samples),
+                Err(err) => guard::unanswered(g, &err),
+            });
         }
         judged
     }
@@ -481,7 +493,8 @@ impl Runner<'_> {
         change.note = Some(self.note_text(i, action, &detail));
         change.context = Some(serde_json::json!({ "ramp": record }));
         let flag = self.client.set(self.name, &change).await?;
-        self.decided(ramp, i, &flag, action, detail, guards);
+        let rollout = flag.rollout_percentage.clamp(0, 100) as u8;
+        self.decided(ramp, i, (rollout, flag.enabled), action, detail, guards);
         Ok(())
     }
 
@@ -500,15 +513,8 @@ impl Runner<'_> {
         self.client
             .note(self.name, &text, serde_json::json!({ "ramp": record }))
             .await?;
-        let flag = Flag {
-            name: self.name.to_string(),
-            enabled: true,
-            rollout_percentage: i32::from(self.opts.steps[i]),
-            group_id: String::new(),
-            description: String::new(),
-            updated_at: String::new(),
-        };
-        self.decided(ramp, i, &flag, action, detail, guards);
+        // Notes are made with the flag on at this step (set, or checked on resume).
+        self.decided(ramp, i, (self.opts.steps[i], true), action, detail, guards);
         Ok(())
     }
 
@@ -535,12 +541,11 @@ impl Runner<'_> {
         &self,
         ramp: &mut Ramp,
         i: usize,
-        flag: &Flag,
+        (rollout, enabled): (u8, bool),
         action: Action,
         detail: String,
         guards: Vec<Judged>,
     ) {
-        let rollout = flag.rollout_percentage.clamp(0, 100) as u8;
         (self.say)(&format!(
             "ramp `{}` step {}/{} {}: {detail}",
             self.name,
@@ -549,12 +554,12 @@ impl Runner<'_> {
             action.as_str()
         ));
         ramp.rollout = rollout;
-        ramp.enabled = flag.enabled;
+        ramp.enabled = enabled;
         ramp.decisions.push(Decision {
             at: Utc::now(),
             step: i + 1,
             rollout,
-            enabled: flag.enabled,
+            enabled,
             action,
             detail,
             guards,
@@ -603,6 +608,7 @@ mod tests {
             on_breach: OnBreach::Off,
             hold_timeout: Duration::from_secs(3),
             restart,
+            request_timeout: Duration::from_secs(10),
         }
     }
 
