@@ -13,6 +13,7 @@ mod manifests;
 mod migrate;
 mod monitoring;
 mod privacy;
+mod prometheus_scrape;
 mod security;
 mod uploads;
 
