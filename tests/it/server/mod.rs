@@ -15,6 +15,7 @@ mod monitoring;
 mod privacy;
 mod prometheus_scrape;
 mod security;
+mod sentry;
 mod uploads;
 
 use std::time::Duration;
