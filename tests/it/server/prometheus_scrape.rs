@@ -4,7 +4,9 @@
 //! `prometheus` checklist item runs through `hctl preflight --only ID` with an
 //! `hctl.yaml` pointing at this Prometheus, and every PromQL expression of the
 //! shipped Grafana dashboard is queried: a query that is wrong against hctl's
-//! real metrics shows up here as "no data" or a failed item.
+//! real metrics shows up here as "no data" or a failed item. Then a real 5xx
+//! burst fires the shipped `HctlApi5xxBurst`, and the items that watch for it
+//! fail.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -118,6 +120,46 @@ async fn shipped_prometheus_items_and_dashboard_answer_from_a_real_scrape() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     traffic.abort();
+
+    // A real 5xx burst (the `entries` table renamed away under the server),
+    // in two waves so that `increase` sees the new 5xx series grow: the
+    // shipped `HctlApi5xxBurst` fires, and the shipped items say so.
+    let (token, _) = app.register("burst@example.com").await;
+    app.rename_table("entries", "entries_away").await;
+    for wave in [3, 30] {
+        for _ in 0..wave {
+            let (status, _) = app.get("/api/entries", Some(&token)).await;
+            assert_eq!(status, 500);
+        }
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+    }
+    wait_for(
+        &prom,
+        "ALERTS{alertname=\"HctlApi5xxBurst\",alertstate=\"firing\"}",
+    )
+    .await;
+    let item = |checklist: &str, id: &str| {
+        let run = sb.run(&["preflight", "-c", checklist, "--only", id, "-o", "json"]);
+        let doc: Value = serde_json::from_str(&run.stdout).expect("preflight JSON");
+        let item = &doc["items"][0];
+        (
+            item["status"].as_str().unwrap().to_string(),
+            item["detail"].as_str().unwrap().to_string(),
+        )
+    };
+    let (status, detail) = item("launch-day", "no-alerts-firing");
+    assert_eq!(status, "fail", "{detail}");
+    assert!(detail.contains("HctlApi5xxBurst"), "{detail}");
+    let (status, detail) = item("launch-day", "error-rates");
+    assert_eq!(status, "fail", "{detail}");
+    assert!(detail.contains("is not below 0.001"), "{detail}");
+    let o = crate::checks::once(&format!(
+        "kind: prometheus\nurl: {}\nalerts_firing: [HctlApi5xxBurst]\nrules: [HctlApi5xxBurst, job:http_request_errors:ratio_rate5m]\n",
+        prom.url
+    ))
+    .await;
+    assert_eq!(o.status, hctl::report::Status::Pass, "{o:?}");
+    app.rename_table("entries_away", "entries").await;
     drop(prom);
     app.stop().await.expect("graceful stop");
 }

@@ -142,14 +142,6 @@ async fn next_envelope(rx: &mut mpsc::UnboundedReceiver<Received>) -> Received {
         .expect("receiver running")
 }
 
-/// Rename a table of the app's database (the outage the test causes).
-async fn rename(app: &App, from: &str, to: &str) {
-    let db = app.db().await;
-    let sql = format!("ALTER TABLE {from} RENAME TO {to}");
-    hctl::on_pool!(&db, pool => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(pool).await.map(|_| ()))
-        .unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_5xx_is_reported_with_its_request_id_and_no_health_data() {
     hctl::init_crypto();
@@ -177,7 +169,7 @@ async fn a_5xx_is_reported_with_its_request_id_and_no_health_data() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    rename(&app, "entries", "entries_away").await;
+    app.rename_table("entries", "entries_away").await;
     let resp = app
         .http
         .post(app.url("/api/entries?marker=query-marker"))
@@ -243,7 +235,7 @@ async fn a_5xx_is_reported_with_its_request_id_and_no_health_data() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let request_id = resp.headers()["x-request-id"].to_str().unwrap().to_string();
-    rename(&app, "entries_away", "entries").await;
+    app.rename_table("entries_away", "entries").await;
     app.stop().await.expect("graceful stop");
     let got = rx
         .try_recv()
@@ -260,7 +252,7 @@ async fn a_sentry_that_never_answers_does_not_slow_requests() {
     let dsn = format!("http://public-key@{}/42", silent.local_addr().unwrap());
     let app = App::spawn_with(Backend::Sqlite, |s| s.sentry_dsn = Some(dsn)).await;
     let (token, _) = app.register("silent@example.com").await;
-    rename(&app, "entries", "entries_away").await;
+    app.rename_table("entries", "entries_away").await;
     let started = Instant::now();
     for _ in 0..60 {
         let (status, _) = app.get("/api/entries", Some(&token)).await;
