@@ -248,9 +248,14 @@ install_observatory() {
 }
 
 # Prometheus (with promtool), which the `prometheus` kind's rules and alerts
-# tests start themselves on a free port with their own rules file.
+# tests start themselves on a free port with their own rules file; and the
+# postgres and node exporters the scrape test runs next to `hctl serve`.
 install_prometheus() {
-  command -v prometheus >/dev/null || apt_install prometheus
+  local missing=()
+  command -v prometheus >/dev/null || missing+=(prometheus)
+  command -v prometheus-postgres-exporter >/dev/null || missing+=(prometheus-postgres-exporter)
+  command -v prometheus-node-exporter >/dev/null || missing+=(prometheus-node-exporter)
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 }
 
 services_start() {

@@ -24,6 +24,7 @@ impl ServeArgs {
             redis_url: empty(self.redis_url),
             jwt_secret: empty(self.jwt_secret),
             admin_token: empty(self.admin_token),
+            sentry_dsn: empty(self.sentry_dsn),
             cors_origins: self
                 .cors_origins
                 .into_iter()
