@@ -253,6 +253,25 @@ install_prometheus() {
   command -v prometheus >/dev/null || apt_install prometheus
 }
 
+# Headless Chromium and its WebDriver (the dashboard's browser tests), and
+# npm `axe-core` (the accessibility engine they inject into the page),
+# installed once into a cache dir; exports HCTL_AXE_CORE (axe.min.js).
+AXE_CORE_VERSION=4.10.2
+install_browser_tools() {
+  command -v chromedriver >/dev/null && command -v chromium >/dev/null \
+    || apt_install chromium chromium-driver
+  local prefix="${HCTL_NPM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hctl/npm}"
+  local js="$prefix/node_modules/axe-core/axe.min.js"
+  if ! grep -qs "\"version\": \"$AXE_CORE_VERSION\"" "$prefix/node_modules/axe-core/package.json"; then
+    command -v npm >/dev/null || apt_install nodejs npm
+    log "installing axe-core@$AXE_CORE_VERSION with npm into $prefix"
+    npm install --prefix "$prefix" --no-audit --no-fund --no-save --silent \
+      "axe-core@$AXE_CORE_VERSION" >/dev/null \
+      || die "could not install axe-core: run npm install --prefix $prefix axe-core@$AXE_CORE_VERSION"
+  fi
+  export HCTL_AXE_CORE="$js"
+}
+
 services_start() {
   HCTL_SVC_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hctl-test.XXXXXX")
   # Test runs on one machine take turns at installing (apt, pip, npm): two npm
@@ -270,6 +289,7 @@ services_start() {
   if [ -n "${S3_ENDPOINT:-}" ]; then log "using S3 from S3_ENDPOINT"; else start_s3; fi
   if [ -n "${UNLEASH_CLIENT_SPEC:-}" ]; then log "using the Unleash client specification in UNLEASH_CLIENT_SPEC"; else install_unleash_spec; fi
   if [ -n "${HCTL_OBSERVATORY:-}" ]; then log "using the Observatory from HCTL_OBSERVATORY"; else install_observatory; fi
+  if [ -n "${HCTL_AXE_CORE:-}" ]; then log "using axe-core from HCTL_AXE_CORE"; else install_browser_tools; fi
   export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-hctltest}"
   export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-hctltest}"
   export AWS_REGION="${AWS_REGION:-us-east-1}"
