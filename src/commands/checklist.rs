@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::preflight::{deps, lookup};
 use super::{Ctx, TABLE_OR_JSON};
-use crate::checklist::standing::{Standing, standing};
+use crate::checklist::standing::standing;
 use crate::checklist::status::{bar, status_of};
 use crate::checklist::store::{self as marks, NewEvent, Store, Tick, ticks};
 use crate::checklist::{self, Action, Checklist, discover, evidence};
@@ -171,7 +171,7 @@ async fn show(ctx: &Ctx, name: &str) -> Result<Exit> {
             owner: e.owner.as_deref(),
             tags: &e.tags,
             ticked: state.get(&e.id),
-            standing: standing_label(&standing(e, state.get(&e.id), now)),
+            standing: standing(e, state.get(&e.id), now).label(),
         })
         .collect();
     if ctx.format() == Format::Json {
@@ -219,16 +219,6 @@ fn actor(given: Option<String>) -> Result<String> {
 }
 
 /// The word for a standing, in `show`'s JSON and table.
-fn standing_label(st: &Standing) -> &'static str {
-    match st {
-        Standing::Open => "open",
-        Standing::Ticked(_) => "ticked",
-        Standing::Expired { .. } => "expired",
-        Standing::Waived(_) => "waived",
-        Standing::Lapsed { .. } => "waiver_lapsed",
-    }
-}
-
 fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
@@ -530,7 +520,7 @@ async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit> {
     progress.clear();
     let report = report?;
     if ctx.format() == Format::Markdown {
-        output::print(&signoff::markdown(&report))?;
+        output::print(&signoff::markdown(std::slice::from_ref(&report)))?;
     } else {
         ctx.print_report(&report)?;
     }

@@ -85,10 +85,16 @@ pub async fn report(
     ))
 }
 
-/// The Markdown sign-off document: the report, then the sign-off table.
-pub fn markdown(report: &Report) -> String {
+/// The Markdown sign-off document: the reports one after the other, then
+/// the sign-off table.
+pub fn markdown(reports: &[Report]) -> String {
     let mut out = Vec::new();
-    crate::report::markdown::render(report, &mut out).expect("writing to a Vec cannot fail");
+    for (i, report) in reports.iter().enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+        }
+        crate::report::markdown::render(report, &mut out).expect("writing to a Vec cannot fail");
+    }
     let mut text = String::from_utf8_lossy(&out).into_owned();
     text.push_str(SIGN_OFF);
     text
