@@ -132,7 +132,7 @@ fn checklists(out: &mut String, views: &Vec<ChecklistView>) {
                 esc(&s.expired.join(", "))
             );
         }
-        out.push_str("</tbody></table>");
+        table_end(out);
         table_start(out, &format!("Items of {}", c.name), &["Item", "Section", "Kind", "Severity", "Owner", "Status", "By", "Evidence", "Expires"]);
         for i in &c.items {
             let (by, evidence) = match &i.mark {
@@ -161,7 +161,8 @@ fn checklists(out: &mut String, views: &Vec<ChecklistView>) {
                 title = esc(&i.title),
             );
         }
-        out.push_str("</tbody></table></article>");
+        table_end(out);
+        out.push_str("</article>");
     }
 }
 
@@ -194,7 +195,8 @@ fn preflight(out: &mut String, runs: &Vec<Recorded>) {
                 id = esc(&i.id),
             );
         }
-        out.push_str("</tbody></table></article>");
+        table_end(out);
+        out.push_str("</article>");
     }
 }
 
@@ -256,7 +258,8 @@ fn playbooks(out: &mut String, runs: &Vec<RunReport>) {
                 sid = esc(&s.id),
             );
         }
-        out.push_str("</tbody></table></article>");
+        table_end(out);
+        out.push_str("</article>");
     }
 }
 
@@ -286,7 +289,7 @@ fn rollout(out: &mut String, r: &RolloutView) {
             h.schema_version.map(|v| v.to_string()).unwrap_or_default()
         );
     }
-    out.push_str("</tbody></table>");
+    table_end(out);
 }
 
 fn backups(out: &mut String, list: &Vec<BackupView>) {
@@ -316,7 +319,7 @@ fn backups(out: &mut String, list: &Vec<BackupView>) {
             crate::db::human_bytes(b.manifest.size_bytes),
         );
     }
-    out.push_str("</tbody></table>");
+    table_end(out);
 }
 
 fn flags(out: &mut String, list: &Vec<Flag>) {
@@ -335,7 +338,7 @@ fn flags(out: &mut String, list: &Vec<Flag>) {
             name = esc(&f.name),
         );
     }
-    out.push_str("</tbody></table>");
+    table_end(out);
 }
 
 fn table_start(out: &mut String, caption: &str, heads: &[&str]) {
@@ -344,6 +347,10 @@ fn table_start(out: &mut String, caption: &str, heads: &[&str]) {
         let _ = write!(out, r#"<th scope="col">{h}</th>"#);
     }
     out.push_str("</tr></thead><tbody>");
+}
+
+fn table_end(out: &mut String) {
+    out.push_str("</tbody></table></div>");
 }
 
 /// A status in words, coloured by its class: the colour only repeats it.
