@@ -96,7 +96,21 @@ fn section<T>(out: &mut String, index: usize, panel: &Panel<T>, body: fn(&mut St
 fn checklists(out: &mut String, views: &Vec<ChecklistView>) {
     if views.is_empty() {
         out.push_str("<p>No checklists in this project.</p>");
+        return;
     }
+    table_start(out, "Progress of every checklist", &["Checklist", "Manual done", "Open critical", "Expired"]);
+    for c in views {
+        let open: usize = c.status.sections.iter().map(|s| s.open_critical.len()).sum();
+        let expired: usize = c.status.sections.iter().map(|s| s.expired.len()).sum();
+        let _ = write!(
+            out,
+            r##"<tr data-overview="{name}"><th scope="row"><a href="#cl-{name}">{name}</a></th><td class="num">{} of {}</td><td class="num">{open}</td><td class="num">{expired}</td></tr>"##,
+            c.done,
+            c.manual,
+            name = esc(&c.name),
+        );
+    }
+    table_end(out);
     for c in views {
         let _ = write!(
             out,

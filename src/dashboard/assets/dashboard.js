@@ -15,6 +15,12 @@
   function body(html) {
     return html.replace(/^<p class="generated"[^]*?<\/p>/, "");
   }
+  // Compare as the browser serialises markup, not as the server wrote it.
+  function serialised(html) {
+    var t = document.createElement("template");
+    t.innerHTML = html;
+    return t.innerHTML;
+  }
   var last = body(main.innerHTML);
   function refresh() {
     fetch("fragment", { headers: headers, cache: "no-store" })
@@ -22,7 +28,8 @@
         if (!res.ok) { throw new Error("HTTP " + res.status); }
         return res.text();
       })
-      .then(function (html) {
+      .then(function (text) {
+        var html = serialised(text);
         var now = new Date().toISOString().replace("T", " ").replace(/\..*/, " UTC");
         if (body(html) !== last) {
           var focused = document.activeElement && document.activeElement.id;

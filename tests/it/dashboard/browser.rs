@@ -129,6 +129,26 @@ fn page_in_chromium_matches_the_store_updates_live_and_passes_axe() {
         assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
         std::fs::write(artifacts().join("dashboard.png"), &png).expect("keep the screenshot");
 
+        // A refresh that brings nothing new leaves the content as it is
+        // (focus and reading position stay).
+        page.eval("document.querySelector('#checklists-h').dataset.kept = 'yes'", json!([])).await;
+        let until = Instant::now() + Duration::from_secs(20);
+        loop {
+            let now = page
+                .eval("return [document.getElementById('content').dataset.refreshed, document.querySelector('#checklists-h').dataset.kept]", json!([]))
+                .await;
+            if now[0].as_str().is_some_and(|n| n != "0") {
+                assert_eq!(now[1], "yes", "an unchanged refresh replaced the content");
+                break;
+            }
+            assert!(Instant::now() < until, "no refresh within 20 s: {now}");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        let overview = page
+            .eval("return document.querySelector('tr[data-overview=\"launch\"]').cells[1].textContent", json!([]))
+            .await;
+        assert_eq!(overview, format!("{done} of {manual}"));
+
         // A tick while the page is open shows up without a reload.
         page.eval("window.hctlNoReload = 'still here'", json!([])).await;
         hctl(&sb, &["checklist", "tick", "launch", "runbook", "--as", "bo"]).code(0);
