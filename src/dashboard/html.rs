@@ -98,9 +98,18 @@ fn checklists(out: &mut String, views: &Vec<ChecklistView>) {
         out.push_str("<p>No checklists in this project.</p>");
         return;
     }
-    table_start(out, "Progress of every checklist", &["Checklist", "Manual done", "Open critical", "Expired"]);
+    table_start(
+        out,
+        "Progress of every checklist",
+        &["Checklist", "Manual done", "Open critical", "Expired"],
+    );
     for c in views {
-        let open: usize = c.status.sections.iter().map(|s| s.open_critical.len()).sum();
+        let open: usize = c
+            .status
+            .sections
+            .iter()
+            .map(|s| s.open_critical.len())
+            .sum();
         let expired: usize = c.status.sections.iter().map(|s| s.expired.len()).sum();
         let _ = write!(
             out,
@@ -131,7 +140,18 @@ fn checklists(out: &mut String, views: &Vec<ChecklistView>) {
             c.done,
             c.manual
         );
-        table_start(out, &format!("Sections of {}", c.name), &["Section", "Manual done", "Waived", "Automated", "Open critical", "Expired"]);
+        table_start(
+            out,
+            &format!("Sections of {}", c.name),
+            &[
+                "Section",
+                "Manual done",
+                "Waived",
+                "Automated",
+                "Open critical",
+                "Expired",
+            ],
+        );
         for s in &c.status.sections {
             let _ = write!(
                 out,
@@ -147,12 +167,22 @@ fn checklists(out: &mut String, views: &Vec<ChecklistView>) {
             );
         }
         table_end(out);
-        table_start(out, &format!("Items of {}", c.name), &["Item", "Section", "Kind", "Severity", "Owner", "Status", "By", "Evidence", "Expires"]);
+        table_start(
+            out,
+            &format!("Items of {}", c.name),
+            &[
+                "Item", "Section", "Kind", "Severity", "Owner", "Status", "By", "Evidence",
+                "Expires",
+            ],
+        );
         for i in &c.items {
             let (by, evidence) = match &i.mark {
                 Some(t) => (
                     format!("{} {}", esc(&t.actor), time(t.at)),
-                    t.evidence.as_ref().map(|e| esc(&e.to_string())).unwrap_or_default(),
+                    t.evidence
+                        .as_ref()
+                        .map(|e| esc(&e.to_string()))
+                        .unwrap_or_default(),
                 ),
                 None => (String::new(), String::new()),
             };
@@ -196,7 +226,11 @@ fn preflight(out: &mut String, runs: &Vec<Recorded>) {
             esc(&format!("{} (of {})", s.counts(), s.total)),
             name = esc(&r.checklist),
         );
-        table_start(out, &format!("Latest preflight run of {}", r.checklist), &["Item", "Severity", "Status", "Duration", "Detail"]);
+        table_start(
+            out,
+            &format!("Latest preflight run of {}", r.checklist),
+            &["Item", "Severity", "Status", "Duration", "Detail"],
+        );
         for i in &r.report.items {
             let _ = write!(
                 out,
@@ -239,9 +273,17 @@ fn playbooks(out: &mut String, runs: &Vec<RunReport>) {
                 r#"<p class="deadline">Incident level {}: respond by {} {}; next update due {} {}</p>"#,
                 esc(&c.level),
                 esc(&c.respond_by),
-                if c.overdue { badge("overdue") } else { badge("on_time") },
+                if c.overdue {
+                    badge("overdue")
+                } else {
+                    badge("on_time")
+                },
                 esc(&c.update_due),
-                if c.update_overdue { badge("overdue") } else { badge("on_time") },
+                if c.update_overdue {
+                    badge("overdue")
+                } else {
+                    badge("on_time")
+                },
             );
         }
         let waiting: Vec<_> = r
@@ -259,7 +301,11 @@ fn playbooks(out: &mut String, runs: &Vec<RunReport>) {
                 s.approvals_needed.unwrap_or(0).max(1)
             );
         }
-        table_start(out, &format!("Steps of run {id}"), &["Step", "Phase", "Kind", "Status", "Detail"]);
+        table_start(
+            out,
+            &format!("Steps of run {id}"),
+            &["Step", "Phase", "Kind", "Status", "Detail"],
+        );
         for s in &r.steps {
             let _ = write!(
                 out,
@@ -290,7 +336,11 @@ fn rollout(out: &mut String, r: &RolloutView) {
         r.available,
         esc(&r.detail)
     );
-    table_start(out, "Revision history, newest first", &["Revision", "Change cause", "Images", "Created", "Schema"]);
+    table_start(
+        out,
+        "Revision history, newest first",
+        &["Revision", "Change cause", "Images", "Created", "Schema"],
+    );
     for h in &r.history {
         let _ = write!(
             out,
@@ -311,7 +361,17 @@ fn backups(out: &mut String, list: &Vec<BackupView>) {
         out.push_str("<p>No backups in the storage.</p>");
         return;
     }
-    table_start(out, "Latest backups, newest first", &["Backup", "Finished", "Size", "Verified", "Restore time (RTO)"]);
+    table_start(
+        out,
+        "Latest backups, newest first",
+        &[
+            "Backup",
+            "Finished",
+            "Size",
+            "Verified",
+            "Restore time (RTO)",
+        ],
+    );
     for b in list {
         let (verified, rto) = match &b.verified {
             Some(v) => (
@@ -321,7 +381,9 @@ fn backups(out: &mut String, list: &Vec<BackupView>) {
                     time(v.verified_at),
                     if v.deep { " (deep)" } else { "" }
                 ),
-                v.restore_ms.map(|ms| format!("{:.1} s", ms as f64 / 1000.0)).unwrap_or_default(),
+                v.restore_ms
+                    .map(|ms| format!("{:.1} s", ms as f64 / 1000.0))
+                    .unwrap_or_default(),
             ),
             None => (badge("unverified"), String::new()),
         };
@@ -341,7 +403,11 @@ fn flags(out: &mut String, list: &Vec<Flag>) {
         out.push_str("<p>No feature flags.</p>");
         return;
     }
-    table_start(out, "Feature flags", &["Flag", "State", "Rollout", "Updated"]);
+    table_start(
+        out,
+        "Feature flags",
+        &["Flag", "State", "Rollout", "Updated"],
+    );
     for f in list {
         let _ = write!(
             out,
@@ -356,7 +422,11 @@ fn flags(out: &mut String, list: &Vec<Flag>) {
 }
 
 fn table_start(out: &mut String, caption: &str, heads: &[&str]) {
-    let _ = write!(out, "<div class=\"scroll\"><table><caption>{}</caption><thead><tr>", esc(caption));
+    let _ = write!(
+        out,
+        "<div class=\"scroll\"><table><caption>{}</caption><thead><tr>",
+        esc(caption)
+    );
     for h in heads {
         let _ = write!(out, r#"<th scope="col">{h}</th>"#);
     }
@@ -419,7 +489,10 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_says_status_in_words() {
-        assert_eq!(esc(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            esc(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
         let b = badge("waiver_lapsed");
         assert!(b.contains(">waiver lapsed</span>"), "{b}");
         assert!(b.contains("class=\"badge bad\""), "{b}");

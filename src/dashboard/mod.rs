@@ -65,7 +65,10 @@ fn router(launch: Arc<Launch>) -> Router {
         .route("/launch-report.md", get(launch_report))
         .route_layer(middleware::from_fn_with_state(launch.clone(), auth));
     Router::new()
-        .route("/assets/dashboard.css", get(|| asset(STYLE, "text/css; charset=utf-8")))
+        .route(
+            "/assets/dashboard.css",
+            get(|| asset(STYLE, "text/css; charset=utf-8")),
+        )
         .route(
             "/assets/dashboard.js",
             get(|| asset(SCRIPT, "text/javascript; charset=utf-8")),
@@ -84,9 +87,18 @@ async fn asset(body: &'static str, kind: &'static str) -> Response {
 async fn headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
@@ -155,7 +167,10 @@ struct ReportQuery {
 }
 
 /// The sign-off report in Markdown, as `hctl checklist report -o markdown`.
-async fn launch_report(State(launch): State<Arc<Launch>>, Query(q): Query<ReportQuery>) -> Response {
+async fn launch_report(
+    State(launch): State<Arc<Launch>>,
+    Query(q): Query<ReportQuery>,
+) -> Response {
     // The checks' stream is not `Send` (a higher-ranked lifetime in its
     // closure), so the report runs on a blocking thread of this runtime.
     let handle = tokio::runtime::Handle::current();
@@ -168,7 +183,10 @@ async fn launch_report(State(launch): State<Arc<Launch>>, Query(q): Query<Report
             tracing::warn!("launch report failed: {err:#}");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                format!("cannot build the launch report: {}\n", format!("{err:#}").replace('\n', " ")),
+                format!(
+                    "cannot build the launch report: {}\n",
+                    format!("{err:#}").replace('\n', " ")
+                ),
             )
                 .into_response()
         }

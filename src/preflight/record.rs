@@ -48,7 +48,10 @@ crate::from_row!(Row {
 pub fn by_checklist(report: &Report, plan: &[Planned]) -> Vec<(String, Report)> {
     let mut groups: Vec<(String, Vec<Item>)> = Vec::new();
     for (planned, item) in plan.iter().zip(&report.items) {
-        match groups.iter_mut().find(|(name, _)| *name == planned.checklist) {
+        match groups
+            .iter_mut()
+            .find(|(name, _)| *name == planned.checklist)
+        {
             Some((_, items)) => items.push(item.clone()),
             None => groups.push((planned.checklist.clone(), vec![item.clone()])),
         }
@@ -69,7 +72,12 @@ pub fn by_checklist(report: &Report, plan: &[Planned]) -> Vec<(String, Report)> 
 }
 
 /// Keep a run: one row per checklist it covered.
-pub async fn save(store: &Store, environment: &str, report: &Report, plan: &[Planned]) -> Result<usize> {
+pub async fn save(
+    store: &Store,
+    environment: &str,
+    report: &Report,
+    plan: &[Planned],
+) -> Result<usize> {
     let parts = by_checklist(report, plan);
     for (checklist, part) in &parts {
         let json = serde_json::to_string(part).context("cannot serialise the report")?;
@@ -99,7 +107,10 @@ pub async fn latest(store: &Store, environment: &str) -> Result<Vec<Recorded>> {
     rows.into_iter()
         .map(|r| {
             let report = serde_json::from_str(&r.report).with_context(|| {
-                format!("recorded preflight run {} of `{}` is not a report", r.id, r.checklist)
+                format!(
+                    "recorded preflight run {} of `{}` is not a report",
+                    r.id, r.checklist
+                )
             })?;
             Ok(Recorded {
                 id: r.id,

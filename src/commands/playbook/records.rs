@@ -1,7 +1,6 @@
 //! What the ledger holds about runs: `approve` (an approval row), `runs`
 //! (every run folded, with its clock) and `log` (the rows, `--verify`).
 
-
 use anyhow::{Context, Result};
 
 use super::{ApproveArgs, InProcess, LogArgs, RunsArgs, actor, load, print};

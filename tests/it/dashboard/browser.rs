@@ -13,7 +13,8 @@ fn axe_source() -> String {
     let path = std::env::var("HCTL_AXE_CORE").unwrap_or_else(|_| {
         panic!("HCTL_AXE_CORE is not set: run the tests with scripts/test, which installs npm axe-core, or npm install --prefix ~/.cache/hctl/npm axe-core and export HCTL_AXE_CORE=~/.cache/hctl/npm/node_modules/axe-core/axe.min.js")
     });
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read axe-core at `{path}`: {e}"))
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read axe-core at `{path}`: {e}"))
 }
 
 fn artifacts() -> PathBuf {
@@ -26,9 +27,38 @@ fn artifacts() -> PathBuf {
 fn page_in_chromium_matches_the_store_updates_live_and_passes_axe() {
     let axe = axe_source();
     let sb = sqlite_project();
-    hctl(&sb, &["checklist", "tick", "launch", "pentest", "--note", "PT-7", "--evidence", "https://drive.example/pt-7"]).code(0);
-    hctl(&sb, &["checklist", "waive", "launch", "oncall", "--until", "2099-01-01", "--reason", "rota tool late"]).code(0);
-    let recorded = hctl(&sb, &["-o", "json", "preflight", "-c", "launch", "--record"]);
+    hctl(
+        &sb,
+        &[
+            "checklist",
+            "tick",
+            "launch",
+            "pentest",
+            "--note",
+            "PT-7",
+            "--evidence",
+            "https://drive.example/pt-7",
+        ],
+    )
+    .code(0);
+    hctl(
+        &sb,
+        &[
+            "checklist",
+            "waive",
+            "launch",
+            "oncall",
+            "--until",
+            "2099-01-01",
+            "--reason",
+            "rota tool late",
+        ],
+    )
+    .code(0);
+    let recorded = hctl(
+        &sb,
+        &["-o", "json", "preflight", "-c", "launch", "--record"],
+    );
     recorded.assert_stderr_has("recorded the run of 1 checklist(s)");
     let recorded = parse(&recorded.stdout);
     let run = hctl(&sb, &["playbook", "run", "golive"]);
@@ -171,7 +201,11 @@ fn page_in_chromium_matches_the_store_updates_live_and_passes_axe() {
 
 /// (section, done, manual) from `hctl checklist status NAME -o json`.
 fn status_sections(status: &Value) -> Vec<(String, u64, u64)> {
-    let one = if status.is_array() { &status[0] } else { status };
+    let one = if status.is_array() {
+        &status[0]
+    } else {
+        status
+    };
     one["sections"]
         .as_array()
         .unwrap_or_else(|| panic!("no sections in {status}"))

@@ -82,7 +82,14 @@ pub fn sqlite_project() -> Sandbox {
 }
 
 pub fn hctl(sb: &Sandbox, args: &[&str]) -> Run {
-    sb.run_with(args, &[("HCTL_ACTOR", "ana"), ("USER", "ana"), ("KUBECONFIG", "/nonexistent/kubeconfig")])
+    sb.run_with(
+        args,
+        &[
+            ("HCTL_ACTOR", "ana"),
+            ("USER", "ana"),
+            ("KUBECONFIG", "/nonexistent/kubeconfig"),
+        ],
+    )
 }
 
 /// A running `hctl dashboard`; killed on drop.
@@ -104,8 +111,11 @@ impl Dashboard {
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("spawn hctl dashboard");
-        let stderr = child.stderr.take().expect("stderr");
+        let mut dash = Dashboard {
+            child: cmd.spawn().expect("spawn hctl dashboard"),
+            url: String::new(),
+        };
+        let stderr = dash.child.stderr.take().expect("stderr");
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -113,21 +123,15 @@ impl Dashboard {
             }
         });
         let mut seen = Vec::new();
-        loop {
-            match rx.recv_timeout(Duration::from_secs(20)) {
-                Ok(line) => {
-                    if let Some(at) = line.find("http://") {
-                        let url = line[at..].split_whitespace().next().unwrap().to_string();
-                        return Dashboard { child, url };
-                    }
-                    seen.push(line);
-                }
-                Err(_) => {
-                    let _ = child.kill();
-                    panic!("hctl dashboard printed no URL; stderr: {seen:?}");
-                }
+        // On a panic here, dropping `dash` kills the process.
+        while let Ok(line) = rx.recv_timeout(Duration::from_secs(20)) {
+            if let Some(at) = line.find("http://") {
+                dash.url = line[at..].split_whitespace().next().unwrap().to_string();
+                return dash;
             }
+            seen.push(line);
         }
+        panic!("hctl dashboard printed no URL; stderr: {seen:?}");
     }
 }
 
@@ -163,9 +167,18 @@ fn non_loopback_without_token_is_refused() {
         .code(2)
         .assert_stderr_has("refusing to serve the dashboard on `0.0.0.0:0` without a token")
         .assert_stderr_has("--token-env");
-    hctl(&sb, &["dashboard", "--bind", "0.0.0.0:0", "--token-env", "HCTL_DASH_UNSET"])
-        .code(2)
-        .assert_stderr_has("`HCTL_DASH_UNSET` is not set or empty");
+    hctl(
+        &sb,
+        &[
+            "dashboard",
+            "--bind",
+            "0.0.0.0:0",
+            "--token-env",
+            "HCTL_DASH_UNSET",
+        ],
+    )
+    .code(2)
+    .assert_stderr_has("`HCTL_DASH_UNSET` is not set or empty");
 }
 
 /// With a token, every page and endpoint answers 401 without it (or with a
@@ -181,7 +194,12 @@ fn token_is_required() {
     );
     runtime().block_on(async {
         let http = http();
-        for path in ["", "fragment", "api/launch.json", "launch-report.md?no_checks=true"] {
+        for path in [
+            "",
+            "fragment",
+            "api/launch.json",
+            "launch-report.md?no_checks=true",
+        ] {
             let url = format!("{}{path}", dash.url);
             let res = http.get(&url).send().await.unwrap();
             assert_eq!(res.status(), 401, "{url} without a token");
@@ -202,13 +220,23 @@ fn token_is_required() {
             .await
             .unwrap();
         assert_eq!(res.status(), 200);
-        let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+        let csp = res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
         assert!(csp.contains("script-src 'self'"), "{csp}");
         assert_eq!(res.headers()["referrer-policy"], "no-referrer");
         let page = res.text().await.unwrap();
-        assert!(!page.contains("s3cret-launch-token"), "the token never lands in the page");
+        assert!(
+            !page.contains("s3cret-launch-token"),
+            "the token never lands in the page"
+        );
         for asset in ["assets/dashboard.css", "assets/dashboard.js"] {
-            let res = http.get(format!("{}{asset}", dash.url)).send().await.unwrap();
+            let res = http
+                .get(format!("{}{asset}", dash.url))
+                .send()
+                .await
+                .unwrap();
             assert_eq!(res.status(), 200, "{asset}");
         }
     });
@@ -226,7 +254,11 @@ fn token_is_required() {
 #[test]
 fn launch_report_is_the_sign_off_markdown() {
     let sb = sqlite_project();
-    hctl(&sb, &["checklist", "tick", "launch", "pentest", "--note", "PT-7"]).code(0);
+    hctl(
+        &sb,
+        &["checklist", "tick", "launch", "pentest", "--note", "PT-7"],
+    )
+    .code(0);
     let cli = hctl(&sb, &["checklist", "report", "launch", "-o", "markdown"]);
     let dash = Dashboard::start(&sb, &[], &[]);
     let md = runtime().block_on(async {
@@ -236,14 +268,22 @@ fn launch_report_is_the_sign_off_markdown() {
             .await
             .unwrap();
         assert_eq!(res.status(), 200);
-        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/markdown"));
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/markdown")
+        );
         res.text().await.unwrap()
     });
     assert!(md.starts_with("# hctl checklist report launch\n"), "{md}");
     assert!(md.contains("| ✅ pass | `pentest` |"), "{md}");
     assert!(md.contains("| ❌ fail | `runbook` |"), "{md}");
     assert!(md.contains("| ❌ fail | `disk` |"), "{md}");
-    assert!(md.contains("- Result: 2 passed, 0 warned, 3 failed, 0 errors, 0 skipped (of 5)"), "{md}");
+    assert!(
+        md.contains("- Result: 2 passed, 0 warned, 3 failed, 0 errors, 0 skipped (of 5)"),
+        "{md}"
+    );
     assert!(md.ends_with("| Product Manager | | | |\n"), "{md}");
     // The same rows as the CLI's (durations and times aside).
     let rows = |text: &str| -> Vec<String> {
@@ -262,14 +302,21 @@ fn launch_report_is_the_sign_off_markdown() {
 fn preflight_record_on_postgres() {
     let db = TestDb::new();
     let sb = project(&db.url);
-    hctl(&sb, &["preflight", "-c", "launch", "--record", "--skip-manual"])
-        .code(0)
-        .assert_stderr_has("recorded the run of 1 checklist(s) in `local`");
+    hctl(
+        &sb,
+        &["preflight", "-c", "launch", "--record", "--skip-manual"],
+    )
+    .code(0)
+    .assert_stderr_has("recorded the run of 1 checklist(s) in `local`");
     hctl(&sb, &["checklist", "tick", "launch", "pentest"]).code(0);
     hctl(&sb, &["preflight", "-c", "launch", "--record"]).code(1);
     let dash = Dashboard::start(&sb, &[], &[]);
     let snap = runtime().block_on(async {
-        let res = http().get(format!("{}api/launch.json", dash.url)).send().await.unwrap();
+        let res = http()
+            .get(format!("{}api/launch.json", dash.url))
+            .send()
+            .await
+            .unwrap();
         json(&res.text().await.unwrap())
     });
     assert_eq!(snap["preflight"]["state"], "ok", "{snap}");
@@ -278,7 +325,11 @@ fn preflight_record_on_postgres() {
     assert_eq!(runs[0]["checklist"], "launch");
     let summary = &runs[0]["report"]["summary"];
     // The second run: pentest ticked (pass), runbook and oncall open (fail).
-    assert_eq!((summary["pass"].as_u64(), summary["fail"].as_u64()), (Some(2), Some(3)), "{summary}");
+    assert_eq!(
+        (summary["pass"].as_u64(), summary["fail"].as_u64()),
+        (Some(2), Some(3)),
+        "{summary}"
+    );
     let url = db.url.clone();
     let ids: Vec<i64> = runtime().block_on(async move {
         let pool = sqlx::PgPool::connect(&url).await.unwrap();
@@ -290,6 +341,12 @@ fn preflight_record_on_postgres() {
     assert_eq!(ids.len(), 2, "one row per run of the one checklist");
     assert_eq!(runs[0]["id"].as_i64(), ids.last().copied());
     assert_eq!(snap["checklists"]["state"], "ok");
-    assert_eq!(snap["rollout"]["state"], "unavailable", "no kubeconfig: {snap}");
-    assert_eq!(snap["flags"]["state"], "unavailable", "no admin token: {snap}");
+    assert_eq!(
+        snap["rollout"]["state"], "unavailable",
+        "no kubeconfig: {snap}"
+    );
+    assert_eq!(
+        snap["flags"]["state"], "unavailable",
+        "no admin token: {snap}"
+    );
 }

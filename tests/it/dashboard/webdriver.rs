@@ -66,17 +66,25 @@ impl Driver {
                     return driver;
                 }
             }
-            assert!(Instant::now() < until, "chromedriver did not become ready on port {port}");
+            assert!(
+                Instant::now() < until,
+                "chromedriver did not become ready on port {port}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
     async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let mut req = self.http.request(method.clone(), format!("{}{path}", self.base));
+        let mut req = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.base));
         if let Some(body) = body {
             req = req.json(&body);
         }
-        let res = req.send().await.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let res = req
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
         let status = res.status();
         let value: Value = res.json().await.expect("WebDriver answers JSON");
         assert!(status.is_success(), "{method} {path}: {status}: {value}");
@@ -93,7 +101,9 @@ impl Driver {
                          "--disable-dev-shm-usage", "--window-size=1280,1600"]
             }
         }}});
-        let value = self.call(reqwest::Method::POST, "/session", Some(caps)).await;
+        let value = self
+            .call(reqwest::Method::POST, "/session", Some(caps))
+            .await;
         Session {
             driver: self,
             id: value["sessionId"].as_str().expect("session id").to_string(),
@@ -111,7 +121,9 @@ impl Drop for Driver {
 impl Session<'_> {
     async fn post(&self, what: &str, body: Value) -> Value {
         let path = format!("/session/{}/{what}", self.id);
-        self.driver.call(reqwest::Method::POST, &path, Some(body)).await
+        self.driver
+            .call(reqwest::Method::POST, &path, Some(body))
+            .await
     }
 
     pub async fn goto(&self, url: &str) {
@@ -120,13 +132,15 @@ impl Session<'_> {
 
     /// Run `script` (a function body; `arguments` are `args`) and return its value.
     pub async fn eval(&self, script: &str, args: Value) -> Value {
-        self.post("execute/sync", json!({ "script": script, "args": args })).await
+        self.post("execute/sync", json!({ "script": script, "args": args }))
+            .await
     }
 
     /// Run `script`, which calls `arguments[arguments.length - 1](value)` when done.
     pub async fn eval_async(&self, script: &str, args: Value) -> Value {
         self.post("timeouts", json!({ "script": 60_000 })).await;
-        self.post("execute/async", json!({ "script": script, "args": args })).await
+        self.post("execute/async", json!({ "script": script, "args": args }))
+            .await
     }
 
     /// Press a key (a WebDriver key code such as `\u{E004}`, Tab).
@@ -161,7 +175,10 @@ fn base64(text: &str) -> Vec<u8> {
             _ => panic!("not base64: {c}"),
         }
     };
-    let bytes: Vec<u8> = text.bytes().filter(|c| *c != b'=' && !c.is_ascii_whitespace()).collect();
+    let bytes: Vec<u8> = text
+        .bytes()
+        .filter(|c| *c != b'=' && !c.is_ascii_whitespace())
+        .collect();
     let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
     for chunk in bytes.chunks(4) {
         let mut n = 0u32;
