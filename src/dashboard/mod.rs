@@ -178,7 +178,10 @@ async fn launch_report(
         .await
         .unwrap_or_else(|e| Err(anyhow::anyhow!("the report task failed: {e}")));
     match built {
-        Ok(md) => ([(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], md).into_response(),
+        Ok(Some(md)) => {
+            ([(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], md).into_response()
+        }
+        Ok(None) => (StatusCode::NOT_FOUND, "no such checklist in this project\n").into_response(),
         Err(err) => {
             tracing::warn!("launch report failed: {err:#}");
             (
@@ -193,14 +196,15 @@ async fn launch_report(
     }
 }
 
-async fn launch_markdown(launch: &Launch, q: ReportQuery) -> Result<String> {
+/// The report, or none when `?checklist=` names no checklist of the project.
+async fn launch_markdown(launch: &Launch, q: ReportQuery) -> Result<Option<String>> {
     let settings = &launch.settings;
     let url = settings.require("database_url")?;
     let mut checklists = snapshot::load_checklists(launch)?;
     if let Some(name) = &q.checklist {
         checklists.retain(|c| &c.name == name);
         if checklists.is_empty() {
-            anyhow::bail!("no checklist `{name}`");
+            return Ok(None);
         }
     }
     let deps = crate::preflight::deps(settings);
@@ -214,5 +218,5 @@ async fn launch_markdown(launch: &Launch, q: ReportQuery) -> Result<String> {
         };
         reports.push(signoff::report(c, &state, req, &deps, &()).await?);
     }
-    Ok(signoff::markdown(&reports))
+    Ok(Some(signoff::markdown(&reports)))
 }

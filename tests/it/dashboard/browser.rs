@@ -143,12 +143,15 @@ fn page_in_chromium_matches_the_store_updates_live_and_passes_axe() {
             .eval_async(
                 "const done = arguments[arguments.length - 1];
                  axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
-                    .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }))))
+                    .then(r => done({ passes: r.passes.length, violations: r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help })) }))
                     .catch(e => done({ error: String(e) }));",
                 json!([]),
             )
             .await;
-        let violations = found.as_array().unwrap_or_else(|| panic!("axe failed: {found}"));
+        let violations = found["violations"]
+            .as_array()
+            .unwrap_or_else(|| panic!("axe failed: {found}"));
+        assert!(found["passes"].as_u64() > Some(10), "axe ran its rules: {found}");
         let serious: Vec<&Value> = violations
             .iter()
             .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))

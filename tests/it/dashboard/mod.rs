@@ -285,6 +285,14 @@ fn launch_report_is_the_sign_off_markdown() {
         "{md}"
     );
     assert!(md.ends_with("| Product Manager | | | |\n"), "{md}");
+    let missing = runtime().block_on(async {
+        http()
+            .get(format!("{}launch-report.md?checklist=nope", dash.url))
+            .send()
+            .await
+            .unwrap()
+    });
+    assert_eq!(missing.status(), 404, "an unknown checklist");
     // The same rows as the CLI's (durations and times aside).
     let rows = |text: &str| -> Vec<String> {
         text.lines()
@@ -349,4 +357,47 @@ fn preflight_record_on_postgres() {
         snap["flags"]["state"], "unavailable",
         "no admin token: {snap}"
     );
+}
+
+/// With a kubeconfig the rollout panel shows the Deployment's state and its
+/// revisions, newest first (the API emulator behind a real kubeconfig).
+#[test]
+fn rollout_panel_reads_the_cluster() {
+    let cluster = crate::kube::Cluster::new();
+    cluster.deploy("ghcr.io/healthtracker/api:v1");
+    cluster.deploy("ghcr.io/healthtracker/api:v2");
+    let kubeconfig = cluster.kubeconfig.to_str().unwrap().to_string();
+    let dash = Dashboard::start(&cluster.sandbox, &[], &[("KUBECONFIG", &kubeconfig)]);
+    let (snap, page) = runtime().block_on(async {
+        let http = http();
+        let snap = http
+            .get(format!("{}api/launch.json", dash.url))
+            .send()
+            .await
+            .unwrap();
+        let snap = json(&snap.text().await.unwrap());
+        let page = http
+            .get(&dash.url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        (snap, page)
+    });
+    assert_eq!(snap["rollout"]["state"], "ok", "{}", snap["rollout"]);
+    let r = &snap["rollout"]["data"];
+    assert_eq!(r["state"], "complete", "{r}");
+    assert_eq!(r["namespace"], crate::kube::NS);
+    let history = r["history"].as_array().unwrap();
+    assert_eq!(history.len(), 2, "{r}");
+    assert_eq!(history[0]["revision"], 2);
+    assert_eq!(history[0]["current"], true);
+    assert_eq!(history[0]["images"][0], "ghcr.io/healthtracker/api:v2");
+    assert!(
+        page.contains(r#"data-status="complete""#),
+        "the page says it"
+    );
+    assert!(page.contains("2 (current)"));
 }
