@@ -255,19 +255,21 @@ install_prometheus() {
 
 # Headless Chromium and its WebDriver (the dashboard's browser tests), and
 # npm `axe-core` (the accessibility engine they inject into the page),
-# installed once into a cache dir; exports HCTL_AXE_CORE (axe.min.js).
+# installed once into its own cache dir (an npm install into a shared prefix
+# prunes the packages it did not name); exports HCTL_AXE_CORE (axe.min.js).
 AXE_CORE_VERSION=4.10.2
 install_browser_tools() {
   command -v chromedriver >/dev/null && command -v chromium >/dev/null \
     || apt_install chromium chromium-driver
-  local prefix="${HCTL_NPM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hctl/npm}"
-  local js="$prefix/node_modules/axe-core/axe.min.js"
-  if ! grep -qs "\"version\": \"$AXE_CORE_VERSION\"" "$prefix/node_modules/axe-core/package.json"; then
+  local dir="${XDG_CACHE_HOME:-$HOME/.cache}/hctl/axe-core-$AXE_CORE_VERSION"
+  local js="$dir/node_modules/axe-core/axe.min.js"
+  if [ ! -f "$js" ]; then
     command -v npm >/dev/null || apt_install nodejs npm
-    log "installing axe-core@$AXE_CORE_VERSION with npm into $prefix"
-    npm install --prefix "$prefix" --no-audit --no-fund --no-save --silent \
+    log "installing axe-core@$AXE_CORE_VERSION with npm into $dir"
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-audit --no-fund --no-save --silent \
       "axe-core@$AXE_CORE_VERSION" >/dev/null \
-      || die "could not install axe-core: run npm install --prefix $prefix axe-core@$AXE_CORE_VERSION"
+      || die "could not install axe-core: run npm install --prefix $dir axe-core@$AXE_CORE_VERSION"
   fi
   export HCTL_AXE_CORE="$js"
 }

@@ -11,7 +11,7 @@ use super::{Dashboard, hctl, json as parse, runtime, sqlite_project};
 
 fn axe_source() -> String {
     let path = std::env::var("HCTL_AXE_CORE").unwrap_or_else(|_| {
-        panic!("HCTL_AXE_CORE is not set: run the tests with scripts/test, which installs npm axe-core, or npm install --prefix ~/.cache/hctl/npm axe-core and export HCTL_AXE_CORE=~/.cache/hctl/npm/node_modules/axe-core/axe.min.js")
+        panic!("HCTL_AXE_CORE is not set: run the tests with scripts/test, which installs npm axe-core, or npm install --prefix ~/.cache/hctl/axe-core-4.10.2 axe-core@4.10.2 and export HCTL_AXE_CORE=~/.cache/hctl/axe-core-4.10.2/node_modules/axe-core/axe.min.js")
     });
     std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read axe-core at `{path}`: {e}"))
