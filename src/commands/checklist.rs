@@ -510,15 +510,11 @@ async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit> {
     let c = load_one(ctx, &args.name)?;
     let settings = ctx.settings()?;
     let state = Store::read_ticks(settings.require("database_url")?, &c.name).await?;
-    let req = signoff::Request {
-        environment: &settings.env,
-        tags: args.tags,
-        no_checks: args.no_checks,
-    };
-    let progress = Checks::new(&ctx.style, c.entries().count());
-    let report = signoff::report(&c, &state, req, &deps(settings), &progress).await;
+    let plan = signoff::plan(&c, args.tags, args.no_checks)?;
+    let progress = Checks::new(&ctx.style, plan.len());
+    let report =
+        signoff::report(&c, &state, &plan, &settings.env, &deps(settings), &progress).await;
     progress.clear();
-    let report = report?;
     if ctx.format() == Format::Markdown {
         output::print(&signoff::markdown(std::slice::from_ref(&report)))?;
     } else {

@@ -35,12 +35,12 @@ pub async fn run(ctx: &Ctx, args: DashboardArgs) -> Result<Exit> {
         .into());
     }
     let settings = ctx.settings()?.clone();
-    let launch = Launch {
+    let launch = Launch::new(
         settings,
-        hctl: Arc::new(InProcess::new(&ctx.global)),
-        playbooks_dir: discover::dir(ctx.global.config.as_deref()),
+        Arc::new(InProcess::new(&ctx.global)),
+        discover::dir(ctx.global.config.as_deref()),
         token,
-    };
+    );
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("could not listen on `{}`", args.bind))?;

@@ -7,7 +7,8 @@
 //! Guarantees: with a token every route but the static assets needs it
 //! (`Authorization: Bearer`, or `?token=` in a link), compared in constant
 //! time; the caller refuses a non-loopback address without one. The page
-//! never writes anything (the preflight table is created only if missing).
+//! changes nothing (opening the tick store creates or migrates its tables,
+//! as every command that reads it does).
 
 mod html;
 pub mod snapshot;
@@ -26,7 +27,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
-use crate::checklist::store::Store;
+use crate::checklist::store::{Store, ticks};
 use crate::config::Settings;
 use crate::playbook::Hctl;
 use crate::preflight::signoff;
@@ -38,6 +39,32 @@ pub struct Launch {
     pub hctl: Arc<dyn Hctl>,
     pub playbooks_dir: PathBuf,
     pub token: Option<String>,
+    /// The tick store, opened on first use and kept: one small pool for
+    /// every refresh instead of a connection per checklist per refresh.
+    store: tokio::sync::OnceCell<Store>,
+}
+
+impl Launch {
+    pub fn new(
+        settings: Settings,
+        hctl: Arc<dyn Hctl>,
+        playbooks_dir: PathBuf,
+        token: Option<String>,
+    ) -> Launch {
+        Launch {
+            settings,
+            hctl,
+            playbooks_dir,
+            token,
+            store: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    /// The environment's tick store (an open that fails is tried again next time).
+    async fn store(&self) -> Result<&Store> {
+        let url = self.settings.require("database_url")?;
+        self.store.get_or_try_init(|| Store::open(url)).await
+    }
 }
 
 const STYLE: &str = include_str!("assets/dashboard.css");
@@ -199,7 +226,7 @@ async fn launch_report(
 /// The report, or none when `?checklist=` names no checklist of the project.
 async fn launch_markdown(launch: &Launch, q: ReportQuery) -> Result<Option<String>> {
     let settings = &launch.settings;
-    let url = settings.require("database_url")?;
+    let store = launch.store().await?;
     let mut checklists = snapshot::load_checklists(launch)?;
     if let Some(name) = &q.checklist {
         checklists.retain(|c| &c.name == name);
@@ -210,13 +237,9 @@ async fn launch_markdown(launch: &Launch, q: ReportQuery) -> Result<Option<Strin
     let deps = crate::preflight::deps(settings);
     let mut reports = Vec::new();
     for c in &checklists {
-        let state = Store::read_ticks(url, &c.name).await?;
-        let req = signoff::Request {
-            environment: &settings.env,
-            tags: Vec::new(),
-            no_checks: q.no_checks,
-        };
-        reports.push(signoff::report(c, &state, req, &deps, &()).await?);
+        let state = ticks(&store.events(&c.name).await?);
+        let plan = signoff::plan(c, Vec::new(), q.no_checks)?;
+        reports.push(signoff::report(c, &state, &plan, &settings.env, &deps, &()).await);
     }
     Ok(Some(signoff::markdown(&reports)))
 }

@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::Launch;
 use crate::checklist::standing::standing;
 use crate::checklist::status::{ChecklistStatus, status_of};
-use crate::checklist::store::{Store, Tick};
+use crate::checklist::store::{Tick, ticks};
 use crate::checklist::{self, Action, Checklist, discover};
 use crate::config::process_env;
 use crate::db::catalog;
@@ -123,13 +123,9 @@ pub struct BackupView {
 /// Gather the page's content.
 pub async fn gather(launch: &Launch) -> Snapshot {
     let settings = &launch.settings;
-    let db = settings.get("database_url");
     let (checklists, preflight, playbooks, rollout, backups, flags) = tokio::join!(
         panel(checklists(launch)),
-        panel(async {
-            let store = Store::open(need(db, "database_url")?).await?;
-            record::latest(&store, &settings.env).await
-        }),
+        panel(async { record::latest(launch.store().await?, &settings.env).await }),
         panel(playbook_runs(launch)),
         panel(rollout(launch)),
         panel(backups(launch)),
@@ -173,11 +169,11 @@ pub fn load_checklists(launch: &Launch) -> Result<Vec<Checklist>> {
 }
 
 async fn checklists(launch: &Launch) -> Result<Vec<ChecklistView>> {
-    let url = need(launch.settings.get("database_url"), "database_url")?;
+    let store = launch.store().await?;
     let now = Utc::now();
     let mut views = Vec::new();
     for c in load_checklists(launch)? {
-        let state = Store::read_ticks(url, &c.name).await?;
+        let state = ticks(&store.events(&c.name).await?);
         views.push(view(&c, &state, now));
     }
     Ok(views)

@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::Result;
 use chrono::Utc;
 
-use super::{Manual, Observer, Options, Selection};
+use super::{Manual, Observer, Options, Planned, Selection};
 use crate::checklist::status::status_of;
 use crate::checklist::store::Tick;
 use crate::checklist::{Action, Checklist};
@@ -20,31 +20,29 @@ use crate::report::{Item, Report, Severity, Status};
 /// The table signed on paper under a Markdown sign-off report.
 pub const SIGN_OFF: &str = "\n## Sign-off\n\n| Role | Name | Date | Signature |\n|---|---|---|---|\n| Launch Coordinator | | | |\n| Engineering Manager | | | |\n| Product Manager | | | |\n";
 
-/// What goes into the report besides the checklist.
-pub struct Request<'a> {
-    pub environment: &'a str,
-    /// Items with any of these tags (none: all).
-    pub tags: Vec<String>,
-    /// Manual items only: no automated check runs.
-    pub no_checks: bool,
-}
-
-/// Build the report of `c` with its current marks `state`.
-pub async fn report(
-    c: &Checklist,
-    state: &BTreeMap<String, Tick>,
-    req: Request<'_>,
-    deps: &Deps,
-    observer: &impl Observer,
-) -> Result<Report> {
+/// The items of `c` the report covers: those with any of `tags` (none:
+/// all), and with `no_checks` only the manual ones (no automated check runs).
+pub fn plan(c: &Checklist, tags: Vec<String>, no_checks: bool) -> Result<Vec<Planned>> {
     let selection = Selection {
-        tags: req.tags,
+        tags,
         ..Selection::default()
     };
     let mut plan = super::select(std::slice::from_ref(c), &selection)?;
-    if req.no_checks {
+    if no_checks {
         plan.retain(|p| matches!(p.entry.action, Action::Manual));
     }
+    Ok(plan)
+}
+
+/// The report of `c` over `plan`, with its current marks `state`.
+pub async fn report(
+    c: &Checklist,
+    state: &BTreeMap<String, Tick>,
+    plan: &[Planned],
+    environment: &str,
+    deps: &Deps,
+    observer: &impl Observer,
+) -> Report {
     // Ticks decide manual items; waivers also cover failed automated ones.
     let manual = Manual::Ticks(
         state
@@ -58,7 +56,7 @@ pub async fn report(
         concurrency: super::DEFAULT_CONCURRENCY,
         deadline: super::DEFAULT_DEADLINE,
     };
-    let mut items = super::run(&plan, &opts, deps, &manual, observer).await;
+    let mut items = super::run(plan, &opts, deps, &manual, observer).await;
     for r in status_of(c, state).removed {
         items.push(
             Item::new(
@@ -76,13 +74,13 @@ pub async fn report(
             .in_section("removed"),
         );
     }
-    Ok(Report::new(
+    Report::new(
         format!("checklist report {}", c.name),
-        Some(req.environment.to_string()),
+        Some(environment.to_string()),
         started_at,
         started.elapsed(),
         items,
-    ))
+    )
 }
 
 /// The Markdown sign-off document: the reports one after the other, then
