@@ -12,6 +12,7 @@ pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod dashboard;
 pub mod db;
 mod duration;
 pub mod exit;

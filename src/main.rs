@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     };
     // The server logs JSON lines at info level (containers); the CLI stays terse.
     let serve = matches!(cli.command, hctl::cli::Command::Serve(_));
-    hctl::logging::init(
+    let log = hctl::logging::init(
         cli.global.verbose.max(u8::from(serve)),
         cli.global.quiet,
         serve,
@@ -64,6 +64,8 @@ fn main() -> ExitCode {
     runtime.block_on(hctl::cleanup::finish(std::time::Duration::from_secs(10)));
     // Do not wait for stray blocking tasks (a prompt, a child's pipe) on exit.
     runtime.shutdown_background();
+    // Write the queued log lines before the final error line.
+    drop(log);
 
     match result {
         Ok(exit) => ExitCode::from(exit.code()),

@@ -248,9 +248,35 @@ install_observatory() {
 }
 
 # Prometheus (with promtool), which the `prometheus` kind's rules and alerts
-# tests start themselves on a free port with their own rules file.
+# tests start themselves on a free port with their own rules file; and the
+# postgres and node exporters the scrape test runs next to `hctl serve`.
 install_prometheus() {
-  command -v prometheus >/dev/null || apt_install prometheus
+  local missing=()
+  command -v prometheus >/dev/null || missing+=(prometheus)
+  command -v prometheus-postgres-exporter >/dev/null || missing+=(prometheus-postgres-exporter)
+  command -v prometheus-node-exporter >/dev/null || missing+=(prometheus-node-exporter)
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
+# Headless Chromium and its WebDriver (the dashboard's browser tests), and
+# npm `axe-core` (the accessibility engine they inject into the page),
+# installed once into its own cache dir (an npm install into a shared prefix
+# prunes the packages it did not name); exports HCTL_AXE_CORE (axe.min.js).
+AXE_CORE_VERSION=4.10.2
+install_browser_tools() {
+  command -v chromedriver >/dev/null && command -v chromium >/dev/null \
+    || apt_install chromium chromium-driver
+  local dir="${XDG_CACHE_HOME:-$HOME/.cache}/hctl/axe-core-$AXE_CORE_VERSION"
+  local js="$dir/node_modules/axe-core/axe.min.js"
+  if [ ! -f "$js" ]; then
+    command -v npm >/dev/null || apt_install nodejs npm
+    log "installing axe-core@$AXE_CORE_VERSION with npm into $dir"
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-audit --no-fund --no-save --silent \
+      "axe-core@$AXE_CORE_VERSION" >/dev/null \
+      || die "could not install axe-core: run npm install --prefix $dir axe-core@$AXE_CORE_VERSION"
+  fi
+  export HCTL_AXE_CORE="$js"
 }
 
 services_start() {
@@ -270,6 +296,7 @@ services_start() {
   if [ -n "${S3_ENDPOINT:-}" ]; then log "using S3 from S3_ENDPOINT"; else start_s3; fi
   if [ -n "${UNLEASH_CLIENT_SPEC:-}" ]; then log "using the Unleash client specification in UNLEASH_CLIENT_SPEC"; else install_unleash_spec; fi
   if [ -n "${HCTL_OBSERVATORY:-}" ]; then log "using the Observatory from HCTL_OBSERVATORY"; else install_observatory; fi
+  if [ -n "${HCTL_AXE_CORE:-}" ]; then log "using axe-core from HCTL_AXE_CORE"; else install_browser_tools; fi
   export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-hctltest}"
   export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-hctltest}"
   export AWS_REGION="${AWS_REGION:-us-east-1}"

@@ -1,7 +1,8 @@
 //! The tick store's own schema and its migrations, apart from the API's
 //! (`store::migrate`): the store lives in whatever database the environment
 //! names, which need not be the API's, so it keeps its own history table
-//! `hctl_checklist_schema` (one row per applied step).
+//! `hctl_checklist_schema` (one row per applied step). It also holds the
+//! preflight runs `hctl preflight --record` keeps (`preflight::record`).
 //!
 //! Guarantees: steps are append-only and applied in order, each once, all
 //! in one transaction that first takes a lock (PostgreSQL: a transaction
@@ -73,6 +74,26 @@ const STEPS: &[Step] = &[
                 SELECT id, checklist, item_id, action, actor, note, at FROM hctl_checklist_events;
             DROP TABLE hctl_checklist_events;
             ALTER TABLE hctl_checklist_events_v2 RENAME TO hctl_checklist_events",
+    },
+    // `hctl preflight --record`: each run's report, one row per checklist.
+    Step {
+        version: 3,
+        postgres: "CREATE TABLE hctl_preflight_runs (
+                id BIGSERIAL PRIMARY KEY,
+                checklist TEXT NOT NULL,
+                environment TEXT NOT NULL,
+                started_at TIMESTAMPTZ NOT NULL,
+                report TEXT NOT NULL);
+            CREATE INDEX hctl_preflight_runs_latest
+                ON hctl_preflight_runs (environment, checklist, id)",
+        sqlite: "CREATE TABLE hctl_preflight_runs (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                checklist TEXT NOT NULL,
+                environment TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                report TEXT NOT NULL);
+            CREATE INDEX hctl_preflight_runs_latest
+                ON hctl_preflight_runs (environment, checklist, id)",
     },
 ];
 

@@ -31,6 +31,19 @@ pub enum Standing<'a> {
     Lapsed { tick: &'a Tick, ago: Duration },
 }
 
+impl Standing<'_> {
+    /// `open`, `ticked`, `expired`, `waived` or `waiver_lapsed` (JSON and pages).
+    pub fn label(&self) -> &'static str {
+        match self {
+            Standing::Open => "open",
+            Standing::Ticked(_) => "ticked",
+            Standing::Expired { .. } => "expired",
+            Standing::Waived(_) => "waived",
+            Standing::Lapsed { .. } => "waiver_lapsed",
+        }
+    }
+}
+
 /// Judge `mark` for `entry` at `now`.
 pub fn standing<'a>(entry: &Entry, mark: Option<&'a Tick>, now: DateTime<Utc>) -> Standing<'a> {
     let Some(tick) = mark else {

@@ -213,6 +213,12 @@ impl Store {
         Ok(Store { db })
     }
 
+    /// The database the store lives in, for the tables that share its
+    /// schema (`preflight::record`).
+    pub(crate) fn db(&self) -> &Db {
+        &self.db
+    }
+
     /// Ticks of a checklist without creating anything: a missing SQLite
     /// file or table means nobody has ticked yet.
     pub async fn read_ticks(url: &str, checklist: &str) -> Result<BTreeMap<String, Tick>> {

@@ -281,6 +281,17 @@ pub fn samples(body: &[u8]) -> Result<Vec<(String, f64)>, String> {
 }
 
 pub fn judge(check: &PrometheusCheck, query: &str, values: &[(String, f64)]) -> Outcome {
+    // `histogram_quantile` over a window with no observations is NaN, which
+    // compares false both ways: it is no data, never a pass of `below`.
+    if !values.is_empty() && values.iter().all(|(_, v)| v.is_nan()) {
+        return if check.empty_ok {
+            Outcome::pass("no samples (NaN)")
+        } else {
+            Outcome::fail(format!(
+                "no data for `{query}` (NaN: nothing observed in the window)"
+            ))
+        };
+    }
     if values.is_empty() {
         return if check.empty_ok {
             Outcome::pass("no samples")
@@ -336,6 +347,13 @@ mod tests {
         assert_eq!(o.status, Status::Fail);
         assert!(o.detail.contains("route"), "{}", o.detail);
         assert_eq!(judge(&c, "q", &[]).status, Status::Fail);
+        let nan = judge(&c, "q", &[(String::new(), f64::NAN)]);
+        assert_eq!(nan.status, Status::Fail);
+        assert!(
+            nan.detail.starts_with("no data for `q` (NaN"),
+            "{}",
+            nan.detail
+        );
         assert!(
             samples(br#"{"status":"error","error":"bad"}"#)
                 .unwrap_err()

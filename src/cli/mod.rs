@@ -7,6 +7,7 @@
 pub mod checklist;
 pub mod complete;
 pub mod config;
+pub mod dashboard;
 pub mod db;
 pub mod docs;
 pub mod flags;
@@ -158,6 +159,11 @@ pub enum Command {
     /// Launch, rollback and incident procedures as recorded, resumable runs
     #[command(subcommand, long_about = playbook::FORMAT_HELP)]
     Playbook(playbook::PlaybookCommand),
+    /// Serve the launch page: checklists, preflight runs, playbooks, rollout, backups, flags
+    #[command(
+        after_help = "Examples:\n  hctl dashboard                                # http://127.0.0.1:8089/\n  hctl --env production dashboard --bind 0.0.0.0:8089 --token-env HCTL_DASHBOARD_TOKEN"
+    )]
+    Dashboard(dashboard::DashboardArgs),
 }
 
 /// `-o/--output` as clap sees it; the formats themselves live in `output`,

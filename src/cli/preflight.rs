@@ -31,6 +31,10 @@ pub struct PreflightArgs {
     /// verified nothing fails: exit 1)
     #[arg(long)]
     pub allow_empty: bool,
+    /// Keep the report in the environment's database (one row per checklist),
+    /// where `hctl dashboard` shows the latest run of each checklist
+    #[arg(long)]
+    pub record: bool,
     /// Overall time limit; checks still running then fail with a timeout (e.g. 90s, 5m)
     #[arg(long, default_value = "5m", value_name = "DURATION", value_parser = duration::parse)]
     pub deadline: std::time::Duration,

@@ -41,6 +41,11 @@ pub struct ServeArgs {
     #[arg(long, env = "ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
 
+    /// Sentry DSN: report 5xx answers and panics with their request id
+    /// (no bodies, headers, query strings or users are sent)
+    #[arg(long, env = "SENTRY_DSN", hide_env_values = true)]
+    pub sentry_dsn: Option<String>,
+
     /// Browser origins allowed by CORS, comma separated
     #[arg(long, env = "CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,

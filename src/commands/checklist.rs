@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::time::Instant;
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -14,15 +13,15 @@ use serde::Serialize;
 
 use super::preflight::{deps, lookup};
 use super::{Ctx, TABLE_OR_JSON};
-use crate::checklist::standing::{Standing, standing};
+use crate::checklist::standing::standing;
 use crate::checklist::status::{bar, status_of};
 use crate::checklist::store::{self as marks, NewEvent, Store, Tick, ticks};
 use crate::checklist::{self, Action, Checklist, discover, evidence};
 use crate::cli::checklist::{ChecklistCommand, ReportArgs, StatusArgs, UntickArgs, WaiveArgs};
 use crate::exit::{Exit, UsageError};
 use crate::output::{self, Format};
-use crate::preflight::{self, Manual, Options, Selection};
-use crate::report::{Item, Report, Severity, Status};
+use crate::preflight::signoff;
+use crate::report::Severity;
 use crate::shipped::Source;
 use crate::ui::confirm::answered;
 use crate::ui::progress::Checks;
@@ -172,7 +171,7 @@ async fn show(ctx: &Ctx, name: &str) -> Result<Exit> {
             owner: e.owner.as_deref(),
             tags: &e.tags,
             ticked: state.get(&e.id),
-            standing: standing_label(&standing(e, state.get(&e.id), now)),
+            standing: standing(e, state.get(&e.id), now).label(),
         })
         .collect();
     if ctx.format() == Format::Json {
@@ -220,16 +219,6 @@ fn actor(given: Option<String>) -> Result<String> {
 }
 
 /// The word for a standing, in `show`'s JSON and table.
-fn standing_label(st: &Standing) -> &'static str {
-    match st {
-        Standing::Open => "open",
-        Standing::Ticked(_) => "ticked",
-        Standing::Expired { .. } => "expired",
-        Standing::Waived(_) => "waived",
-        Standing::Lapsed { .. } => "waiver_lapsed",
-    }
-}
-
 fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
@@ -521,59 +510,15 @@ async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit> {
     let c = load_one(ctx, &args.name)?;
     let settings = ctx.settings()?;
     let state = Store::read_ticks(settings.require("database_url")?, &c.name).await?;
-    let selection = Selection {
-        tags: args.tags,
-        ..Selection::default()
-    };
-    let mut plan = preflight::select(std::slice::from_ref(&c), &selection)?;
-    if args.no_checks {
-        plan.retain(|p| matches!(p.entry.action, Action::Manual));
-    }
-    // Ticks decide manual items; waivers also cover failed automated ones.
-    let manual = Manual::Ticks(
-        state
-            .iter()
-            .map(|(id, t)| ((c.name.clone(), id.clone()), t.clone()))
-            .collect(),
-    );
-    let started_at = Utc::now();
-    let started = Instant::now();
-    let opts = Options {
-        concurrency: preflight::DEFAULT_CONCURRENCY,
-        deadline: preflight::DEFAULT_DEADLINE,
-    };
+    let plan = signoff::plan(&c, args.tags, args.no_checks)?;
     let progress = Checks::new(&ctx.style, plan.len());
-    let mut items = preflight::run(&plan, &opts, &deps(settings), &manual, &progress).await;
+    let report =
+        signoff::report(&c, &state, &plan, &settings.env, &deps(settings), &progress).await;
     progress.clear();
-    for r in status_of(&c, &state).removed {
-        items.push(
-            Item::new(
-                r.item_id.clone(),
-                "(item removed from the checklist)",
-                Severity::Info,
-                Status::Skip,
-                std::time::Duration::ZERO,
-                format!(
-                    "ticked by {} at {}; no longer in the checklist",
-                    r.actor,
-                    r.at.format("%Y-%m-%d %H:%M UTC")
-                ),
-            )
-            .in_section("removed"),
-        );
-    }
-    let report = Report::new(
-        format!("checklist report {}", c.name),
-        Some(settings.env.clone()),
-        started_at,
-        started.elapsed(),
-        items,
-    );
-    ctx.print_report(&report)?;
     if ctx.format() == Format::Markdown {
-        output::print(
-            "\n## Sign-off\n\n| Role | Name | Date | Signature |\n|---|---|---|---|\n| Launch Coordinator | | | |\n| Engineering Manager | | | |\n| Product Manager | | | |\n",
-        )?;
+        output::print(&signoff::markdown(std::slice::from_ref(&report)))?;
+    } else {
+        ctx.print_report(&report)?;
     }
     Ok(ctx.gate(&report, Severity::Critical, true))
 }

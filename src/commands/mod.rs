@@ -3,6 +3,7 @@
 
 pub(crate) mod checklist;
 pub(crate) mod config;
+pub(crate) mod dashboard;
 pub(crate) mod db;
 pub(crate) mod docs;
 pub(crate) mod flags;
@@ -166,6 +167,7 @@ pub async fn run(cli: Cli) -> Result<Exit> {
         Command::Serve(args) => serve::run(&ctx, *args).await,
         Command::Flags(cmd) => flags::run(&ctx, cmd).await,
         Command::Playbook(cmd) => playbook::run(&ctx, cmd).await,
+        Command::Dashboard(args) => dashboard::run(&ctx, args).await,
     }
 }
 

@@ -9,14 +9,12 @@ use chrono::Utc;
 use super::Ctx;
 use crate::checklist::store::Store;
 use crate::checklist::{self, Action, Checklist, discover};
-use crate::checks::Deps;
 use crate::cli::preflight::{FailOn, PreflightArgs};
 use crate::config::Settings;
 use crate::exit::{Exit, UsageError};
 use crate::output;
 use crate::preflight::{self, Manual, Options, Selection};
 use crate::report::{Report, Severity};
-use crate::s3::S3Target;
 use crate::ui::progress::Checks;
 
 impl FailOn {
@@ -28,19 +26,7 @@ impl FailOn {
     }
 }
 
-/// `{{ env.KEY }}` lookups from the selected environment.
-pub(crate) fn lookup(settings: &Settings) -> impl Fn(&str) -> Option<String> + '_ {
-    |key| settings.get(key).map(str::to_string)
-}
-
-/// What checks need from the settings.
-pub(crate) fn deps(settings: &Settings) -> Deps {
-    Deps {
-        s3: S3Target::from_settings(settings),
-        latest_schema: Some(crate::store::migrate::latest_known()),
-        settings: settings.clone(),
-    }
-}
+pub(crate) use crate::preflight::{deps, lookup};
 
 /// Current ticks of the checklists' manual items, from the environment's database.
 pub(crate) async fn manual_state(settings: &Settings, checklists: &[Checklist]) -> Manual {
@@ -106,5 +92,16 @@ pub async fn run(ctx: &Ctx, args: PreflightArgs) -> Result<Exit> {
         items,
     );
     ctx.print_report(&report)?;
+    if args.record {
+        let store = Store::open(settings.require("database_url")?).await?;
+        let rows = preflight::record::save(&store, &settings.env, &report, &plan).await?;
+        output::note(
+            &ctx.style,
+            &format!(
+                "recorded the run of {rows} checklist(s) in `{}`",
+                settings.env
+            ),
+        );
+    }
     Ok(ctx.gate(&report, args.fail_on.severity(), args.allow_empty))
 }

@@ -24,6 +24,7 @@ impl ServeArgs {
             redis_url: empty(self.redis_url),
             jwt_secret: empty(self.jwt_secret),
             admin_token: empty(self.admin_token),
+            sentry_dsn: empty(self.sentry_dsn),
             cors_origins: self
                 .cors_origins
                 .into_iter()
@@ -91,7 +92,7 @@ async fn second_interrupt() {
 /// SIGTERM (Kubernetes) or Ctrl-C: stop taking connections and drain. The
 /// handlers are installed now, not when the future is first polled, so a
 /// signal during start-up (migrations) is not fatal either.
-fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+pub(super) fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -16,6 +16,7 @@ pub(crate) mod ledger;
 mod parse;
 pub(crate) mod report;
 pub(crate) mod runner;
+pub(crate) mod runs;
 pub(crate) mod state;
 pub(crate) mod steps;
 pub(crate) mod template;

@@ -4,7 +4,9 @@
 //! deadline; manual items pass only when ticked. Every attempt is recorded in
 //! the resulting report items.
 
+pub mod record;
 mod runner;
+pub mod signoff;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -13,9 +15,26 @@ use anyhow::Result;
 
 use crate::checklist::store::Tick;
 use crate::checklist::{Checklist, Entry};
+use crate::checks::Deps;
+use crate::config::Settings;
 use crate::exit::UsageError;
+use crate::s3::S3Target;
 
 pub use runner::{Observer, Options, run, run_item};
+
+/// `{{ env.KEY }}` lookups from the selected environment.
+pub fn lookup(settings: &Settings) -> impl Fn(&str) -> Option<String> + '_ {
+    |key| settings.get(key).map(str::to_string)
+}
+
+/// What checks need from the settings.
+pub fn deps(settings: &Settings) -> Deps {
+    Deps {
+        s3: S3Target::from_settings(settings),
+        latest_schema: Some(crate::store::migrate::latest_known()),
+        settings: settings.clone(),
+    }
+}
 
 /// One selected item with where it came from.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@
 
 mod json;
 mod junit;
-mod markdown;
+pub(crate) mod markdown;
 mod observatory;
 mod table;
 

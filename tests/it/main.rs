@@ -8,6 +8,7 @@ mod checks;
 mod cli;
 mod completion;
 mod config;
+mod dashboard;
 mod db;
 mod generated;
 mod kube;

@@ -121,9 +121,21 @@ pub fn error_response(status: StatusCode, code: &str, message: String) -> Respon
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Internal(err) = &self {
-            tracing::error!(error = %format!("{err:#}"), "internal error");
+        // What error tracking reports for a 5xx: the cause chain of an
+        // internal error (server-side text, never the request), else the message.
+        let failure = match &self {
+            ApiError::Internal(err) => {
+                let chain = format!("{err:#}");
+                tracing::error!(error = %chain, "internal error");
+                Some(chain)
+            }
+            other if other.status().is_server_error() => Some(other.to_string()),
+            _ => None,
         }
+        .map(|message| crate::error_tracking::Failure {
+            kind: self.code(),
+            message,
+        });
         let field = match &self {
             ApiError::Invalid { field, .. } => Some(field.as_str()),
             ApiError::Conflict { field, .. } => Some(*field),
@@ -137,6 +149,9 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (self.status(), axum::Json(body)).into_response();
+        if let Some(failure) = failure {
+            response.extensions_mut().insert(failure);
+        }
         if let ApiError::RateLimited { retry_after } | ApiError::Overloaded { retry_after } = self {
             response
                 .headers_mut()

@@ -4,7 +4,8 @@
 //! command and the tests call it with a bound listener and a shutdown future.
 //! One module per resource exports `router()`; they are merged in [`app`],
 //! with the cross-cutting layers (request ids, security headers, CORS,
-//! metrics and access log, timeouts, body limits, rate limits) around them.
+//! metrics and access log, error tracking, timeouts, body limits, rate
+//! limits) around them.
 
 mod audit;
 mod auth;
@@ -12,6 +13,7 @@ mod cache;
 mod conn;
 mod entries;
 mod error;
+mod error_tracking;
 mod files;
 mod flags;
 mod health;
@@ -70,6 +72,8 @@ pub struct Inner {
     pub sessions: auth::SessionCache,
     pub limiter: ratelimit::Limiter,
     pub metrics: metrics::Metrics,
+    /// Sentry, when `SENTRY_DSN` is set.
+    pub tracker: error_tracking::Tracker,
     pub flags: flags::FlagCache,
     pub storage: Storage,
     pub health: health::HealthCache,
@@ -108,6 +112,7 @@ where
         address = %addr,
         backend = state.db.backend().as_str(),
         rate_limits = state.limiter.kind(),
+        error_tracking = state.tracker.enabled(),
         "hctl serve listening on http://{addr}"
     );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -131,6 +136,7 @@ where
     let _ = stop_tx.send(true);
     let _ = background.await;
     state.db.close().await;
+    state.tracker.close().await;
     tracing::info!("stopped");
     result
 }
@@ -169,6 +175,8 @@ async fn build_state(settings: ServerSettings) -> Result<AppState> {
     let secret = settings.jwt_secret.clone().unwrap_or_default();
     let sessions = auth::SessionCache::new(settings.session_cache_ttl);
     let keys = token::Keys::new(secret.as_bytes(), settings.access_token_ttl);
+    let tracker =
+        error_tracking::Tracker::new(settings.sentry_dsn.as_deref(), settings.production)?;
     Ok(AppState {
         inner: Arc::new(Inner {
             settings,
@@ -178,6 +186,7 @@ async fn build_state(settings: ServerSettings) -> Result<AppState> {
             sessions,
             limiter,
             metrics: metrics::Metrics::default(),
+            tracker,
             flags: flags::FlagCache::default(),
             storage,
             health: health::HealthCache::default(),
@@ -268,17 +277,28 @@ async fn require_schema(State(state): State<AppState>, request: Request, next: N
     }
 }
 
-/// A panic in a handler becomes a JSON 500, never a dropped connection.
+/// A panic in a handler becomes a JSON 500, never a dropped connection; its
+/// message goes to the log and error tracking, not to the client.
 async fn catch_panic(request: Request, next: Next) -> Response {
     match AssertUnwindSafe(next.run(request)).catch_unwind().await {
         Ok(response) => response,
-        Err(_) => {
-            tracing::error!("handler panicked");
-            error_response(
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic with a non-string payload".into());
+            tracing::error!(panic = %message, "handler panicked");
+            let mut response = error_response(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
                 "internal error".into(),
-            )
+            );
+            response.extensions_mut().insert(error_tracking::Failure {
+                kind: "panic",
+                message,
+            });
+            response
         }
     }
 }
@@ -315,6 +335,7 @@ pub fn app(state: AppState) -> Router {
                 .layer(from_fn(middleware::security_headers))
                 .layer(middleware::cors(&state.settings.cors_origins))
                 .layer(from_fn_with_state(state.clone(), metrics::track))
+                .layer(from_fn_with_state(state.clone(), error_tracking::report))
                 .layer(from_fn(catch_panic))
                 .layer(from_fn_with_state(state.clone(), middleware::timeout)),
         )

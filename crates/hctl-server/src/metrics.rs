@@ -16,10 +16,12 @@
 
 mod process;
 
-use std::sync::LazyLock;
+use std::collections::HashSet;
+use std::sync::{LazyLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -45,22 +47,24 @@ fn histogram() -> Histogram {
 /// Every database call of the process (see `hctl_core::store::timing`).
 static DB_QUERY_SECONDS: LazyLock<Histogram> = LazyLock::new(histogram);
 
+// The request families are labelled with `&'static str`s (route templates
+// interned once, standard methods): counting a request allocates nothing.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    route: String,
-    method: String,
+    route: &'static str,
+    method: &'static str,
     status: u16,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RouteLabels {
-    route: String,
-    method: String,
+    route: &'static str,
+    method: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ErrorLabels {
-    route: String,
+    route: &'static str,
     class: &'static str,
 }
 
@@ -164,9 +168,13 @@ impl Default for Metrics {
 }
 
 impl Metrics {
-    pub fn observe(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
-        let route = route.to_string();
-        let method = method.to_string();
+    pub fn observe(
+        &self,
+        route: &'static str,
+        method: &'static str,
+        status: u16,
+        elapsed: Duration,
+    ) {
         let class = match status {
             400..=499 => Some("client"),
             500..=599 => Some("server"),
@@ -174,17 +182,11 @@ impl Metrics {
         };
         if let Some(class) = class {
             self.errors
-                .get_or_create(&ErrorLabels {
-                    route: route.clone(),
-                    class,
-                })
+                .get_or_create(&ErrorLabels { route, class })
                 .inc();
         }
         self.latency
-            .get_or_create(&RouteLabels {
-                route: route.clone(),
-                method: method.clone(),
-            })
+            .get_or_create(&RouteLabels { route, method })
             .observe(elapsed.as_secs_f64());
         self.requests
             .get_or_create(&RequestLabels {
@@ -251,6 +253,49 @@ impl Scrape {
     }
 }
 
+/// The most distinct route labels; later ones are counted as `other`. Route
+/// templates are finite, so this only bounds a bug.
+const MAX_ROUTES: usize = 512;
+
+/// The route template as a `&'static str`: each template is leaked once.
+fn route_label(route: &str) -> &'static str {
+    static ROUTES: LazyLock<RwLock<HashSet<&'static str>>> = LazyLock::new(Default::default);
+    if let Some(known) = ROUTES
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(route)
+    {
+        return known;
+    }
+    let mut routes = ROUTES.write().unwrap_or_else(PoisonError::into_inner);
+    if let Some(known) = routes.get(route) {
+        return known;
+    }
+    if routes.len() >= MAX_ROUTES {
+        return "other";
+    }
+    let leaked: &'static str = Box::leak(route.to_owned().into_boxed_str());
+    routes.insert(leaked);
+    leaked
+}
+
+/// The method label: the standard methods by name, any extension as `other`
+/// (a client could otherwise mint a series per request).
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::TRACE => "TRACE",
+        Method::CONNECT => "CONNECT",
+        _ => "other",
+    }
+}
+
 /// Middleware: time every request, count it under its route template and
 /// write one access log line.
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -258,28 +303,22 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
     let route = request
         .extensions()
         .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".to_string());
-    let method = request.method().as_str().to_string();
-    let request_id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+        .map_or("unmatched", |p| route_label(p.as_str()));
+    let method = method_label(request.method());
+    let request_id = request.headers().get("x-request-id").cloned();
     let response = next.run(request).await;
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
-    state.metrics.observe(&route, &method, status, elapsed);
+    state.metrics.observe(route, method, status, elapsed);
     // The access log names the route template, never the path or query
     // (ids, dates) and no header value but the request id.
     tracing::info!(
         target: "hctl::access",
-        method = %method,
-        route = %route,
+        method,
+        route,
         status,
         ms = elapsed.as_secs_f64() * 1000.0,
-        request_id = %request_id,
+        request_id = request_id.as_ref().and_then(|v| v.to_str().ok()).unwrap_or(""),
         "request"
     );
     response

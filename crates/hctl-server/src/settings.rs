@@ -101,6 +101,8 @@ pub struct ServerSettings {
     pub max_connections: u32,
     /// In-flight requests get this long to finish on SIGTERM/SIGINT.
     pub drain_timeout: Duration,
+    /// Sentry DSN: 5xx answers and panics are reported (see `error_tracking`).
+    pub sentry_dsn: Option<String>,
 }
 
 impl Default for ServerSettings {
@@ -133,6 +135,7 @@ impl Default for ServerSettings {
             idle_timeout: Duration::from_secs(75),
             max_connections: 4096,
             drain_timeout: Duration::from_secs(20),
+            sentry_dsn: None,
         }
     }
 }
@@ -147,6 +150,7 @@ impl fmt::Debug for ServerSettings {
             .field("redis_url", &self.redis_url.as_deref().map(redact_url))
             .field("jwt_secret", &set(&self.jwt_secret))
             .field("admin_token", &set(&self.admin_token))
+            .field("sentry_dsn", &set(&self.sentry_dsn))
             .field("cors_origins", &self.cors_origins)
             .field("production", &self.production)
             .field("migrate", &self.migrate)
@@ -194,6 +198,11 @@ impl ServerSettings {
             warnings.push("ADMIN_TOKEN is not set: the feature-flag admin API is disabled".into());
         }
         self.check_ranges()?;
+        if let Some(dsn) = &self.sentry_dsn
+            && let Err(err) = dsn.parse::<sentry::types::Dsn>()
+        {
+            bail!("invalid SENTRY_DSN: {err} (expected https://KEY@HOST/PROJECT_ID)");
+        }
         for origin in &self.cors_origins {
             if origin == "*" {
                 bail!("CORS_ORIGINS must list origins, `*` is not allowed");

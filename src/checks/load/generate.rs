@@ -5,32 +5,32 @@
 //! that falls behind shows in the percentiles instead of hiding (no
 //! coordinated omission). A request due while every connection is busy is
 //! dropped and counted: the run did not apply the load it promised.
+//!
+//! One worker task per connection owns it (see [`client`](super::client));
+//! a pacer thread keeps the schedule with the OS's sleep (microseconds, not
+//! the runtime's 1 ms timer wheel) and hands each due request to an idle
+//! worker, the most recently used first, so a light load keeps few
+//! connections open and a heavy one spreads over all of them.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
-use tokio::sync::{Semaphore, mpsc};
-use tokio::time::Instant;
+use tokio::sync::{mpsc, oneshot};
+
+use super::client::{Connection, Target};
 
 /// The most a single request may take before it counts as an error.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What to send, how often, for how long.
-pub struct Plan<'a> {
-    pub client: reqwest::Client,
-    pub method: reqwest::Method,
-    pub url: &'a str,
-    pub headers: &'a BTreeMap<String, String>,
-    pub body: Option<&'a str>,
+pub struct Plan {
+    pub target: Target,
     /// Requests per second.
     pub rate: f64,
     pub duration: Duration,
     pub max_connections: u32,
-    /// Statuses that count as success (empty: any 2xx).
-    pub ok_statuses: &'a [u16],
 }
 
 /// The evidence of one run (the JSON in the item's detail; a `baseline`).
@@ -62,84 +62,67 @@ pub struct Summary {
 /// One answer: latency from the scheduled time, and success or why not.
 type Sample = (Duration, Result<(), String>);
 
-/// Run the plan to the end of its schedule and until the last request ends.
-pub async fn run(plan: Plan<'_>) -> Summary {
-    let scheduled = (plan.rate * plan.duration.as_secs_f64()).round().max(1.0) as u64;
-    let interval = Duration::from_secs_f64(1.0 / plan.rate);
-    let permits = Arc::new(Semaphore::new(plan.max_connections as usize));
-    let (tx, mut rx) = mpsc::unbounded_channel::<Sample>();
-    let collector = tokio::spawn(async move {
-        let mut hist = Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3)
-            .expect("static histogram bounds are valid");
-        let (mut completed, mut errors, mut samples) = (0u64, 0u64, Vec::<String>::new());
-        while let Some((latency, result)) = rx.recv().await {
-            completed += 1;
-            let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
-            hist.saturating_record(micros.max(1));
-            if let Err(why) = result {
-                errors += 1;
-                if samples.len() < 3 && !samples.contains(&why) {
-                    samples.push(why);
-                }
-            }
-        }
-        (hist, completed, errors, samples)
-    });
-    let ok_statuses: Arc<[u16]> = plan.ok_statuses.into();
-    let start = Instant::now() + Duration::from_millis(5);
-    let (mut dropped, mut peak) = (0u64, 0u32);
-    for i in 0..scheduled {
-        let due = start + interval.mul_f64(i as f64);
-        if due > Instant::now() {
-            tokio::time::sleep_until(due).await;
-        } else if i % 64 == 0 {
-            // Behind schedule: catch up, but let the requests' tasks run.
-            tokio::task::yield_now().await;
-        }
-        let Ok(permit) = permits.clone().try_acquire_owned() else {
-            dropped += 1;
-            continue;
-        };
-        let in_flight = plan.max_connections - permits.available_permits() as u32;
-        peak = peak.max(in_flight);
-        let mut request = plan.client.request(plan.method.clone(), plan.url);
-        for (k, v) in plan.headers {
-            request = request.header(k.as_str(), v.as_str());
-        }
-        if let Some(body) = plan.body {
-            request = request.body(body.to_string());
-        }
-        let ok = ok_statuses.clone();
-        let tx = tx.clone();
-        tokio::spawn(async move {
-            let result = match request.send().await {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    // Read the body: the request is done when its answer is.
-                    let body = response.bytes().await;
-                    let good = if ok.is_empty() {
-                        (200..300).contains(&status)
-                    } else {
-                        ok.contains(&status)
-                    };
-                    match body {
-                        Err(e) => Err(format!("reading the body: {}", root(&e))),
-                        Ok(_) if good => Ok(()),
-                        Ok(_) => Err(format!("status {status}")),
-                    }
-                }
-                Err(e) if e.is_timeout() => Err(format!(
-                    "timed out after {}",
-                    crate::duration::human(REQUEST_TIMEOUT)
-                )),
-                Err(e) => Err(root(&e)),
-            };
-            let _ = tx.send((due.elapsed(), result));
-            drop(permit);
-        });
+/// The schedule: when request `i` is due.
+#[derive(Clone, Copy)]
+struct Schedule {
+    start: Instant,
+    interval: Duration,
+    scheduled: u64,
+}
+
+impl Schedule {
+    fn due(&self, i: u64) -> Instant {
+        self.start + self.interval.mul_f64(i as f64)
     }
-    let span = start.elapsed().max(plan.duration);
+}
+
+/// Run the plan to the end of its schedule and until the last request ends.
+pub async fn run(plan: Plan) -> Summary {
+    let scheduled = (plan.rate * plan.duration.as_secs_f64()).round().max(1.0) as u64;
+    let workers = plan.max_connections.max(1) as usize;
+    let (tx, rx) = mpsc::unbounded_channel::<Sample>();
+    let collector = tokio::spawn(collect(rx));
+    let target = Arc::new(plan.target);
+    // Every worker starts idle; a worker puts itself back after each request.
+    let idle = Arc::new(Mutex::new((0..workers).rev().collect::<Vec<usize>>()));
+    // A little head start, so the first requests are not late by the spawning.
+    let schedule = Schedule {
+        start: Instant::now() + Duration::from_millis(5),
+        interval: Duration::from_secs_f64(1.0 / plan.rate),
+        scheduled,
+    };
+    let mut senders = Vec::with_capacity(workers);
+    // Dropped with this future (a deadline): the workers stop with it.
+    let mut tasks = tokio::task::JoinSet::new();
+    for id in 0..workers {
+        // Capacity 1: an idle worker has at most the one request handed to it.
+        let (slot_tx, slot_rx) = mpsc::channel::<u64>(1);
+        senders.push(slot_tx);
+        tasks.spawn(worker(
+            id,
+            target.clone(),
+            schedule,
+            slot_rx,
+            idle.clone(),
+            tx.clone(),
+        ));
+    }
     drop(tx);
+    let (done_tx, done_rx) = oneshot::channel();
+    let pacer_idle = idle.clone();
+    let spawned = std::thread::Builder::new()
+        .name("hctl-load-pacer".into())
+        .spawn(move || {
+            let result = pace(schedule, &senders, &pacer_idle, &done_tx);
+            let _ = done_tx.send(result);
+        });
+    let (dropped, peak) = match spawned {
+        Ok(_) => done_rx.await.unwrap_or((scheduled, 0)),
+        // No thread: nothing was sent, every request counts as dropped.
+        Err(_) => (scheduled, 0),
+    };
+    while tasks.join_next().await.is_some() {}
+    let span = schedule.start.elapsed().max(plan.duration);
     let (hist, completed, errors, error_samples) = collector
         .await
         .expect("the latency collector does not panic");
@@ -168,15 +151,89 @@ pub async fn run(plan: Plan<'_>) -> Summary {
     }
 }
 
-fn round(v: f64) -> f64 {
-    (v * 1000.0).round() / 1000.0
+/// The pacer: at each due time, hand the request to an idle worker, or
+/// count it dropped when all are busy. Returns (dropped, peak in flight).
+/// Dropping the senders at the end stops the workers once they are done;
+/// a run given up (its `done` receiver dropped) stops the schedule.
+fn pace(
+    schedule: Schedule,
+    senders: &[mpsc::Sender<u64>],
+    idle: &Mutex<Vec<usize>>,
+    done: &oneshot::Sender<(u64, u32)>,
+) -> (u64, u32) {
+    let (mut dropped, mut peak) = (0u64, 0usize);
+    let mut i = 0;
+    while i < schedule.scheduled && !done.is_closed() {
+        let due = schedule.due(i);
+        let now = Instant::now();
+        if due > now {
+            std::thread::sleep(due - now);
+            continue;
+        }
+        let (worker, busy) = {
+            let mut idle = idle.lock().unwrap_or_else(PoisonError::into_inner);
+            let worker = idle.pop();
+            (worker, senders.len() - idle.len())
+        };
+        match worker.map(|w| senders[w].try_send(i)) {
+            Some(Ok(())) => peak = peak.max(busy),
+            _ => dropped += 1,
+        }
+        i += 1;
+    }
+    (dropped, u32::try_from(peak).unwrap_or(u32::MAX))
 }
 
-/// The root cause of a request error, on one line.
-fn root(err: &reqwest::Error) -> String {
-    let mut root: &dyn std::error::Error = err;
-    while let Some(next) = root.source() {
-        root = next;
+/// One connection's worker: send each request handed to it, report the
+/// answer, become idle again.
+async fn worker(
+    id: usize,
+    target: Arc<Target>,
+    schedule: Schedule,
+    mut slots: mpsc::Receiver<u64>,
+    idle: Arc<Mutex<Vec<usize>>>,
+    samples: mpsc::UnboundedSender<Sample>,
+) {
+    let mut conn: Option<Connection> = None;
+    while let Some(i) = slots.recv().await {
+        let due = schedule.due(i);
+        let result = match tokio::time::timeout(REQUEST_TIMEOUT, target.exchange(&mut conn)).await {
+            Ok(result) => result,
+            Err(_) => {
+                // The connection may still carry the late answer: drop it.
+                conn = None;
+                Err(format!(
+                    "timed out after {}",
+                    crate::duration::human(REQUEST_TIMEOUT)
+                ))
+            }
+        };
+        let _ = samples.send((due.elapsed(), result));
+        idle.lock().unwrap_or_else(PoisonError::into_inner).push(id);
     }
-    root.to_string().replace('\n', " ")
+}
+
+/// Gather the answers into the histogram, counts and a few error causes.
+async fn collect(
+    mut rx: mpsc::UnboundedReceiver<Sample>,
+) -> (Histogram<u64>, u64, u64, Vec<String>) {
+    let mut hist = Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3)
+        .expect("static histogram bounds are valid");
+    let (mut completed, mut errors, mut samples) = (0u64, 0u64, Vec::<String>::new());
+    while let Some((latency, result)) = rx.recv().await {
+        completed += 1;
+        let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
+        hist.saturating_record(micros.max(1));
+        if let Err(why) = result {
+            errors += 1;
+            if samples.len() < 3 && !samples.contains(&why) {
+                samples.push(why);
+            }
+        }
+    }
+    (hist, completed, errors, samples)
+}
+
+fn round(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
 }

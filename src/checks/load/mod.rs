@@ -8,6 +8,7 @@
 //! rate) is an error, never a pass. With `baseline`, p50/p95/p99 may be at
 //! most `max_regression` (default 20 %) above the baseline run's.
 
+mod client;
 pub mod generate;
 
 use std::collections::BTreeMap;
@@ -148,42 +149,25 @@ pub async fn run(check: &LoadCheck) -> Outcome {
         ca_file: check.ca_file.clone(),
         insecure: check.insecure,
     };
-    let client = match client(&tls, check.max_connections) {
-        Ok(c) => c,
-        Err(err) => return Outcome::error(format!("{err:#}")),
-    };
-    let method_text = check.method.as_deref().unwrap_or("GET");
-    let Ok(method) = reqwest::Method::from_bytes(method_text.to_ascii_uppercase().as_bytes())
-    else {
-        return Outcome::error(format!("invalid HTTP method `{method_text}`"));
+    let target = match client::Target::new(
+        &check.url,
+        check.method.as_deref().unwrap_or("GET"),
+        &check.request_headers,
+        check.body.as_deref(),
+        &check.status,
+        &tls,
+    ) {
+        Ok(t) => t,
+        Err(err) => return Outcome::error(err),
     };
     let summary = generate::run(generate::Plan {
-        client,
-        method,
-        url: &check.url,
-        headers: &check.request_headers,
-        body: check.body.as_deref(),
+        target,
         rate: check.rate,
         duration: check.duration,
         max_connections: check.max_connections,
-        ok_statuses: &check.status,
     })
     .await;
     judge(check, &summary, baseline.as_ref())
-}
-
-/// The generator's client: the check's TLS, a pool as large as the
-/// connection cap, a per-request timeout.
-fn client(tls: &TlsOptions, connections: u32) -> anyhow::Result<reqwest::Client> {
-    let config = super::tls_config::client(tls.ca_file.as_deref(), tls.insecure, &[b"http/1.1"])?;
-    Ok(reqwest::Client::builder()
-        .tls_backend_preconfigured(config)
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(generate::REQUEST_TIMEOUT)
-        .pool_max_idle_per_host(connections as usize)
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("hctl/", env!("CARGO_PKG_VERSION"), " load"))
-        .build()?)
 }
 
 fn read_baseline(path: &std::path::Path) -> Result<Summary, String> {

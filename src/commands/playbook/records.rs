@@ -1,17 +1,15 @@
 //! What the ledger holds about runs: `approve` (an approval row), `runs`
 //! (every run folded, with its clock) and `log` (the rows, `--verify`).
 
-use std::collections::BTreeMap;
-
 use anyhow::{Context, Result};
 
 use super::{ApproveArgs, InProcess, LogArgs, RunsArgs, actor, load, print};
 use crate::commands::Ctx;
 use crate::exit::{Exit, UsageError};
 use crate::output::{self, Format};
-use crate::playbook::Playbook;
 use crate::playbook::ledger::{Event, Ledger, NewEvent, RunKey, verify};
 use crate::playbook::report::{LogReport, RunReport, RunStatus, StepStatus, Verified, View};
+use crate::playbook::runs;
 use crate::playbook::state::fold;
 
 /// The ledger, a run's id and its rows; a missing ledger or run is a usage error.
@@ -118,27 +116,10 @@ pub(super) async fn runs(ctx: &Ctx, hctl: &InProcess, args: RunsArgs) -> Result<
     let settings = ctx.settings()?;
     let mut reports = Vec::new();
     if let Some(ledger) = Ledger::open_existing(settings.require("database_url")?).await? {
-        let mut playbooks: BTreeMap<String, Option<Playbook>> = BTreeMap::new();
-        let mut locked: BTreeMap<String, bool> = BTreeMap::new();
-        for events in ledger.runs(args.name.as_deref(), &settings.env).await? {
-            let name = events[0].playbook.clone();
-            let p = playbooks
-                .entry(name.clone())
-                .or_insert_with(|| load(ctx, hctl, &name).ok())
-                .as_ref();
-            let mut live = true;
-            if fold(None, &events, true).status == RunStatus::Running {
-                live = match locked.get(&name) {
-                    Some(l) => *l,
-                    None => {
-                        let l = ledger.is_locked(&name, &settings.env).await?;
-                        locked.insert(name.clone(), l);
-                        l
-                    }
-                };
-            }
-            reports.push(fold(p, &events, live));
-        }
+        reports = runs::folded(&ledger, args.name.as_deref(), &settings.env, |name| {
+            load(ctx, hctl, name).ok()
+        })
+        .await?;
     }
     if reports.is_empty() && ctx.format() == Format::Table {
         output::note(

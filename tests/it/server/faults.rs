@@ -322,14 +322,9 @@ async fn healthz_reports_a_failing_background_task() {
     };
     background("ok").await;
     // The purge cannot delete from a table that is gone.
-    let db = app.db().await;
-    let rename = async |from: &str, to: &str| {
-        let sql = format!("ALTER TABLE {from} RENAME TO {to}");
-        hctl::on_pool!(&db, pool => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(pool).await.map(|r| r.rows_affected())).unwrap();
-    };
-    rename("entries", "entries_away").await;
+    app.rename_table("entries", "entries_away").await;
     background("failing").await;
-    rename("entries_away", "entries").await;
+    app.rename_table("entries_away", "entries").await;
     background("ok").await;
 }
 

@@ -13,8 +13,10 @@ mod manifests;
 mod migrate;
 mod monitoring;
 mod privacy;
+mod prometheus_scrape;
 mod ramp;
 mod security;
+mod sentry;
 mod uploads;
 
 use std::time::Duration;
@@ -243,6 +245,15 @@ impl App {
         Db::connect(&self.database_url)
             .await
             .expect("connect to the app database")
+    }
+
+    /// Rename a table of the app's database under the running server (an
+    /// outage caused for real: its queries fail).
+    pub async fn rename_table(&self, from: &str, to: &str) {
+        let db = self.db().await;
+        let sql = format!("ALTER TABLE {from} RENAME TO {to}");
+        hctl::on_pool!(&db, pool => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(pool).await.map(|_| ()))
+            .unwrap_or_else(|e| panic!("rename {from} to {to}: {e}"));
     }
 
     /// Stop the server (graceful) and return its result.

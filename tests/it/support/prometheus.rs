@@ -1,6 +1,7 @@
 //! A real Prometheus (Debian's `prometheus`, installed by `scripts/test`) for
 //! tests: started on a free loopback port with a rules file given by the
-//! test, evaluating every second, scraping itself; stopped when dropped.
+//! test, evaluating every second, scraping itself (and the targets a test
+//! names); stopped when dropped.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -19,31 +20,35 @@ impl Prometheus {
     /// Start with `rules` (a Prometheus rules file) and wait until it is
     /// ready and has evaluated its rules once.
     pub fn start(rules: &str) -> Prometheus {
-        Prometheus::start_scraping(rules, &[])
+        Prometheus::scraping(&[rules], &[])
     }
 
-    /// Start with `rules`, scraping each of `targets` (`HOST:PORT`, path
-    /// `/metrics`) every second as job `test` besides itself.
-    pub fn start_scraping(rules: &str, targets: &[&str]) -> Prometheus {
-        let jobs = if targets.is_empty() {
-            String::new()
-        } else {
-            let list: Vec<String> = targets.iter().map(|t| format!("'{t}'")).collect();
-            format!(
-                "  - job_name: test\n    static_configs: [{{ targets: [{}] }}]\n",
-                list.join(", ")
-            )
-        };
+    /// Start with these rules files, scraping itself and each `(job,
+    /// host:port)` target's `/metrics` every second; wait until it is ready
+    /// and has evaluated every rule group once.
+    pub fn scraping(rules: &[&str], targets: &[(&str, &str)]) -> Prometheus {
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
-        let rules_file = dir.path().join("rules.yml");
-        std::fs::write(&rules_file, rules).expect("write rules");
+        let mut files = Vec::new();
+        for (i, text) in rules.iter().enumerate() {
+            let file = dir.path().join(format!("rules-{i}.yml"));
+            std::fs::write(&file, text).expect("write rules");
+            files.push(file.display().to_string());
+        }
+        let mut jobs = format!(
+            "  - job_name: prometheus\n    static_configs: [{{ targets: ['127.0.0.1:{port}'] }}]\n"
+        );
+        for (job, target) in targets {
+            jobs.push_str(&format!(
+                "  - job_name: {job}\n    static_configs: [{{ targets: ['{target}'] }}]\n"
+            ));
+        }
         let config = dir.path().join("prometheus.yml");
         std::fs::write(
             &config,
             format!(
-                "global: {{ scrape_interval: 1s, evaluation_interval: 1s }}\nrule_files: [{}]\nscrape_configs:\n  - job_name: prometheus\n    static_configs: [{{ targets: ['127.0.0.1:{port}'] }}]\n{jobs}",
-                rules_file.display()
+                "global: {{ scrape_interval: 1s, evaluation_interval: 1s }}\nrule_files: [{}]\nscrape_configs:\n{jobs}",
+                files.join(", ")
             ),
         )
         .expect("write config");
@@ -116,7 +121,7 @@ fn free_port() -> u16 {
 }
 
 /// A blocking HTTP/1.0 GET's body (setup only: no runtime needed).
-fn get(url: &str) -> std::io::Result<String> {
+pub fn get(url: &str) -> std::io::Result<String> {
     use std::io::{Read, Write};
     let rest = url.strip_prefix("http://").unwrap_or(url);
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));

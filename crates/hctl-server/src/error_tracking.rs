@@ -1,0 +1,241 @@
+//! Error tracking: with `SENTRY_DSN`, every 5xx answer (a handler's
+//! internal error, a database outage, a timeout, a caught panic) is sent to
+//! Sentry as one event tagged with the request id the client saw in
+//! `x-request-id`, the route template, method and status.
+//!
+//! Health data never leaves: an event is built here from what the server
+//! knows about the failure (its kind and server-side message) and the
+//! request's route template. No request or response body, no headers (so no
+//! `Authorization` or cookies), no query string, no user, no IP; the client
+//! is per server (no global hub) and has no integrations, so nothing else
+//! adds to the event. Sending is a queue push: a full queue drops the event,
+//! the request never waits on Sentry. [`Tracker::close`] flushes on shutdown.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Result;
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use sentry::protocol::{Event, Exception, Level};
+
+use super::AppState;
+
+/// How long shutdown waits for queued events to be sent.
+const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
+/// One send to Sentry: a hung ingest endpoint must not hold the sender (and
+/// so shutdown, which waits for the send in flight) for longer.
+const SEND_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What a 5xx response tells the tracker about its cause: set as a response
+/// extension by `ApiError::into_response` and the panic catcher, never
+/// serialized to the client.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    /// Exception type: the error code (`internal`, `unavailable`) or `panic`.
+    pub kind: &'static str,
+    /// The server-side message (the error's cause chain, the panic message).
+    pub message: String,
+}
+
+/// The server's Sentry client, when `SENTRY_DSN` is set.
+#[derive(Default)]
+pub struct Tracker {
+    client: Option<Arc<sentry::Client>>,
+}
+
+impl Tracker {
+    /// A client for `dsn` (checked by `ServerSettings::check`); none without.
+    pub fn new(dsn: Option<&str>, production: bool) -> Result<Tracker> {
+        let Some(dsn) = dsn else {
+            return Ok(Tracker::default());
+        };
+        let dsn: sentry::types::Dsn = dsn
+            .parse()
+            .map_err(|e| anyhow::anyhow!("invalid SENTRY_DSN: {e}"))?;
+        let mut options = sentry::ClientOptions::default();
+        options.dsn = Some(dsn);
+        options.release = Some(env!("CARGO_PKG_VERSION").into());
+        options.environment = Some(
+            if production {
+                "production"
+            } else {
+                "development"
+            }
+            .into(),
+        );
+        options.send_default_pii = false;
+        options.default_integrations = false;
+        options.attach_stacktrace = false;
+        options.shutdown_timeout = FLUSH_TIMEOUT;
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .timeout(SEND_TIMEOUT)
+            .build()
+            .map_err(|e| anyhow::anyhow!("error tracking: cannot build the HTTP client: {e}"))?;
+        options.transport = Some(Arc::new(Transport(http)));
+        Ok(Tracker {
+            client: Some(Arc::new(sentry::Client::with_options(options))),
+        })
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.client.is_some()
+    }
+
+    /// Send what is queued (up to [`FLUSH_TIMEOUT`]) and stop the sender.
+    pub async fn close(&self) {
+        if let Some(client) = self.client.clone() {
+            let sent = tokio::task::spawn_blocking(move || client.close(Some(FLUSH_TIMEOUT)))
+                .await
+                .unwrap_or(false);
+            if !sent {
+                tracing::warn!("error tracking: events still queued at shutdown were dropped");
+            }
+        }
+    }
+
+    fn capture(&self, event: Event<'static>) {
+        if let Some(client) = &self.client {
+            client.capture_event(event, None);
+        }
+    }
+}
+
+/// Sentry's reqwest transport (a sender thread with a bounded queue) on a
+/// client with timeouts.
+struct Transport(reqwest::Client);
+
+impl sentry::TransportFactory for Transport {
+    fn create_transport_with_options(
+        &self,
+        options: sentry::TransportOptions,
+    ) -> Arc<dyn sentry::Transport> {
+        Arc::new(
+            sentry::transports::ReqwestHttpTransportOptions::from(options)
+                .with_client(self.0.clone())
+                .build(),
+        )
+    }
+}
+
+/// The event of one 5xx answer: nothing from the request but its id, route
+/// template and method.
+pub fn event(
+    failure: Option<&Failure>,
+    status: u16,
+    request_id: &str,
+    route: &str,
+    method: &str,
+) -> Event<'static> {
+    let (kind, message) = match failure {
+        Some(f) => (f.kind.to_string(), f.message.clone()),
+        None => (
+            format!("http_{status}"),
+            format!("{method} {route} answered {status}"),
+        ),
+    };
+    let mut event = Event {
+        level: Level::Error,
+        transaction: Some(format!("{method} {route}")),
+        exception: vec![Exception {
+            ty: kind,
+            value: Some(message),
+            ..Default::default()
+        }]
+        .into(),
+        ..Default::default()
+    };
+    for (name, value) in [
+        ("request_id", request_id.to_string()),
+        ("route", route.to_string()),
+        ("method", method.to_string()),
+        ("status", status.to_string()),
+    ] {
+        event.tags.insert(name.into(), value);
+    }
+    event
+}
+
+/// Report every 5xx answer; the response is returned as it was.
+pub async fn report(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !state.tracker.enabled() {
+        return next.run(request).await;
+    }
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_string();
+    let method = request.method().to_string();
+    let mut response = next.run(request).await;
+    let status = response.status();
+    if status.is_server_error() {
+        let failure = response.extensions_mut().remove::<Failure>();
+        state.tracker.capture(event(
+            failure.as_ref(),
+            status.as_u16(),
+            &request_id,
+            &route,
+            &method,
+        ));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    #[test]
+    fn an_event_carries_the_failure_and_request_id_only() {
+        let failure = Failure {
+            kind: "internal",
+            message: "relation \"entries\" does not exist".into(),
+        };
+        let event = event(Some(&failure), 500, "rid-1", "/api/entries/{id}", "GET");
+        assert_eq!(event.level, Level::Error);
+        assert_eq!(event.tags["request_id"], "rid-1");
+        assert_eq!(event.tags["route"], "/api/entries/{id}");
+        assert_eq!(event.exception[0].ty, "internal");
+        assert!(event.request.is_none() && event.user.is_none());
+        let bare = super::event(None, 503, "rid-2", "/api/entries", "POST");
+        assert_eq!(bare.exception[0].ty, "http_503");
+        assert_eq!(
+            bare.exception[0].value.as_deref(),
+            Some("POST /api/entries answered 503")
+        );
+    }
+
+    async fn boom() -> &'static str {
+        panic!("index out of range")
+    }
+
+    /// No route of the API panics on input, so the panic layer is shown its
+    /// hand-off here: the 500 carries the panic message for the tracker.
+    #[tokio::test]
+    async fn a_caught_panic_hands_its_message_to_the_tracker() {
+        let app = Router::new()
+            .route("/boom", get(boom))
+            .layer(axum::middleware::from_fn(crate::catch_panic));
+        let response = app
+            .oneshot(Request::builder().uri("/boom").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 500);
+        let failure = response.extensions().get::<Failure>().expect("a failure");
+        assert_eq!(failure.kind, "panic");
+        assert_eq!(failure.message, "index out of range");
+    }
+}

@@ -1,0 +1,57 @@
+// hctl dashboard: refresh <main> in place every few seconds (no reload),
+// keeping focus and scroll; the token of a ?token= link rides along in the
+// Authorization header, never in further URLs.
+(function () {
+  "use strict";
+  var INTERVAL_MS = 3000;
+  var token = new URLSearchParams(window.location.search).get("token");
+  var headers = token ? { Authorization: "Bearer " + token } : {};
+  var main = document.getElementById("content");
+  var live = document.getElementById("live");
+  var report = document.getElementById("report-link");
+  if (token && report) {
+    report.href = "launch-report.md?token=" + encodeURIComponent(token);
+  }
+  function body(html) {
+    return html.replace(/^<p class="generated"[^]*?<\/p>/, "");
+  }
+  // Compare as the browser serialises markup, not as the server wrote it.
+  function serialised(html) {
+    var t = document.createElement("template");
+    t.innerHTML = html;
+    return t.innerHTML;
+  }
+  var last = body(main.innerHTML);
+  function refresh() {
+    fetch("fragment", { headers: headers, cache: "no-store" })
+      .then(function (res) {
+        if (!res.ok) { throw new Error("HTTP " + res.status); }
+        return res.text();
+      })
+      .then(function (text) {
+        var html = serialised(text);
+        var now = new Date().toISOString().replace("T", " ").replace(/\..*/, " UTC");
+        if (body(html) !== last) {
+          var focused = document.activeElement && document.activeElement.id;
+          main.innerHTML = html;
+          last = body(html);
+          if (focused) {
+            var again = document.getElementById(focused);
+            if (again) { again.focus(); }
+          }
+          live.textContent = "Updated " + now + " (changes shown)";
+        } else {
+          var stamp = main.querySelector(".generated");
+          var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(".generated");
+          if (stamp && fresh) { stamp.replaceWith(fresh); }
+          live.textContent = "Updated " + now;
+        }
+        main.dataset.refreshed = String(Number(main.dataset.refreshed || 0) + 1);
+      })
+      .catch(function (err) {
+        live.textContent = "Live updates paused: " + err.message;
+      })
+      .finally(function () { window.setTimeout(refresh, INTERVAL_MS); });
+  }
+  window.setTimeout(refresh, INTERVAL_MS);
+})();
