@@ -23,10 +23,12 @@ impl Prometheus {
         Prometheus::scraping(&[rules], &[])
     }
 
-    /// Start with these rules files, scraping itself and each `(job,
-    /// host:port)` target's `/metrics` every second; wait until it is ready
-    /// and has evaluated every rule group once.
-    pub fn scraping(rules: &[&str], targets: &[(&str, &str)]) -> Prometheus {
+    /// Start with these rules files, scraping itself every second and each
+    /// `(job, host:port, seconds)` target's `/metrics` every `seconds` (also
+    /// its scrape timeout: an exporter that reads a busy PostgreSQL needs
+    /// more than a second); wait until it is ready and has evaluated every
+    /// rule group once.
+    pub fn scraping(rules: &[&str], targets: &[(&str, &str, u32)]) -> Prometheus {
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
         let mut files = Vec::new();
@@ -38,9 +40,9 @@ impl Prometheus {
         let mut jobs = format!(
             "  - job_name: prometheus\n    static_configs: [{{ targets: ['127.0.0.1:{port}'] }}]\n"
         );
-        for (job, target) in targets {
+        for (job, target, every) in targets {
             jobs.push_str(&format!(
-                "  - job_name: {job}\n    static_configs: [{{ targets: ['{target}'] }}]\n"
+                "  - job_name: {job}\n    scrape_interval: {every}s\n    scrape_timeout: {every}s\n    static_configs: [{{ targets: ['{target}'] }}]\n"
             ));
         }
         let config = dir.path().join("prometheus.yml");
