@@ -67,9 +67,10 @@ async fn setup(initial: Option<f64>) -> Setup {
     assert_eq!(status, 201, "{body}");
     let value: Value_ = Arc::new(Mutex::new(initial));
     let target = exporter(value.clone()).await;
-    let prom = tokio::task::spawn_blocking(move || Prometheus::scraping(&[RULES], &[("test", &target)]))
-        .await
-        .unwrap();
+    let prom =
+        tokio::task::spawn_blocking(move || Prometheus::scraping(&[RULES], &[("test", &target)]))
+            .await
+            .unwrap();
     if initial.is_some() {
         wait_for_series(&prom).await;
     }
