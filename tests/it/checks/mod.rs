@@ -14,6 +14,7 @@ mod http;
 mod http_security;
 mod load;
 mod openapi;
+mod pgbouncer;
 mod prometheus;
 mod services;
 mod tls;
