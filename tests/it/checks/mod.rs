@@ -16,6 +16,7 @@ mod load;
 mod openapi;
 mod pgbouncer;
 mod prometheus;
+mod replication;
 mod services;
 mod tls;
 
