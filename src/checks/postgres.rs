@@ -67,6 +67,13 @@ pub struct WalArchiving {
 
 pub async fn run(check: &PostgresCheck, deps: &Deps) -> Outcome {
     let shown = redact_url(&check.url);
+    // A transaction pooler hands each statement to any server connection:
+    // sqlx's named statements break there, and the answers are the pool's.
+    if crate::store::DbUrl::parse(&check.url).is_ok_and(|url| url.pgbouncer().unwrap_or(false)) {
+        return Outcome::error(format!(
+            "{shown} names PgBouncer (`pgbouncer=true`): the postgres kind needs the database's own URL (the pooler has the `pgbouncer` kind)"
+        ));
+    }
     let mut conn = match PgConnection::connect(&check.url).await {
         Ok(conn) => conn,
         Err(err) => {

@@ -82,6 +82,13 @@ async fn replicas_and_replay_lag_of_a_streaming_pair() {
     assert!(o.detail.contains("no streaming replica"), "{o:?}");
     let o = once(&check(&replica, "max_replay_lag: 30s\n")).await;
     assert_eq!(o.status, Status::Error, "{o:?}");
+    let o = once(&check(
+        &format!("{primary}?pgbouncer=true"),
+        "min_replicas: 1\n",
+    ))
+    .await;
+    assert_eq!(o.status, Status::Error, "{o:?}");
+    assert!(o.detail.contains("needs the database's own URL"), "{o:?}");
 }
 
 #[track_caller]
