@@ -279,6 +279,13 @@ install_browser_tools() {
   export HCTL_AXE_CORE="$js"
 }
 
+# PgBouncer, which the `pgbouncer` kind's tests and `hctl serve` behind a
+# transaction-mode pooler start themselves on a free port (Debian's package
+# also installs a service; the tests never use it).
+install_pgbouncer() {
+  command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || apt_install pgbouncer
+}
+
 services_start() {
   HCTL_SVC_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hctl-test.XXXXXX")
   # Test runs on one machine take turns at installing (apt, pip, npm): two npm
@@ -291,6 +298,7 @@ services_start() {
   install_tls_dns_tools
   install_pitr_tools
   install_prometheus
+  install_pgbouncer
   if [ -n "${DATABASE_URL:-}" ]; then log "using PostgreSQL from DATABASE_URL"; else start_postgres; fi
   if [ -n "${REDIS_URL:-}" ]; then log "using Redis from REDIS_URL"; else start_redis; fi
   if [ -n "${S3_ENDPOINT:-}" ]; then log "using S3 from S3_ENDPOINT"; else start_s3; fi

@@ -208,7 +208,7 @@ impl Store {
             schema::migrate_pg(&pool)
                 .await
                 .context("cannot prepare the tick store (hctl_checklist_events)")?;
-            Db::Postgres(pool)
+            Db::Postgres(crate::store::PgDb::new(pool, url.pgbouncer()?))
         };
         Ok(Store { db })
     }

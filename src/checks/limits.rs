@@ -53,6 +53,19 @@ pub fn out_of_range(spec: &CheckSpec) -> Vec<(&'static str, String)> {
                 float(&mut found, "max_backup_age_hours", v, 0.0, 87_600.0);
             }
         }
+        CheckSpec::Pgbouncer(c) => {
+            if let Some(mode) = &c.pool_mode
+                && !["session", "transaction", "statement"].contains(&mode.as_str())
+            {
+                found.push((
+                    "pool_mode",
+                    format!("`pool_mode: {mode}`: expected session, transaction or statement"),
+                ));
+            }
+            if let Some(v) = c.max_server_utilization {
+                float(&mut found, "max_server_utilization", v, 0.0, 1.0);
+            }
+        }
         CheckSpec::Redis(c) => {
             if let Some(v) = c.min_hit_ratio {
                 float(&mut found, "min_hit_ratio", v, 0.0, 1.0);

@@ -19,6 +19,7 @@ pub mod kubernetes;
 pub mod limits;
 pub mod load;
 pub mod openapi;
+pub mod pgbouncer;
 pub mod postgres;
 pub mod prometheus;
 pub mod redis;
@@ -45,6 +46,7 @@ pub enum CheckSpec {
     Tls(tls::TlsCheck),
     Dns(dns::DnsCheck),
     Postgres(postgres::PostgresCheck),
+    Pgbouncer(pgbouncer::PgbouncerCheck),
     Backup(backup::BackupCheck),
     Redis(redis::RedisCheck),
     S3(s3::S3Check),
@@ -77,6 +79,7 @@ impl CheckSpec {
             CheckSpec::Tls(_) => "tls",
             CheckSpec::Dns(_) => "dns",
             CheckSpec::Postgres(_) => "postgres",
+            CheckSpec::Pgbouncer(_) => "pgbouncer",
             CheckSpec::Backup(_) => "backup",
             CheckSpec::Redis(_) => "redis",
             CheckSpec::S3(_) => "s3",
@@ -100,6 +103,7 @@ pub const KINDS: &[&str] = &[
     "tls",
     "dns",
     "postgres",
+    "pgbouncer",
     "backup",
     "redis",
     "s3",
@@ -202,6 +206,7 @@ pub async fn run(spec: &CheckSpec, deps: &Deps) -> Outcome {
         CheckSpec::Tls(c) => tls::run(c).await,
         CheckSpec::Dns(c) => dns::run(c).await,
         CheckSpec::Postgres(c) => postgres::run(c, deps).await,
+        CheckSpec::Pgbouncer(c) => pgbouncer::run(c).await,
         CheckSpec::Backup(c) => backup::run(c, deps).await,
         CheckSpec::Redis(c) => redis::run(c).await,
         CheckSpec::S3(c) => s3::run(c, deps).await,

@@ -32,6 +32,8 @@ pub struct EnvFile {
     storage: Text,
     prometheus_url: Text,
     grafana_url: Text,
+    replica_url: Text,
+    pgbouncer_url: Text,
     uploads: Text,
     admin_token_env: Text,
     s3: Option<S3File>,
@@ -194,6 +196,8 @@ impl EnvFile {
         text(&mut out, "storage", &self.storage);
         text(&mut out, "prometheus_url", &self.prometheus_url);
         text(&mut out, "grafana_url", &self.grafana_url);
+        text(&mut out, "replica_url", &self.replica_url);
+        text(&mut out, "pgbouncer_url", &self.pgbouncer_url);
         text(&mut out, "uploads", &self.uploads);
         text(&mut out, "admin_token_env", &self.admin_token_env);
         if let Some(s3) = &self.s3 {

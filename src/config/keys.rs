@@ -178,6 +178,20 @@ pub const KEYS: &[Key] = &[
         help: "Grafana base URL for dashboard checks (credentials in the URL: https://USER:${PASSWORD}@HOST)",
     },
     Key {
+        name: "replica_url",
+        default: None,
+        kind: Kind::Url(&["postgres", "postgresql"]),
+        range: None,
+        help: "a streaming replica of the database, for the replica lag check",
+    },
+    Key {
+        name: "pgbouncer_url",
+        default: None,
+        kind: Kind::Url(&["postgres", "postgresql"]),
+        range: None,
+        help: "PgBouncer's admin console (database `pgbouncer`), for the pooling check",
+    },
+    Key {
         name: "uploads",
         default: None,
         kind: Kind::Url(&["s3"]),

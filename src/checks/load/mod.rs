@@ -126,7 +126,7 @@ fn optional_rate<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Erro
     rate(d).map(Some)
 }
 
-fn ratio<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+pub(crate) fn ratio<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
     match Raw::deserialize(d)? {
         Raw::Text(t) => parse_ratio(&t).map(Some).map_err(serde::de::Error::custom),
         Raw::Number(n) => Ok(Some(n)),

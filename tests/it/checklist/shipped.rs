@@ -269,3 +269,31 @@ fn every_shipped_ci_item_passes_on_this_repository() {
     assert!(failing.is_empty(), "ci items not passing: {failing:#?}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+/// Two thirds of the shipped items at least are checked by a machine
+/// (`manual` is for human acts), the database HA, replica and pooling items
+/// among them; README states the count.
+#[test]
+fn two_thirds_of_the_shipped_items_are_automated_the_database_ones_included() {
+    let sb = Sandbox::new();
+    let (mut total, mut manual) = (0, 0);
+    for name in SHIPPED {
+        let run = sb.run(&["checklist", "show", name, "-o", "json"]);
+        run.code(0);
+        for item in json(&run.stdout).as_array().unwrap() {
+            total += 1;
+            manual += usize::from(item["kind"] == "manual");
+            if ["db-high-availability", "db-read-replicas", "db-pooling"]
+                .contains(&item["id"].as_str().unwrap())
+            {
+                assert_ne!(item["kind"], "manual", "{item}");
+            }
+        }
+    }
+    let automated = total - manual;
+    assert!(
+        automated * 3 >= total * 2,
+        "{automated} of {total} automated"
+    );
+    assert_eq!((total, automated), (162, 111), "update README's count");
+}

@@ -14,7 +14,9 @@ mod http;
 mod http_security;
 mod load;
 mod openapi;
+mod pgbouncer;
 mod prometheus;
+mod replication;
 mod services;
 mod tls;
 

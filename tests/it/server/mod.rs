@@ -12,6 +12,7 @@ mod input;
 mod manifests;
 mod migrate;
 mod monitoring;
+mod pgbouncer;
 mod privacy;
 mod prometheus_scrape;
 mod ramp;
@@ -109,11 +110,18 @@ impl App {
 
     /// A second replica on this app's database.
     pub async fn replica(&self) -> App {
+        self.replica_via(&self.database_url).await
+    }
+
+    /// A second replica reaching this app's database through `url` (a
+    /// pooler in front of it), migrations left to this app.
+    pub async fn replica_via(&self, url: &str) -> App {
         let uploads = tempfile::tempdir().expect("temp dir");
         let mut settings = base_settings();
-        settings.database_url = self.database_url.clone();
+        settings.database_url = url.to_string();
+        settings.migrate = url == self.database_url;
         settings.storage_url = format!("file://{}", uploads.path().display());
-        App::launch(settings, Store::Shared, uploads, self.database_url.clone()).await
+        App::launch(settings, Store::Shared, uploads, url.to_string()).await
     }
 
     async fn launch(

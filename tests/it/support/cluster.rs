@@ -100,6 +100,43 @@ fn run_ok(mut cmd: Command, what: &str) -> String {
     text
 }
 
+/// `pg_ctl -D DATA ACTION` as the cluster user, logging beside DATA.
+fn pg_ctl(bindir: &Path, data: &Path, action: &str) {
+    let mut cmd = as_cluster_user(bindir.join("pg_ctl"));
+    cmd.arg("-D")
+        .arg(data)
+        .arg("-l")
+        .arg(data.with_extension("log"))
+        .args(["-w", "-t", "60", "-m", "immediate", action]);
+    run_ok(cmd, &format!("pg_ctl {action}"));
+}
+
+/// One statement through `psql` at `url`; its unaligned output.
+fn psql(bindir: &Path, url: &str, sql: &str) -> String {
+    let mut cmd = Command::new(bindir.join("psql"));
+    cmd.args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d"])
+        .arg(url)
+        .arg("-c")
+        .arg(sql);
+    run_ok(cmd, &format!("psql -c {sql:?}")).trim().to_string()
+}
+
+/// Append settings to DATA/postgresql.conf (the last setting of a name wins).
+fn append_conf(data: &Path, settings: &str) {
+    let conf = data.join("postgresql.conf");
+    let mut text = std::fs::read_to_string(&conf).expect("read postgresql.conf");
+    text.push_str(settings);
+    std::fs::write(&conf, text).expect("write postgresql.conf");
+}
+
+/// `port`, loopback only, the socket in the data dir, no fsync.
+fn local_settings(port: u16, data: &Path) -> String {
+    format!(
+        "\nport = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{}'\nfsync = off\n",
+        data.display()
+    )
+}
+
 impl ArchivingCluster {
     /// initdb, archive through pgBackRest, start, `stanza-create`.
     pub fn start() -> Self {
@@ -122,16 +159,12 @@ impl ArchivingCluster {
             .args(["-U", "postgres", "--auth=trust", "-E", "UTF8"]);
         run_ok(initdb, "initdb");
         let settings = format!(
-            "\nport = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{sock}'\n\
-             fsync = off\nwal_level = replica\narchive_mode = on\narchive_timeout = 0\n\
+            "{}wal_level = replica\narchive_mode = on\narchive_timeout = 0\n\
              archive_command = '{archive}'\nmax_wal_senders = 3\n",
-            sock = cluster.data().display(),
+            local_settings(port, &cluster.data()),
             archive = cluster.archive_command(),
         );
-        let conf = cluster.data().join("postgresql.conf");
-        let mut text = std::fs::read_to_string(&conf).expect("read postgresql.conf");
-        text.push_str(&settings);
-        std::fs::write(&conf, text).expect("write postgresql.conf");
+        append_conf(&cluster.data(), &settings);
         cluster.pg_ctl("start");
         let mut create = as_cluster_user("pgbackrest");
         create.args(cluster.pgbackrest_args()).arg("stanza-create");
@@ -188,24 +221,13 @@ impl ArchivingCluster {
     }
 
     fn pg_ctl(&self, action: &str) {
-        let mut cmd = as_cluster_user(self.bindir.join("pg_ctl"));
-        cmd.arg("-D")
-            .arg(self.data())
-            .arg("-l")
-            .arg(self.path().join("postgres.log"))
-            .args(["-w", "-t", "60", "-m", "immediate", action]);
-        run_ok(cmd, &format!("pg_ctl {action}"));
+        pg_ctl(&self.bindir, &self.data(), action);
     }
 
     /// Run SQL through `psql` as the superuser (one statement per call is
     /// safest: `ALTER SYSTEM` cannot run in a transaction block).
     pub fn psql(&self, sql: &str) -> String {
-        let mut cmd = Command::new(self.bindir.join("psql"));
-        cmd.args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d"])
-            .arg(self.url())
-            .arg("-c")
-            .arg(sql);
-        run_ok(cmd, &format!("psql -c {sql:?}")).trim().to_string()
+        psql(&self.bindir, &self.url(), sql)
     }
 
     /// Replace `archive_command` (and reload).
@@ -258,12 +280,134 @@ impl ArchivingCluster {
 
 impl Drop for ArchivingCluster {
     fn drop(&mut self) {
-        let mut cmd = as_cluster_user(self.bindir.join("pg_ctl"));
-        cmd.arg("-D")
-            .arg(self.data())
-            .args(["-w", "-m", "immediate", "stop"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let _ = cmd.status();
+        stop_quietly(&self.bindir, &self.data());
+    }
+}
+
+/// Stop the cluster in DATA if it runs (for Drop: nothing to report).
+fn stop_quietly(bindir: &Path, data: &Path) {
+    let mut cmd = as_cluster_user(bindir.join("pg_ctl"));
+    cmd.arg("-D")
+        .arg(data)
+        .args(["-w", "-m", "immediate", "stop"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let _ = cmd.status();
+}
+
+/// A primary and a streaming replica made from it with `pg_basebackup -R`
+/// (`primary/`, `replica/` in one temp dir), what the `postgres` kind's
+/// `min_replicas` and `max_replay_lag` are tested against.
+pub struct StreamingPair {
+    dir: tempfile::TempDir,
+    bindir: PathBuf,
+    pub primary_port: u16,
+    pub replica_port: u16,
+}
+
+impl StreamingPair {
+    /// initdb and start the primary, base-backup the replica, start it and
+    /// wait until the primary sees it streaming.
+    pub fn start() -> StreamingPair {
+        let dir = tempfile::Builder::new()
+            .prefix("hctl-replica-")
+            .tempdir()
+            .expect("temp dir");
+        let pair = StreamingPair {
+            dir,
+            bindir: pg_bindir(),
+            primary_port: free_port(),
+            replica_port: free_port(),
+        };
+        hand_over(pair.dir.path());
+        let mut initdb = as_cluster_user(pair.bindir.join("initdb"));
+        initdb
+            .arg("-D")
+            .arg(pair.primary())
+            .args(["-U", "postgres", "--auth=trust", "-E", "UTF8"]);
+        run_ok(initdb, "initdb");
+        append_conf(
+            &pair.primary(),
+            &format!(
+                "{}wal_level = replica\nmax_wal_senders = 5\n",
+                local_settings(pair.primary_port, &pair.primary())
+            ),
+        );
+        pg_ctl(&pair.bindir, &pair.primary(), "start");
+        let mut backup = as_cluster_user(pair.bindir.join("pg_basebackup"));
+        backup
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+            ])
+            .args(["-p", &pair.primary_port.to_string(), "-D"])
+            .arg(pair.replica());
+        run_ok(backup, "pg_basebackup -R");
+        append_conf(
+            &pair.replica(),
+            &format!(
+                "{}hot_standby = on\n",
+                local_settings(pair.replica_port, &pair.replica())
+            ),
+        );
+        pg_ctl(&pair.bindir, &pair.replica(), "start");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while pair.psql(
+            pair.primary_port,
+            "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'",
+        ) != "1"
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the replica is not streaming after 30s: {}",
+                std::fs::read_to_string(pair.replica().with_extension("log")).unwrap_or_default()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        pair
+    }
+
+    fn primary(&self) -> PathBuf {
+        self.dir.path().join("primary")
+    }
+
+    fn replica(&self) -> PathBuf {
+        self.dir.path().join("replica")
+    }
+
+    pub fn url(port: u16) -> String {
+        format!("postgres://postgres@127.0.0.1:{port}/postgres")
+    }
+
+    pub fn primary_url(&self) -> String {
+        Self::url(self.primary_port)
+    }
+
+    pub fn replica_url(&self) -> String {
+        Self::url(self.replica_port)
+    }
+
+    /// One statement through `psql` on `port`; its unaligned output.
+    pub fn psql(&self, port: u16, sql: &str) -> String {
+        psql(&self.bindir, &Self::url(port), sql)
+    }
+
+    pub fn stop_replica(&self) {
+        pg_ctl(&self.bindir, &self.replica(), "stop");
+    }
+}
+
+impl Drop for StreamingPair {
+    fn drop(&mut self) {
+        for data in [self.replica(), self.primary()] {
+            stop_quietly(&self.bindir, &data);
+        }
     }
 }

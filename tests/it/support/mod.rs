@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod cluster;
+pub mod pgbouncer;
 pub mod prometheus;
 pub mod services;
 

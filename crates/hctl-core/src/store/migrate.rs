@@ -307,6 +307,11 @@ pub async fn apply(db: &Db, options: ApplyOptions) -> Result<ApplyReport> {
     let mut applied = Vec::new();
     match db {
         Db::Postgres(pool) => {
+            if pool.behind_pgbouncer() {
+                bail!(
+                    "migrations hold a session-level advisory lock, which PgBouncer in transaction mode cannot keep: run `hctl db migrate` with the direct PostgreSQL URL (without `pgbouncer=true`)"
+                );
+            }
             let mut conn = pool
                 .acquire()
                 .await

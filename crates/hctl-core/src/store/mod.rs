@@ -7,16 +7,18 @@
 
 pub mod lint;
 pub mod migrate;
+pub mod pg;
 pub mod url;
 
+pub use pg::PgDb;
 pub use url::DbUrl;
 
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use sqlx::SqlitePool;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteJournalMode, SqlitePoolOptions};
-use sqlx::{PgPool, SqlitePool};
 
 use crate::redact::redact_url;
 
@@ -41,7 +43,7 @@ impl Backend {
 #[derive(Clone, Debug)]
 pub enum Db {
     Sqlite(SqlitePool),
-    Postgres(PgPool),
+    Postgres(PgDb),
 }
 
 /// Run `$body` with `$pool` bound to the open pool, whichever backend it is.
@@ -147,12 +149,13 @@ impl Db {
             }
             Backend::Postgres => {
                 let connect = url.pg_options()?.application_name("hctl-serve");
-                Db::Postgres(
+                Db::Postgres(PgDb::new(
                     PgPoolOptions::new()
                         .max_connections(options.max_connections)
                         .acquire_timeout(options.acquire_timeout)
                         .connect_lazy_with(connect),
-                )
+                    url.pgbouncer()?,
+                ))
             }
         })
     }

@@ -73,10 +73,49 @@ impl DbUrl {
             .with_context(|| format!("invalid database URL `{self}`"))
     }
 
-    /// PostgreSQL connect options of the URL.
+    /// PostgreSQL connect options of the URL (without hctl's own
+    /// `pgbouncer` parameter, which is no connect option).
     pub fn pg_options(&self) -> Result<PgConnectOptions> {
-        PgConnectOptions::from_str(&self.url)
+        if !self.url.contains(super::pg::PGBOUNCER_PARAM) {
+            return PgConnectOptions::from_str(&self.url)
+                .with_context(|| format!("invalid database URL `{self}`"));
+        }
+        let mut url =
+            url::Url::parse(&self.url).with_context(|| format!("invalid database URL `{self}`"))?;
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(key, _)| key != super::pg::PGBOUNCER_PARAM)
+            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+            .collect();
+        url.set_query(None);
+        if !kept.is_empty() {
+            url.query_pairs_mut().extend_pairs(kept);
+        }
+        PgConnectOptions::from_str(url.as_str())
             .with_context(|| format!("invalid database URL `{self}`"))
+    }
+
+    /// `?pgbouncer=true`: the URL names PgBouncer in transaction (or
+    /// statement) pool mode, so queries must not outlive one transaction
+    /// (see [`super::pg`]). Any other value than true/false is a usage error.
+    pub fn pgbouncer(&self) -> Result<bool> {
+        let Ok(url) = url::Url::parse(&self.url) else {
+            return Ok(false);
+        };
+        let Some((_, value)) = url
+            .query_pairs()
+            .find(|(key, _)| key == super::pg::PGBOUNCER_PARAM)
+        else {
+            return Ok(false);
+        };
+        match &*value {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            other => Err(UsageError::new(format!(
+                "database URL `{self}`: `pgbouncer={other}` must be true or false"
+            ))
+            .into()),
+        }
     }
 
     /// One PostgreSQL connection within [`CONNECT_TIMEOUT`], statements
@@ -134,6 +173,17 @@ mod tests {
         let file = DbUrl::parse("sqlite:///var/lib/ht.db?mode=rwc").unwrap();
         assert_eq!(file.sqlite_file(), Some(PathBuf::from("/var/lib/ht.db")));
         assert_eq!(DbUrl::parse("sqlite::memory:").unwrap().sqlite_file(), None);
+        let bouncer =
+            DbUrl::parse("postgres://u@h:6432/db?pgbouncer=true&sslmode=disable").unwrap();
+        assert!(bouncer.pgbouncer().unwrap());
+        assert_eq!(bouncer.pg_options().unwrap().get_database(), Some("db"));
+        assert!(!pg.pgbouncer().unwrap());
+        assert!(
+            DbUrl::parse("postgres://h/db?pgbouncer=yes")
+                .unwrap()
+                .pgbouncer()
+                .is_err()
+        );
         let err = DbUrl::parse("mysql://u:secret@h/db").unwrap_err();
         assert!(err.is::<crate::error::UsageError>(), "{err}");
         assert!(!err.to_string().contains("secret"), "{err}");
