@@ -29,9 +29,17 @@ const CADVISOR: &str = "container_";
 async fn shipped_prometheus_items_and_dashboard_answer_from_a_real_scrape() {
     let app = App::spawn(Backend::Postgres).await;
     let server = app.base.trim_start_matches("http://").to_string();
+    // The exporter's driver (Go's lib/pq) requires TLS unless told not to;
+    // the test script's own cluster has none, and this is loopback.
+    let sep = if app.database_url.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
+    let dsn = format!("{}{sep}sslmode=disable", app.database_url);
     let postgres = Exporter::start(
         "prometheus-postgres-exporter",
-        &[("DATA_SOURCE_NAME", app.database_url.as_str())],
+        &[("DATA_SOURCE_NAME", &dsn)],
     );
     let node = Exporter::start("prometheus-node-exporter", &[]);
     let rules = [monitoring("recording.yml"), monitoring("alerts.yml")];
@@ -54,7 +62,7 @@ async fn shipped_prometheus_items_and_dashboard_answer_from_a_real_scrape() {
     // Recording rules run every second here: wait for one evaluation after traffic.
     // Registrations seen to increase (the series exists before the last
     // one), and latency rates over at least two scrapes.
-    wait_for(&prom, "sum(increase(http_requests_total{route=\"/api/auth/register\",status=\"201\"}[1h])) > 0 and on() sum(rate(db_query_duration_seconds_count[5m])) > 0 and on() min(up) > 0").await;
+    wait_for(&prom, "sum(increase(http_requests_total{route=\"/api/auth/register\",status=\"201\"}[1h])) > 0 and on() sum(rate(db_query_duration_seconds_count[5m])) > 0 and on() min(up) > 0 and on() max(pg_up) > 0").await;
     wait_for(
         &prom,
         &format!("job:http_requests:rate5m{{job=\"{JOB}\"}} > 0"),
@@ -315,6 +323,15 @@ fn dashboard_queries() -> Vec<(String, String)> {
     queries
 }
 
+/// Where an exporter's stderr goes: `target/test-artifacts/PROGRAM.log`, to
+/// read when a scrape says it is down.
+fn exporter_log(program: &str) -> Stdio {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/test-artifacts");
+    std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::File::create(format!("{dir}/{program}.log")))
+        .map_or_else(|_| Stdio::null(), Stdio::from)
+}
+
 /// A Debian Prometheus exporter on a free loopback port; killed when dropped.
 struct Exporter {
     addr: String,
@@ -332,7 +349,7 @@ impl Exporter {
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(exporter_log(program))
             .spawn()
             .unwrap_or_else(|e| {
                 panic!("cannot start {program}: {e}; install Debian's `{program}` (scripts/test does it when missing)")
