@@ -163,18 +163,11 @@ pub async fn report(State(state): State<AppState>, request: Request, next: Next)
     if !state.tracker.enabled() {
         return next.run(request).await;
     }
-    let request_id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", |p| p.as_str())
-        .to_string();
-    let method = request.method().to_string();
+    // Cheap handles (shared bytes, an Arc, an enum) taken before the request
+    // moves on; text is made only for the rare 5xx.
+    let request_id = request.headers().get("x-request-id").cloned();
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let method = request.method().clone();
     let mut response = next.run(request).await;
     let status = response.status();
     if status.is_server_error() {
@@ -182,9 +175,12 @@ pub async fn report(State(state): State<AppState>, request: Request, next: Next)
         state.tracker.capture(event(
             failure.as_ref(),
             status.as_u16(),
-            &request_id,
-            &route,
-            &method,
+            request_id
+                .as_ref()
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default(),
+            route.as_ref().map_or("unmatched", MatchedPath::as_str),
+            method.as_str(),
         ));
     }
     response
