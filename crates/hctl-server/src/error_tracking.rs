@@ -10,8 +10,12 @@
 //! is per server (no global hub) and has no integrations, so nothing else
 //! adds to the event. Sending is a queue push: a full queue drops the event,
 //! the request never waits on Sentry. [`Tracker::close`] flushes on shutdown.
+//! What became of each event is counted ([`delivery`]) for `/metrics`.
+
+mod delivery;
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -43,6 +47,7 @@ pub struct Failure {
 #[derive(Default)]
 pub struct Tracker {
     client: Option<Arc<sentry::Client>>,
+    outcomes: Arc<delivery::Outcomes>,
 }
 
 impl Tracker {
@@ -74,14 +79,29 @@ impl Tracker {
             .timeout(SEND_TIMEOUT)
             .build()
             .map_err(|e| anyhow::anyhow!("error tracking: cannot build the HTTP client: {e}"))?;
-        options.transport = Some(Arc::new(Transport(http)));
+        let outcomes = Arc::new(delivery::Outcomes::default());
+        options.transport = Some(Arc::new(Transport {
+            http,
+            outcomes: outcomes.clone(),
+        }));
         Ok(Tracker {
             client: Some(Arc::new(sentry::Client::with_options(options))),
+            outcomes,
         })
     }
 
     pub fn enabled(&self) -> bool {
         self.client.is_some()
+    }
+
+    /// Events `(sent, failed, dropped)` so far (see [`delivery`]).
+    pub fn outcomes(&self) -> (u64, u64, u64) {
+        let o = &self.outcomes;
+        (
+            o.sent.load(Ordering::Relaxed),
+            o.failed.load(Ordering::Relaxed),
+            o.dropped.load(Ordering::Relaxed),
+        )
     }
 
     /// Send what is queued (up to [`FLUSH_TIMEOUT`]) and stop the sender.
@@ -103,20 +123,22 @@ impl Tracker {
     }
 }
 
-/// Sentry's reqwest transport (a sender thread with a bounded queue) on a
-/// client with timeouts.
-struct Transport(reqwest::Client);
+/// Makes the client's [`delivery::Delivery`] on the HTTP client with timeouts.
+struct Transport {
+    http: reqwest::Client,
+    outcomes: Arc<delivery::Outcomes>,
+}
 
 impl sentry::TransportFactory for Transport {
     fn create_transport_with_options(
         &self,
         options: sentry::TransportOptions,
     ) -> Arc<dyn sentry::Transport> {
-        Arc::new(
-            sentry::transports::ReqwestHttpTransportOptions::from(options)
-                .with_client(self.0.clone())
-                .build(),
-        )
+        Arc::new(delivery::Delivery::start(
+            &options,
+            self.http.clone(),
+            self.outcomes.clone(),
+        ))
     }
 }
 

@@ -178,6 +178,18 @@ async fn metrics(State(state): State<AppState>) -> Response {
         "Restarts of the background task after a panic",
         state.background.restarts(),
     );
+    scrape.gauge(
+        "hctl_error_tracking_enabled",
+        "1 when 5xx errors are reported to Sentry (SENTRY_DSN is set)",
+        i64::from(state.tracker.enabled()),
+    );
+    let (sent, failed, dropped) = state.tracker.outcomes();
+    scrape.counters(
+        "hctl_error_tracking_events",
+        "Error events for Sentry by outcome: sent, failed (not accepted or unreachable), dropped (queue full or rate limited)",
+        "outcome",
+        &[("sent", sent), ("failed", failed), ("dropped", dropped)],
+    );
     (
         [(header::CONTENT_TYPE, metrics::CONTENT_TYPE)],
         state.metrics.render(scrape),

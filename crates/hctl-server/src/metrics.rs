@@ -9,7 +9,9 @@
 //! - `db_pool_connections{state}`, `db_query_duration_seconds` (every call through
 //!   `on_pool!`, waiting for a connection included);
 //! - `hctl_build_info{version,backend}`, `hctl_background_restarts_total`, the Redis
-//!   breaker's `hctl_cache_*`, and the standard `process_*` gauges.
+//!   breaker's `hctl_cache_*`, and the standard `process_*` gauges;
+//! - `hctl_error_tracking_enabled` and `hctl_error_tracking_events_total{outcome}`
+//!   (`sent`, `failed`, `dropped`).
 //!
 //! Routes are labelled by their template (`/api/entries/{id}`), never the raw
 //! path, so cardinality stays bounded.
@@ -250,6 +252,21 @@ impl Scrape {
     /// A gauge read elsewhere.
     pub fn gauge(&mut self, name: &str, help: &str, value: i64) {
         self.registry.register(name, help, ConstGauge::new(value));
+    }
+
+    /// Counters read elsewhere, one series per value of `label`.
+    pub fn counters(
+        &mut self,
+        name: &str,
+        help: &str,
+        label: &'static str,
+        series: &[(&'static str, u64)],
+    ) {
+        let family = Family::<[(&'static str, &'static str); 1], Counter>::default();
+        for &(value, n) in series {
+            family.get_or_create(&[(label, value)]).inc_by(n);
+        }
+        self.registry.register(name, help, family);
     }
 }
 

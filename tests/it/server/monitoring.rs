@@ -68,6 +68,8 @@ async fn metrics_pass_promtool_and_carry_the_contracted_names(backend: Backend) 
         "db_query_duration_seconds_count ",
         "hctl_build_info{version=",
         "hctl_background_restarts_total 0",
+        "hctl_error_tracking_enabled 0",
+        "hctl_error_tracking_events_total{outcome=\"failed\"} 0",
         "process_resident_memory_bytes ",
         "process_open_fds ",
     ] {

@@ -27,7 +27,11 @@ const CADVISOR: &str = "container_";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shipped_prometheus_items_and_dashboard_answer_from_a_real_scrape() {
-    let app = App::spawn(Backend::Postgres).await;
+    hctl::init_crypto();
+    // Error tracking on, as in production (`mon-error-tracking`), into a
+    // local ingest that takes the 5xx burst's events below.
+    let (dsn, _events) = super::sentry::receiver().await;
+    let app = App::spawn_with(Backend::Postgres, |s| s.sentry_dsn = Some(dsn)).await;
     let server = app.base.trim_start_matches("http://").to_string();
     // The exporter's driver (Go's lib/pq) requires TLS unless told not to;
     // the test script's own cluster has none, and this is loopback.

@@ -22,7 +22,7 @@ use tokio::sync::mpsc;
 use super::{App, Backend};
 
 /// One envelope POST as the receiver saw it.
-struct Received {
+pub(super) struct Received {
     path: String,
     auth: String,
     /// The raw body, for the "nothing leaks" assertions.
@@ -46,7 +46,15 @@ impl Received {
 
 /// A Sentry ingest endpoint on a free port: every envelope it receives is
 /// parsed and, half a second later, sent on the channel; it answers 200.
-async fn receiver() -> (String, mpsc::UnboundedReceiver<Received>) {
+pub(super) async fn receiver() -> (String, mpsc::UnboundedReceiver<Received>) {
+    receiver_answering("200 OK", "").await
+}
+
+/// [`receiver`] answering with `status` and the extra header lines `headers`.
+async fn receiver_answering(
+    status: &'static str,
+    headers: &'static str,
+) -> (String, mpsc::UnboundedReceiver<Received>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = mpsc::unbounded_channel();
@@ -61,13 +69,30 @@ async fn receiver() -> (String, mpsc::UnboundedReceiver<Received>) {
                 // A slow ingest: an event is only here if the server waited.
                 tokio::time::sleep(Duration::from_millis(500)).await;
                 let _ = tx.send(received);
-                let _ = stream
-                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}")
-                    .await;
+                let answer = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: application/json\r\n{headers}content-length: 2\r\nconnection: close\r\n\r\n{{}}"
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
             });
         }
     });
     (format!("http://public-key@{addr}/42"), rx)
+}
+
+/// Wait until `/metrics` has the line `want` (10 s at most).
+async fn wait_for_metric(app: &App, want: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let metrics = app.text("/metrics").await;
+        if metrics.lines().any(|l| l == want) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no `{want}` within 10s in\n{metrics}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// One HTTP/1.1 request with a `content-length` body, parsed as an envelope.
@@ -188,6 +213,8 @@ async fn a_5xx_is_reported_with_its_request_id_and_no_health_data() {
     );
 
     let got = next_envelope(&mut rx).await;
+    wait_for_metric(&app, "hctl_error_tracking_events_total{outcome=\"sent\"} 1").await;
+    wait_for_metric(&app, "hctl_error_tracking_enabled 1").await;
     assert_eq!(got.path, "/api/42/envelope/");
     assert!(got.auth.contains("sentry_key=public-key"), "{}", got.auth);
     let event = got.event();
@@ -272,6 +299,52 @@ async fn a_sentry_that_never_answers_does_not_slow_requests() {
         stopping.elapsed()
     );
     drop(silent);
+}
+
+/// What became of each event is on `/metrics`, so an alert can say that
+/// errors are not reaching Sentry: an ingest answering 500 counts `failed`;
+/// one answering 429 counts `dropped`, and while its `Retry-After` lasts the
+/// next events are dropped without being posted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undelivered_events_are_counted_by_outcome() {
+    hctl::init_crypto();
+    let (app, _, mut rx) = failing_behind("500 Internal Server Error", "").await;
+    next_envelope(&mut rx).await;
+    wait_for_metric(&app, &outcome("failed", 1)).await;
+    wait_for_metric(&app, &outcome("sent", 0)).await;
+    app.stop().await.expect("graceful stop");
+
+    let (app, token, mut rx) = failing_behind("429 Too Many Requests", "retry-after: 60\r\n").await;
+    next_envelope(&mut rx).await;
+    wait_for_metric(&app, &outcome("dropped", 1)).await;
+    for _ in 0..3 {
+        app.get("/api/entries", Some(&token)).await;
+    }
+    wait_for_metric(&app, &outcome("dropped", 4)).await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(
+        rx.try_recv().is_err(),
+        "nothing is posted while rate limited"
+    );
+    app.stop().await.expect("graceful stop");
+}
+
+/// A server reporting to an ingest answering `status`, after one real 500.
+async fn failing_behind(
+    status: &'static str,
+    headers: &'static str,
+) -> (App, String, mpsc::UnboundedReceiver<Received>) {
+    let (dsn, rx) = receiver_answering(status, headers).await;
+    let app = App::spawn_with(Backend::Sqlite, |s| s.sentry_dsn = Some(dsn)).await;
+    let (token, _) = app.register("failing@example.com").await;
+    app.rename_table("entries", "entries_away").await;
+    let (code, _) = app.get("/api/entries", Some(&token)).await;
+    assert_eq!(code, StatusCode::INTERNAL_SERVER_ERROR);
+    (app, token, rx)
+}
+
+fn outcome(outcome: &str, n: u64) -> String {
+    format!("hctl_error_tracking_events_total{{outcome=\"{outcome}\"}} {n}")
 }
 
 #[tokio::test]
