@@ -7,7 +7,8 @@
 //!   `http_request_errors_total{route,class}` (`client` 4xx, `server` 5xx);
 //! - `rate_limit_rejections_total{scope}`, `cache_requests_total{cache,result}`;
 //! - `db_pool_connections{state}`, `db_query_duration_seconds` (every call through
-//!   `on_pool!`, waiting for a connection included);
+//!   `on_pool!`, waiting for a connection included), `db_pool_wait_seconds` (each wait
+//!   for a PostgreSQL pool connection);
 //! - `hctl_build_info{version,backend}`, `hctl_background_restarts_total`, the Redis
 //!   breaker's `hctl_cache_*`, and the standard `process_*` gauges;
 //! - `hctl_error_tracking_enabled` and `hctl_error_tracking_events_total{outcome}`
@@ -48,6 +49,8 @@ fn histogram() -> Histogram {
 
 /// Every database call of the process (see `hctl_core::store::timing`).
 static DB_QUERY_SECONDS: LazyLock<Histogram> = LazyLock::new(histogram);
+/// Every wait for a PostgreSQL pool connection of the process.
+static DB_POOL_WAIT_SECONDS: LazyLock<Histogram> = LazyLock::new(histogram);
 
 // The request families are labelled with `&'static str`s (route templates
 // interned once, standard methods): counting a request allocates nothing.
@@ -108,8 +111,9 @@ pub struct Metrics {
 
 impl Default for Metrics {
     fn default() -> Self {
-        hctl_core::store::timing::set_observer(|elapsed| {
-            DB_QUERY_SECONDS.observe(elapsed.as_secs_f64())
+        hctl_core::store::timing::set_observers(hctl_core::store::timing::Observers {
+            query: |elapsed| DB_QUERY_SECONDS.observe(elapsed.as_secs_f64()),
+            pool_wait: |waited| DB_POOL_WAIT_SECONDS.observe(waited.as_secs_f64()),
         });
         let mut registry = Registry::default();
         let requests = Family::<RequestLabels, Counter>::default();
@@ -147,6 +151,11 @@ impl Default for Metrics {
             "db_query_duration_seconds",
             "Database calls, waiting for a pool connection included",
             DB_QUERY_SECONDS.clone(),
+        );
+        registry.register(
+            "db_pool_wait_seconds",
+            "Waits for a PostgreSQL pool connection",
+            DB_POOL_WAIT_SECONDS.clone(),
         );
         let scope = |scope| rate_limited.get_or_create_owned(&ScopeLabels { scope });
         let lookup = |result| {

@@ -66,6 +66,7 @@ async fn metrics_pass_promtool_and_carry_the_contracted_names(backend: Backend) 
         "cache_requests_total{cache=\"flags\",result=\"hit\"}",
         "db_pool_connections{state=\"max\"} 16",
         "db_query_duration_seconds_count ",
+        "db_pool_wait_seconds_count ",
         "hctl_build_info{version=",
         "hctl_background_restarts_total 0",
         "hctl_error_tracking_enabled 0",
@@ -74,6 +75,19 @@ async fn metrics_pass_promtool_and_carry_the_contracted_names(backend: Backend) 
         "process_open_fds ",
     ] {
         assert!(metrics.contains(name), "{name} in\n{metrics}");
+    }
+    // Each wait for a PostgreSQL pool connection is measured (SQLite's are
+    // not). The histogram is the process's, shared with concurrent tests: a
+    // request must add to it, whatever the others do.
+    if backend == Backend::Postgres {
+        let before = pool_waits(&metrics);
+        let (status, _) = app.get("/api/entries", Some(&token)).await;
+        assert_eq!(status, 200);
+        let after = pool_waits(&app.text("/metrics").await);
+        assert!(
+            after > before,
+            "pool waits {before} -> {after} across a query"
+        );
     }
     // Every hctl series the shipped dashboard and rules select is one the
     // server exposes (the others come from Prometheus and postgres_exporter).
@@ -87,6 +101,14 @@ async fn metrics_pass_promtool_and_carry_the_contracted_names(backend: Backend) 
         }
     }
     app.stop().await.expect("graceful stop");
+}
+
+fn pool_waits(metrics: &str) -> u64 {
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("db_pool_wait_seconds_count "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("db_pool_wait_seconds_count in\n{metrics}"))
 }
 
 /// Every PromQL expression of `monitoring/`: the rules' `expr` and the

@@ -64,23 +64,39 @@ macro_rules! on_pool {
 }
 
 /// Where the time of database calls goes: nowhere, until the API server
-/// installs its histogram (one per process, like the pools' statistics).
+/// installs its histograms (one per process, like the pools' statistics).
 pub mod timing {
     use std::sync::OnceLock;
     use std::time::Duration;
 
-    static OBSERVER: OnceLock<fn(Duration)> = OnceLock::new();
+    /// Where each measurement goes.
+    #[derive(Clone, Copy)]
+    pub struct Observers {
+        /// Every [`on_pool!`](crate::on_pool) call, waiting included.
+        pub query: fn(Duration),
+        /// Each wait for a PostgreSQL pool connection.
+        pub pool_wait: fn(Duration),
+    }
 
-    /// Send the duration of every later [`on_pool!`](crate::on_pool) call to
-    /// `observer`; the first one installed stays.
-    pub fn set_observer(observer: fn(Duration)) {
-        let _ = OBSERVER.set(observer);
+    static OBSERVERS: OnceLock<Observers> = OnceLock::new();
+
+    /// Send every later measurement to `observers`; the first ones
+    /// installed stay.
+    pub fn set_observers(observers: Observers) {
+        let _ = OBSERVERS.set(observers);
     }
 
     /// Record one database call.
     pub fn observe(elapsed: Duration) {
-        if let Some(observer) = OBSERVER.get() {
-            observer(elapsed);
+        if let Some(o) = OBSERVERS.get() {
+            (o.query)(elapsed);
+        }
+    }
+
+    /// Record one wait for a pool connection.
+    pub fn observe_pool_wait(waited: Duration) {
+        if let Some(o) = OBSERVERS.get() {
+            (o.pool_wait)(waited);
         }
     }
 }

@@ -12,13 +12,21 @@
 //! reuse, not the naming. So in PgBouncer mode each query runs unnamed
 //! (not persistent) inside its own `BEGIN … COMMIT`, which keeps the server
 //! for both round trips; two more round trips per query buy correctness.
+//!
+//! In both modes the executor takes the connection from the pool itself, as
+//! sqlx's own pool executor does, so the wait for it is measured
+//! ([`timing::observe_pool_wait`]: the server's `db_pool_wait_seconds`).
 
 use std::ops::Deref;
+use std::time::Instant;
 
 use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgQueryResult, PgRow, PgStatement, PgTypeInfo};
 use sqlx::{Connection, Either, Error, Execute, Executor, PgPool, Postgres};
+
+use super::timing;
 
 /// The query parameter of a PostgreSQL URL that turns PgBouncer mode on.
 pub const PGBOUNCER_PARAM: &str = "pgbouncer";
@@ -46,6 +54,14 @@ impl Deref for PgDb {
     fn deref(&self) -> &PgPool {
         &self.pool
     }
+}
+
+/// A connection from `pool`, the wait for it measured.
+async fn acquire(pool: &PgPool) -> Result<PoolConnection<Postgres>, Error> {
+    let started = Instant::now();
+    let conn = pool.acquire().await;
+    timing::observe_pool_wait(started.elapsed());
+    conn
 }
 
 /// A query that must not become a named (cached) prepared statement.
@@ -78,15 +94,19 @@ impl<'p> Executor<'p> for &'_ PgDb {
     where
         E: 'q + Execute<'q, Postgres>,
     {
-        if !self.pgbouncer {
-            return self.pool.fetch_many(query);
-        }
-        let pool = self.pool.clone();
+        let (pool, pgbouncer) = (self.pool.clone(), self.pgbouncer);
+        // The rows are collected (the server never streams a result; fetch_all
+        // collects anyway), so the stream does not borrow the connection.
         let all = async move {
-            let mut conn = pool.acquire().await?;
-            let mut tx = Connection::begin(&mut *conn).await?;
-            let items: Vec<_> = tx.fetch_many(Unnamed(query)).try_collect().await?;
-            tx.commit().await?;
+            let mut conn = acquire(&pool).await?;
+            let items: Vec<_> = if pgbouncer {
+                let mut tx = Connection::begin(&mut *conn).await?;
+                let items = tx.fetch_many(Unnamed(query)).try_collect().await?;
+                tx.commit().await?;
+                items
+            } else {
+                conn.fetch_many(query).try_collect().await?
+            };
             Ok::<_, Error>(stream::iter(items.into_iter().map(Ok)))
         };
         stream::once(all).try_flatten().boxed()
@@ -96,12 +116,12 @@ impl<'p> Executor<'p> for &'_ PgDb {
     where
         E: 'q + Execute<'q, Postgres>,
     {
-        if !self.pgbouncer {
-            return self.pool.fetch_optional(query);
-        }
-        let pool = self.pool.clone();
+        let (pool, pgbouncer) = (self.pool.clone(), self.pgbouncer);
         Box::pin(async move {
-            let mut conn = pool.acquire().await?;
+            let mut conn = acquire(&pool).await?;
+            if !pgbouncer {
+                return conn.fetch_optional(query).await;
+            }
             let mut tx = Connection::begin(&mut *conn).await?;
             let row = tx.fetch_optional(Unnamed(query)).await?;
             tx.commit().await?;
@@ -119,6 +139,6 @@ impl<'p> Executor<'p> for &'_ PgDb {
     {
         // A prepared statement is a session's: PgBouncer mode has none to give.
         let pool = self.pool.clone();
-        Box::pin(async move { pool.acquire().await?.prepare_with(sql, parameters).await })
+        Box::pin(async move { acquire(&pool).await?.prepare_with(sql, parameters).await })
     }
 }
