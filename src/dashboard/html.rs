@@ -56,7 +56,7 @@ pub fn page(s: &Snapshot) -> String {
     out
 }
 
-/// The content of `<main>`.
+/// The content of `<main>`: the time stamp, then the [`panels`].
 pub fn main(s: &Snapshot) -> String {
     let mut out = String::new();
     let _ = write!(
@@ -65,6 +65,13 @@ pub fn main(s: &Snapshot) -> String {
         s.generated_at.to_rfc3339(),
         time(s.generated_at)
     );
+    out.push_str(&panels(s));
+    out
+}
+
+/// The panels of `<main>`, without the time stamp: what a refresh compares.
+pub fn panels(s: &Snapshot) -> String {
+    let mut out = String::new();
     section(&mut out, 0, &s.checklists, checklists);
     section(&mut out, 1, &s.preflight, preflight);
     section(&mut out, 2, &s.playbooks, playbooks);

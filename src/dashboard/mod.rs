@@ -4,6 +4,9 @@
 //! JavaScript that refreshes it in place. Assets are embedded in the binary;
 //! nothing is fetched at run time.
 //!
+//! A refresh with nothing new costs a 304 without a body (an `ETag` over
+//! the panels).
+//!
 //! Guarantees: with a token every route but the static assets needs it
 //! (`Authorization: Bearer`, or `?token=` in a link), compared in constant
 //! time; the caller refuses a non-loopback address without one. The page
@@ -171,9 +174,33 @@ async fn page(State(launch): State<Arc<Launch>>) -> Response {
     html_response(html::page(&snap))
 }
 
-async fn fragment(State(launch): State<Arc<Launch>>) -> Response {
+/// The refreshed content of `<main>`. Its `ETag` covers the panels, not the
+/// time stamp: a refresh that sends the tag back (`If-None-Match`) gets an
+/// empty 304 when nothing changed, instead of the whole page again.
+async fn fragment(State(launch): State<Arc<Launch>>, req_headers: HeaderMap) -> Response {
     let snap = snapshot::gather(&launch).await;
-    html_response(html::main(&snap))
+    let panels = html::panels(&snap);
+    let tag = etag(&panels);
+    let unchanged = req_headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|given| given.split(',').any(|t| t.trim() == tag));
+    let mut res = if unchanged {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        html_response(html::main(&snap))
+    };
+    if let Ok(value) = HeaderValue::from_str(&tag) {
+        res.headers_mut().insert(header::ETAG, value);
+    }
+    res
+}
+
+/// A strong entity tag: the first 16 bytes of the content's SHA-256.
+fn etag(content: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(content.as_bytes());
+    format!("\"{}\"", hex::encode(&digest[..16]))
 }
 
 async fn json(State(launch): State<Arc<Launch>>) -> Response {

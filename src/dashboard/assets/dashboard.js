@@ -22,15 +22,38 @@
     return t.innerHTML;
   }
   var last = body(main.innerHTML);
+  var etag = null;
+  function clock() {
+    return new Date().toISOString().replace("T", " ").replace(/\..*/, " UTC");
+  }
   function refresh() {
-    fetch("fragment", { headers: headers, cache: "no-store" })
+    var ask = Object.assign({}, headers);
+    if (etag) { ask["If-None-Match"] = etag; }
+    fetch("fragment", { headers: ask, cache: "no-store" })
       .then(function (res) {
+        if (res.status === 304) { return null; }
         if (!res.ok) { throw new Error("HTTP " + res.status); }
+        etag = res.headers.get("ETag");
         return res.text();
       })
       .then(function (text) {
+        var now = clock();
+        if (text === null) {
+          // Nothing changed since the last answer: only the time moves on.
+          var generated = main.querySelector(".generated");
+          if (generated) {
+            var iso = new Date().toISOString();
+            var time = document.createElement("time");
+            time.dateTime = iso;
+            time.textContent = now;
+            generated.dataset.generated = iso;
+            generated.replaceChildren("Data as of ", time);
+          }
+          live.textContent = "Updated " + now;
+          main.dataset.refreshed = String(Number(main.dataset.refreshed || 0) + 1);
+          return;
+        }
         var html = serialised(text);
-        var now = new Date().toISOString().replace("T", " ").replace(/\..*/, " UTC");
         if (body(html) !== last) {
           var focused = document.activeElement && document.activeElement.id;
           main.innerHTML = html;

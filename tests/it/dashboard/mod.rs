@@ -249,6 +249,41 @@ fn token_is_required() {
     assert!(wide.url.starts_with("http://0.0.0.0:"), "{}", wide.url);
 }
 
+/// A refresh that brings its `ETag` back gets an empty 304 while nothing
+/// changed (the time stamp aside), and the new content after a tick.
+#[test]
+fn an_unchanged_refresh_is_a_304_without_a_body() {
+    let sb = sqlite_project();
+    let dash = Dashboard::start(&sb, &[], &[]);
+    let url = format!("{}fragment", dash.url);
+    let get = |tag: Option<String>| {
+        runtime().block_on(async {
+            let mut req = http().get(&url);
+            if let Some(tag) = tag {
+                req = req.header("if-none-match", tag);
+            }
+            let res = req.send().await.unwrap();
+            let tag = res.headers()["etag"].to_str().unwrap().to_string();
+            (res.status().as_u16(), tag, res.text().await.unwrap())
+        })
+    };
+    let (status, tag, body) = get(None);
+    assert_eq!(status, 200);
+    assert!(tag.starts_with('"') && tag.len() == 34, "{tag}");
+    assert!(body.len() > 1000, "{}", body.len());
+    std::thread::sleep(Duration::from_millis(1100));
+    let (status, again, body) = get(Some(tag.clone()));
+    assert_eq!((status, body.as_str()), (304, ""), "nothing changed");
+    assert_eq!(again, tag);
+    let (status, _, _) = get(Some("\"other\"".into()));
+    assert_eq!(status, 200, "a tag of other content");
+    hctl(&sb, &["checklist", "tick", "launch", "pentest"]).code(0);
+    let (status, changed, body) = get(Some(tag.clone()));
+    assert_eq!(status, 200, "a tick changes the content");
+    assert_ne!(changed, tag);
+    assert!(body.contains("ana"), "the tick's author is shown");
+}
+
 /// `/launch-report.md` is `hctl checklist report -o markdown`: the same
 /// rows, then the sign-off table.
 #[test]
