@@ -1,6 +1,7 @@
 //! The arguments of `hctl dashboard` as clap parses them; `commands::dashboard` acts on them.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use clap::Args;
 
@@ -15,4 +16,7 @@ pub struct DashboardArgs {
     /// Environment variable holding the token the page asks for (Authorization: Bearer, or ?token= in a link)
     #[arg(long, value_name = "VAR")]
     pub token_env: Option<String>,
+    /// Also print a read-only link that opens the page without the token until DURATION from now (e.g. 8h; signed with the token)
+    #[arg(long, value_name = "DURATION", requires = "token_env", value_parser = crate::duration::parse)]
+    pub share_for: Option<Duration>,
 }

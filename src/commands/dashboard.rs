@@ -58,6 +58,18 @@ pub async fn run(ctx: &Ctx, args: DashboardArgs) -> Result<Exit> {
             launch.settings.env
         ),
     );
+    if let (Some(valid), Some(token)) = (args.share_for, &launch.token) {
+        let until =
+            chrono::Utc::now() + chrono::Duration::from_std(valid).unwrap_or(chrono::Duration::MAX);
+        output::note(
+            &ctx.style,
+            &format!(
+                "hctl dashboard: a read-only link that opens it until {}: http://{addr}/?{}",
+                until.format("%Y-%m-%d %H:%M:%S UTC"),
+                dashboard::link::query(token, until)
+            ),
+        );
+    }
     dashboard::serve(launch, listener, super::serve::shutdown_signal()).await?;
     Ok(Exit::Success)
 }

@@ -8,12 +8,13 @@
 //! the panels).
 //!
 //! Guarantees: with a token every route but the static assets needs it
-//! (`Authorization: Bearer`, or `?token=` in a link), compared in constant
-//! time; the caller refuses a non-loopback address without one. The page
+//! (`Authorization: Bearer`, `?token=` in a link, or a signed link that
+//! expires: [`link`]), compared in constant time; the caller refuses a non-loopback address without one. The page
 //! changes nothing (opening the tick store creates or migrates its tables,
 //! as every command that reads it does).
 
 mod html;
+pub mod link;
 pub mod snapshot;
 
 use std::future::Future;
@@ -137,6 +138,9 @@ async fn headers(req: Request, next: Next) -> Response {
 #[derive(Deserialize)]
 struct TokenQuery {
     token: Option<String>,
+    /// A signed link's expiry and signature ([`link`]).
+    exp: Option<i64>,
+    sig: Option<String>,
 }
 
 async fn auth(
@@ -149,15 +153,28 @@ async fn auth(
         return next.run(req).await;
     };
     let given = bearer(req.headers()).or(q.token);
-    match given {
-        Some(t) if bool::from(t.as_bytes().ct_eq(expected.as_bytes())) => next.run(req).await,
-        _ => (
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer realm=\"hctl dashboard\"")],
-            "401 unauthorized: send `Authorization: Bearer TOKEN` or open the link with `?token=TOKEN`\n",
-        )
-            .into_response(),
+    if given.is_some_and(|t| bool::from(t.as_bytes().ct_eq(expected.as_bytes()))) {
+        return next.run(req).await;
     }
+    let why = match (q.exp, q.sig.as_deref()) {
+        (Some(exp), Some(sig)) => match link::check(expected, exp, sig, chrono::Utc::now()) {
+            Ok(()) => return next.run(req).await,
+            Err(link::Refused::Expired(at)) => format!(
+                "401 unauthorized: this link expired at {}; ask for a new one\n",
+                at.format("%Y-%m-%d %H:%M:%S UTC")
+            ),
+            Err(link::Refused::Forged) => {
+                "401 unauthorized: this link's signature is not valid\n".to_string()
+            }
+        },
+        _ => "401 unauthorized: send `Authorization: Bearer TOKEN` or open the link with `?token=TOKEN`\n".to_string(),
+    };
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, "Bearer realm=\"hctl dashboard\"")],
+        why,
+    )
+        .into_response()
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {

@@ -217,6 +217,10 @@ fn view(c: &Checklist, state: &BTreeMap<String, Tick>, now: DateTime<Utc>) -> Ch
 
 async fn playbook_runs(launch: &Launch) -> Result<Vec<RunReport>> {
     let url = need(launch.settings.get("database_url"), "database_url")?;
+    // The tick store (same database) first: on a new SQLite file, the first
+    // connection switches it to WAL, and a second one doing so at the same
+    // moment fails at once with "database is locked" (no busy wait).
+    launch.store().await?;
     let Some(ledger) = Ledger::open_existing(url).await? else {
         return Ok(Vec::new());
     };

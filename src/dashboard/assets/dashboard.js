@@ -1,16 +1,24 @@
 // hctl dashboard: refresh <main> in place every few seconds (no reload),
 // keeping focus and scroll; the token of a ?token= link rides along in the
-// Authorization header, never in further URLs.
+// Authorization header, never in further URLs; a signed link's exp and sig
+// (no token in them) ride along in the query.
 (function () {
   "use strict";
   var INTERVAL_MS = 3000;
-  var token = new URLSearchParams(window.location.search).get("token");
+  var params = new URLSearchParams(window.location.search);
+  var token = params.get("token");
   var headers = token ? { Authorization: "Bearer " + token } : {};
+  // A signed link (exp, sig) has no token: it rides along in the query.
+  var signed = !token && params.get("exp") && params.get("sig")
+    ? "?exp=" + encodeURIComponent(params.get("exp")) + "&sig=" + encodeURIComponent(params.get("sig"))
+    : "";
   var main = document.getElementById("content");
   var live = document.getElementById("live");
   var report = document.getElementById("report-link");
   if (token && report) {
     report.href = "launch-report.md?token=" + encodeURIComponent(token);
+  } else if (signed && report) {
+    report.href = "launch-report.md" + signed;
   }
   function body(html) {
     return html.replace(/^<p class="generated"[^]*?<\/p>/, "");
@@ -29,7 +37,7 @@
   function refresh() {
     var ask = Object.assign({}, headers);
     if (etag) { ask["If-None-Match"] = etag; }
-    fetch("fragment", { headers: ask, cache: "no-store" })
+    fetch("fragment" + signed, { headers: ask, cache: "no-store" })
       .then(function (res) {
         if (res.status === 304) { return null; }
         if (!res.ok) { throw new Error("HTTP " + res.status); }

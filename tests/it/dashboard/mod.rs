@@ -96,6 +96,8 @@ pub fn hctl(sb: &Sandbox, args: &[&str]) -> Run {
 pub struct Dashboard {
     child: Child,
     pub url: String,
+    /// Its later stderr lines.
+    pub stderr: std::sync::mpsc::Receiver<String>,
 }
 
 impl Dashboard {
@@ -111,12 +113,14 @@ impl Dashboard {
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
-        let mut dash = Dashboard {
-            child: cmd.spawn().expect("spawn hctl dashboard"),
-            url: String::new(),
-        };
-        let stderr = dash.child.stderr.take().expect("stderr");
         let (tx, rx) = std::sync::mpsc::channel();
+        let mut child = cmd.spawn().expect("spawn hctl dashboard");
+        let stderr = child.stderr.take().expect("stderr");
+        let mut dash = Dashboard {
+            child,
+            url: String::new(),
+            stderr: rx,
+        };
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 let _ = tx.send(line);
@@ -124,7 +128,7 @@ impl Dashboard {
         });
         let mut seen = Vec::new();
         // On a panic here, dropping `dash` kills the process.
-        while let Ok(line) = rx.recv_timeout(Duration::from_secs(20)) {
+        while let Ok(line) = dash.stderr.recv_timeout(Duration::from_secs(20)) {
             if let Some(at) = line.find("http://") {
                 dash.url = line[at..].split_whitespace().next().unwrap().to_string();
                 return dash;
@@ -249,6 +253,83 @@ fn token_is_required() {
     assert!(wide.url.starts_with("http://0.0.0.0:"), "{}", wide.url);
 }
 
+/// `--share-for` prints a signed link that opens every guarded route
+/// without the token; an altered one is refused, and so is one whose time
+/// is over (said so).
+#[test]
+fn a_signed_link_opens_the_page_until_it_expires() {
+    let sb = sqlite_project();
+    let (dash, link) = sharing(&sb, "1h");
+    let query = link.split_once('?').unwrap().1.to_string();
+    assert!(
+        !link.contains("s3cret"),
+        "the token is not in the link: {link}"
+    );
+    let (exp, sig) = query.split_once('&').unwrap();
+    let forged = format!("{exp}&sig={}", "0".repeat(64));
+    let later: i64 = exp.strip_prefix("exp=").unwrap().parse::<i64>().unwrap() + 3600;
+    let extended = format!("exp={later}&{sig}");
+    runtime().block_on(async {
+        for path in [
+            "",
+            "fragment",
+            "api/launch.json",
+            "launch-report.md?no_checks=true",
+        ] {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            let url = format!("{}{path}{sep}{query}", dash.url);
+            let res = http().get(&url).send().await.unwrap();
+            assert_eq!(res.status(), 200, "{url}");
+            for bad in [&forged, &extended] {
+                let res = http()
+                    .get(format!("{}{path}{sep}{bad}", dash.url))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), 401, "{bad}");
+                assert!(res.text().await.unwrap().contains("signature is not valid"));
+            }
+        }
+    });
+    drop(dash);
+    // A link for one second is over two seconds later.
+    let (dash, link) = sharing(&sb, "1s");
+    let query = link.split_once('?').unwrap().1.to_string();
+    std::thread::sleep(Duration::from_millis(2100));
+    runtime().block_on(async {
+        let res = http()
+            .get(format!("{}?{query}", dash.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+        let text = res.text().await.unwrap();
+        assert!(text.contains("this link expired at"), "{text}");
+    });
+    // Without a token there is nothing to sign with.
+    hctl(&sb, &["dashboard", "--share-for", "1h"]).code(2);
+}
+
+/// A dashboard with a token, started with `--share-for valid`, and the
+/// signed link it printed.
+fn sharing(sb: &Sandbox, valid: &str) -> (Dashboard, String) {
+    let dash = Dashboard::start(
+        sb,
+        &["--token-env", "DASH_TOKEN", "--share-for", valid],
+        &[("DASH_TOKEN", "s3cret-launch-token")],
+    );
+    let line = dash
+        .stderr
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the link line");
+    assert!(
+        line.contains("read-only link that opens it until"),
+        "{line}"
+    );
+    let link = line[line.find("http://").unwrap()..].to_string();
+    (dash, link)
+}
+
 /// A refresh that brings its `ETag` back gets an empty 304 while nothing
 /// changed (the time stamp aside), and the new content after a tick.
 #[test]
@@ -267,13 +348,17 @@ fn an_unchanged_refresh_is_a_304_without_a_body() {
             (res.status().as_u16(), tag, res.text().await.unwrap())
         })
     };
-    let (status, tag, body) = get(None);
+    let (status, tag, first) = get(None);
     assert_eq!(status, 200);
     assert!(tag.starts_with('"') && tag.len() == 34, "{tag}");
-    assert!(body.len() > 1000, "{}", body.len());
+    assert!(first.len() > 1000, "{}", first.len());
     std::thread::sleep(Duration::from_millis(1100));
     let (status, again, body) = get(Some(tag.clone()));
-    assert_eq!((status, body.as_str()), (304, ""), "nothing changed");
+    assert_eq!(
+        (status, body.as_str()),
+        (304, ""),
+        "nothing changed, first:\n{first}"
+    );
     assert_eq!(again, tag);
     let (status, _, _) = get(Some("\"other\"".into()));
     assert_eq!(status, 200, "a tag of other content");
