@@ -157,6 +157,14 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after.max(1)));
         }
+        if let ApiError::TooLarge(_) = self {
+            // The rest of the body is not read: the connection cannot carry
+            // another request, and a client that reused it would see it
+            // closed under its next request (hyper's IncompleteMessage).
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
         response
     }
 }
