@@ -9,6 +9,7 @@
 //! most `max_regression` (default 20 %) above the baseline run's.
 
 mod client;
+mod tally;
 pub mod generate;
 
 use std::collections::BTreeMap;
