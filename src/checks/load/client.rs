@@ -307,9 +307,16 @@ impl Connection {
                             unanswered: true,
                         });
                     }
-                    Ok(0) => return Err(Failure::new("the server closed the connection mid-answer")),
+                    Ok(0) => {
+                        return Err(Failure::new("the server closed the connection mid-answer"));
+                    }
                     Ok(_) => continue,
-                    Err(f) => return Err(Failure { unanswered: empty, ..f }),
+                    Err(f) => {
+                        return Err(Failure {
+                            unanswered: empty,
+                            ..f
+                        });
+                    }
                 }
             };
             answered = true;
@@ -446,7 +453,9 @@ fn framing(
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .ok_or_else(|| Failure::new("invalid content-length in the answer"))?;
             if length.is_some_and(|m| m != n) {
-                return Err(Failure::new("conflicting content-length headers in the answer"));
+                return Err(Failure::new(
+                    "conflicting content-length headers in the answer",
+                ));
             }
             length = Some(n);
         }

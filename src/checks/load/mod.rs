@@ -9,8 +9,8 @@
 //! most `max_regression` (default 20 %) above the baseline run's.
 
 mod client;
-mod tally;
 pub mod generate;
+mod tally;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

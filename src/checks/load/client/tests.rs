@@ -59,7 +59,11 @@ fn the_request_is_serialised_once_with_its_headers() {
     let t = target("post", Some("{}"));
     let text = String::from_utf8(t.request.clone()).unwrap();
     assert!(text.starts_with("POST /p?q=1 HTTP/1.1\r\n"), "{text}");
-    for h in ["host: 127.0.0.1:9\r\n", "x-test: 1\r\n", "content-length: 2\r\n"] {
+    for h in [
+        "host: 127.0.0.1:9\r\n",
+        "x-test: 1\r\n",
+        "content-length: 2\r\n",
+    ] {
         assert!(text.contains(h), "{text}");
     }
     assert!(text.ends_with("\r\n\r\n{}"), "{text}");
@@ -143,7 +147,9 @@ async fn a_body_without_length_runs_to_the_end_of_the_connection() {
     let server = async move {
         let mut got = vec![0; t.request.len()];
         peer.read_exact(&mut got).await.unwrap();
-        peer.write_all(b"HTTP/1.1 200 OK\r\n\r\nsome body").await.unwrap();
+        peer.write_all(b"HTTP/1.1 200 OK\r\n\r\nsome body")
+            .await
+            .unwrap();
         drop(peer);
     };
     let t2 = target("GET", None);
@@ -174,7 +180,10 @@ async fn broken_answers_are_errors_that_say_why() {
             &[&b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n"[..]][..],
             "invalid content-length in the answer",
         ),
-        (&[&b"SMTP ready\r\n\r\n"[..]][..], "invalid answer from the server"),
+        (
+            &[&b"SMTP ready\r\n\r\n"[..]][..],
+            "invalid answer from the server",
+        ),
     ] {
         let (r, _, _) = answer(&t, parts).await;
         let err = r.unwrap_err();
