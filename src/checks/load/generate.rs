@@ -15,14 +15,17 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 
 use super::client::{Connection, Target};
+use super::tally::{Batch, Tally};
 
 /// The most a single request may take before it counts as an error.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// Each worker's one timer is moved at most once per this much time, so a
+/// request times out between [`REQUEST_TIMEOUT`] and this much later.
+const TIMER_SLACK: Duration = Duration::from_secs(1);
 
 /// What to send, how often, for how long.
 pub struct Plan {
@@ -59,9 +62,6 @@ pub struct Summary {
     pub error_samples: Vec<String>,
 }
 
-/// One answer: latency from the scheduled time, and success or why not.
-type Sample = (Duration, Result<(), String>);
-
 /// The schedule: when request `i` is due.
 #[derive(Clone, Copy)]
 struct Schedule {
@@ -80,8 +80,7 @@ impl Schedule {
 pub async fn run(plan: Plan) -> Summary {
     let scheduled = (plan.rate * plan.duration.as_secs_f64()).round().max(1.0) as u64;
     let workers = plan.max_connections.max(1) as usize;
-    let (tx, rx) = mpsc::unbounded_channel::<Sample>();
-    let collector = tokio::spawn(collect(rx));
+    let tally = Tally::shared();
     let target = Arc::new(plan.target);
     // Every worker starts idle; a worker puts itself back after each request.
     let idle = Arc::new(Mutex::new((0..workers).rev().collect::<Vec<usize>>()));
@@ -104,10 +103,9 @@ pub async fn run(plan: Plan) -> Summary {
             schedule,
             slot_rx,
             idle.clone(),
-            tx.clone(),
+            Batch::new(tally.clone()),
         ));
     }
-    drop(tx);
     let (done_tx, done_rx) = oneshot::channel();
     let pacer_idle = idle.clone();
     let spawned = std::thread::Builder::new()
@@ -123,9 +121,12 @@ pub async fn run(plan: Plan) -> Summary {
     };
     while tasks.join_next().await.is_some() {}
     let span = schedule.start.elapsed().max(plan.duration);
-    let (hist, completed, errors, error_samples) = collector
-        .await
-        .expect("the latency collector does not panic");
+    let Tally {
+        hist,
+        completed,
+        errors,
+        error_samples,
+    } = Tally::take(&tally);
     let ms = |q: f64| hist.value_at_quantile(q) as f64 / 1000.0;
     Summary {
         target_rate: plan.rate,
@@ -184,22 +185,29 @@ fn pace(
     (dropped, u32::try_from(peak).unwrap_or(u32::MAX))
 }
 
-/// One connection's worker: send each request handed to it, report the
-/// answer, become idle again.
+/// One connection's worker: send each request handed to it, record the
+/// answer, become idle again. Its one timer bounds every request it sends.
 async fn worker(
     id: usize,
     target: Arc<Target>,
     schedule: Schedule,
     mut slots: mpsc::Receiver<u64>,
     idle: Arc<Mutex<Vec<usize>>>,
-    samples: mpsc::UnboundedSender<Sample>,
+    mut batch: Batch,
 ) {
     let mut conn: Option<Connection> = None;
+    let timer = tokio::time::sleep(Duration::ZERO);
+    tokio::pin!(timer);
     while let Some(i) = slots.recv().await {
         let due = schedule.due(i);
-        let result = match tokio::time::timeout(REQUEST_TIMEOUT, target.exchange(&mut conn)).await {
-            Ok(result) => result,
-            Err(_) => {
+        let now = tokio::time::Instant::now();
+        if timer.deadline() < now + REQUEST_TIMEOUT {
+            timer.as_mut().reset(now + REQUEST_TIMEOUT + TIMER_SLACK);
+        }
+        let result = tokio::select! {
+            biased;
+            result = target.exchange(&mut conn) => result,
+            () = &mut timer => {
                 // The connection may still carry the late answer: drop it.
                 conn = None;
                 Err(format!(
@@ -208,30 +216,9 @@ async fn worker(
                 ))
             }
         };
-        let _ = samples.send((due.elapsed(), result));
+        batch.record(due.elapsed(), result);
         idle.lock().unwrap_or_else(PoisonError::into_inner).push(id);
     }
-}
-
-/// Gather the answers into the histogram, counts and a few error causes.
-async fn collect(
-    mut rx: mpsc::UnboundedReceiver<Sample>,
-) -> (Histogram<u64>, u64, u64, Vec<String>) {
-    let mut hist = Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3)
-        .expect("static histogram bounds are valid");
-    let (mut completed, mut errors, mut samples) = (0u64, 0u64, Vec::<String>::new());
-    while let Some((latency, result)) = rx.recv().await {
-        completed += 1;
-        let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
-        hist.saturating_record(micros.max(1));
-        if let Err(why) = result {
-            errors += 1;
-            if samples.len() < 3 && !samples.contains(&why) {
-                samples.push(why);
-            }
-        }
-    }
-    (hist, completed, errors, samples)
 }
 
 fn round(v: f64) -> f64 {

@@ -10,6 +10,7 @@
 
 mod client;
 pub mod generate;
+mod tally;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
