@@ -21,7 +21,9 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
+use std::sync::atomic::Ordering::SeqCst;
+use std::sync::atomic::{AtomicU64, AtomicUsize};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -198,57 +200,76 @@ fn tick(limits: &Limits) -> Duration {
         .clamp(Duration::from_millis(10), Duration::from_secs(1))
 }
 
-/// Where one connection is in its request cycle.
+/// Where one connection is in its request cycle, in atomics: the socket
+/// reports every read and write, so a lock here was taken several times per
+/// request.
 struct Activity {
-    state: Mutex<State>,
+    /// The origin of the stored times (nanoseconds since it, plus one, so 0
+    /// means "none").
+    base: Instant,
+    /// Requests being handled.
+    in_flight: AtomicUsize,
+    /// The first byte of a request head that is not complete yet (or the
+    /// accept, for the first request); 0 when none.
+    head_started: AtomicU64,
+    /// Last response or write, for the idle timeout.
+    idle_since: AtomicU64,
 }
 
+/// What [`watchdog`] looks at: one reading of an [`Activity`].
 struct State {
-    /// Requests being handled.
     in_flight: usize,
-    /// The first byte of a request head that is not complete yet (or the
-    /// accept, for the first request).
     head_started: Option<Instant>,
-    /// Last response or write, for the idle timeout.
     idle_since: Instant,
 }
 
 impl Activity {
     fn new() -> Self {
-        let now = Instant::now();
         Activity {
-            state: Mutex::new(State {
-                in_flight: 0,
-                head_started: Some(now),
-                idle_since: now,
-            }),
+            base: Instant::now(),
+            in_flight: AtomicUsize::new(0),
+            head_started: AtomicU64::new(1),
+            idle_since: AtomicU64::new(1),
         }
     }
 
-    fn state(&self) -> MutexGuard<'_, State> {
-        // The state is plain data: a panic while holding it leaves it usable.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    /// Now, as a stored time (never 0).
+    fn now(&self) -> u64 {
+        u64::try_from(self.base.elapsed().as_nanos())
+            .unwrap_or(u64::MAX - 1)
+            .saturating_add(1)
+    }
+
+    fn at(&self, stored: u64) -> Instant {
+        self.base + Duration::from_nanos(stored.saturating_sub(1))
+    }
+
+    fn state(&self) -> State {
+        let head_started = self.head_started.load(SeqCst);
+        State {
+            in_flight: self.in_flight.load(SeqCst),
+            head_started: (head_started != 0).then(|| self.at(head_started)),
+            idle_since: self.at(self.idle_since.load(SeqCst)),
+        }
     }
 
     fn begin(self: &Arc<Self>) -> InFlight {
-        let mut state = self.state();
-        state.in_flight += 1;
-        state.head_started = None;
-        drop(state);
+        self.in_flight.fetch_add(1, SeqCst);
+        self.head_started.store(0, SeqCst);
         InFlight(self.clone())
     }
 
     fn read(&self) {
-        let mut state = self.state();
-        if state.in_flight == 0 && state.head_started.is_none() {
-            state.head_started = Some(Instant::now());
+        if self.in_flight.load(SeqCst) == 0 && self.head_started.load(SeqCst) == 0 {
+            let _ = self
+                .head_started
+                .compare_exchange(0, self.now(), SeqCst, SeqCst);
         }
     }
 
     fn wrote(&self) {
-        let mut state = self.state();
-        if state.in_flight == 0 {
-            state.idle_since = Instant::now();
+        if self.in_flight.load(SeqCst) == 0 {
+            self.idle_since.store(self.now(), SeqCst);
         }
     }
 }
@@ -258,9 +279,8 @@ struct InFlight(Arc<Activity>);
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        let mut state = self.0.state();
-        state.in_flight -= 1;
-        state.idle_since = Instant::now();
+        self.0.in_flight.fetch_sub(1, SeqCst);
+        self.0.idle_since.store(self.0.now(), SeqCst);
     }
 }
 

@@ -19,12 +19,8 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use anyhow::Result;
-use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::Next;
 use axum::response::Response;
 use sentry::protocol::{Event, Exception, Level};
-
-use super::AppState;
 
 /// How long shutdown waits for queued events to be sent.
 const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
@@ -180,41 +176,26 @@ pub fn event(
     event
 }
 
-/// Report every 5xx answer; the response is returned as it was.
-pub async fn report(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if !state.tracker.enabled() {
-        return next.run(request).await;
+/// Report a 5xx answer (see `edge::Observe`), taking its [`Failure`] off
+/// the response.
+pub fn report(
+    tracker: &Tracker,
+    response: &mut Response,
+    request_id: &str,
+    route: &str,
+    method: &str,
+) {
+    if !tracker.enabled() {
+        return;
     }
-    // Cheap handles (shared bytes, an Arc, an enum) taken before the request
-    // moves on; text is made only for the rare 5xx.
-    let request_id = request.headers().get("x-request-id").cloned();
-    let route = request.extensions().get::<MatchedPath>().cloned();
-    let method = request.method().clone();
-    let mut response = next.run(request).await;
-    let status = response.status();
-    if status.is_server_error() {
-        let failure = response.extensions_mut().remove::<Failure>();
-        state.tracker.capture(event(
-            failure.as_ref(),
-            status.as_u16(),
-            request_id
-                .as_ref()
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default(),
-            route.as_ref().map_or("unmatched", MatchedPath::as_str),
-            method.as_str(),
-        ));
-    }
-    response
+    let failure = response.extensions_mut().remove::<Failure>();
+    let status = response.status().as_u16();
+    tracker.capture(event(failure.as_ref(), status, request_id, route, method));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::Router;
-    use axum::body::Body;
-    use axum::routing::get;
-    use tower::ServiceExt;
 
     #[test]
     fn an_event_carries_the_failure_and_request_id_only() {
@@ -234,26 +215,5 @@ mod tests {
             bare.exception[0].value.as_deref(),
             Some("POST /api/entries answered 503")
         );
-    }
-
-    async fn boom() -> &'static str {
-        panic!("index out of range")
-    }
-
-    /// No route of the API panics on input, so the panic layer is shown its
-    /// hand-off here: the 500 carries the panic message for the tracker.
-    #[tokio::test]
-    async fn a_caught_panic_hands_its_message_to_the_tracker() {
-        let app = Router::new()
-            .route("/boom", get(boom))
-            .layer(axum::middleware::from_fn(crate::catch_panic));
-        let response = app
-            .oneshot(Request::builder().uri("/boom").body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 500);
-        let failure = response.extensions().get::<Failure>().expect("a failure");
-        assert_eq!(failure.kind, "panic");
-        assert_eq!(failure.message, "index out of range");
     }
 }

@@ -11,6 +11,7 @@ mod audit;
 mod auth;
 mod cache;
 mod conn;
+mod edge;
 mod entries;
 mod error;
 mod error_tracking;
@@ -32,7 +33,6 @@ mod tasks;
 mod token;
 
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -40,20 +40,17 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderName, StatusCode};
-use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use futures::FutureExt;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
 // What `hctl serve` and the tests use; everything else stays inside the crate.
 pub use flags::{Flag, bucket};
 pub use health::CHECK_TTL;
 pub use settings::{ServerSettings, ranges};
 
-use error::{ApiError, error_response};
+use error::ApiError;
 use hctl_core::s3::S3Target;
 use hctl_core::storage::Storage;
 use hctl_core::store::{Db, PoolOptions, migrate};
@@ -277,32 +274,6 @@ async fn require_schema(State(state): State<AppState>, request: Request, next: N
     }
 }
 
-/// A panic in a handler becomes a JSON 500, never a dropped connection; its
-/// message goes to the log and error tracking, not to the client.
-async fn catch_panic(request: Request, next: Next) -> Response {
-    match AssertUnwindSafe(next.run(request)).catch_unwind().await {
-        Ok(response) => response,
-        Err(payload) => {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "panic with a non-string payload".into());
-            tracing::error!(panic = %message, "handler panicked");
-            let mut response = error_response(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "internal error".into(),
-            );
-            response.extensions_mut().insert(error_tracking::Failure {
-                kind: "panic",
-                message,
-            });
-            response
-        }
-    }
-}
-
 /// The whole application router.
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
@@ -321,7 +292,6 @@ pub fn app(state: AppState) -> Router {
                 .layer(from_fn_with_state(state.clone(), require_schema))
                 .layer(from_fn_with_state(state.clone(), ratelimit::per_ip)),
         );
-    let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(api)
         .merge(health::router())
@@ -330,14 +300,9 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(middleware::method_not_allowed)
         .layer(
             ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
-                .layer(PropagateRequestIdLayer::new(request_id))
-                .layer(from_fn(middleware::security_headers))
+                .layer(edge::StampLayer)
                 .layer(middleware::cors(&state.settings.cors_origins))
-                .layer(from_fn_with_state(state.clone(), metrics::track))
-                .layer(from_fn_with_state(state.clone(), error_tracking::report))
-                .layer(from_fn(catch_panic))
-                .layer(from_fn_with_state(state.clone(), middleware::timeout)),
+                .layer(edge::ObserveLayer::new(state.clone())),
         )
         .with_state(state)
 }

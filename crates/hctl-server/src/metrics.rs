@@ -21,12 +21,9 @@ mod process;
 
 use std::collections::HashSet;
 use std::sync::{LazyLock, PoisonError, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use axum::extract::{MatchedPath, Request, State};
 use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::Response;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::prometheus_text::encode;
 use prometheus_client::metrics::counter::{ConstCounter, Counter};
@@ -34,8 +31,6 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::{ConstGauge, Gauge};
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
-
-use super::AppState;
 
 pub use prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
 
@@ -284,7 +279,7 @@ impl Scrape {
 const MAX_ROUTES: usize = 512;
 
 /// The route template as a `&'static str`: each template is leaked once.
-fn route_label(route: &str) -> &'static str {
+pub fn route_label(route: &str) -> &'static str {
     static ROUTES: LazyLock<RwLock<HashSet<&'static str>>> = LazyLock::new(Default::default);
     if let Some(known) = ROUTES
         .read()
@@ -307,7 +302,7 @@ fn route_label(route: &str) -> &'static str {
 
 /// The method label: the standard methods by name, any extension as `other`
 /// (a client could otherwise mint a series per request).
-fn method_label(method: &Method) -> &'static str {
+pub fn method_label(method: &Method) -> &'static str {
     match *method {
         Method::GET => "GET",
         Method::POST => "POST",
@@ -322,32 +317,24 @@ fn method_label(method: &Method) -> &'static str {
     }
 }
 
-/// Middleware: time every request, count it under its route template and
-/// write one access log line.
-pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", |p| route_label(p.as_str()));
-    let method = method_label(request.method());
-    let request_id = request.headers().get("x-request-id").cloned();
-    let response = next.run(request).await;
-    let elapsed = started.elapsed();
-    let status = response.status().as_u16();
-    state.metrics.observe(route, method, status, elapsed);
-    // The access log names the route template, never the path or query
-    // (ids, dates) and no header value but the request id.
+/// One access log line. It names the route template, never the path or
+/// query (ids, dates), and no header value but the request id.
+pub fn access_log(
+    method: &'static str,
+    route: &'static str,
+    status: u16,
+    elapsed: Duration,
+    request_id: &str,
+) {
     tracing::info!(
         target: "hctl::access",
         method,
         route,
         status,
         ms = elapsed.as_secs_f64() * 1000.0,
-        request_id = request_id.as_ref().and_then(|v| v.to_str().ok()).unwrap_or(""),
+        request_id,
         "request"
     );
-    response
 }
 
 #[cfg(test)]

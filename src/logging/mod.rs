@@ -1,24 +1,22 @@
 //! Diagnostics via `tracing` on stderr: `-v` debug, `-vv` trace, `-q` errors only.
 //! `HCTL_LOG` (an env-filter directive) overrides the level.
 
+mod batch;
+
 use std::io::IsTerminal;
 
-use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 
-/// Lines the JSON log may queue before a request waits for the writer.
-/// Small enough that the guard's drain at exit (it waits up to 1 s) ends.
-const QUEUED_LINES: usize = 8 * 1024;
+pub use batch::Guard;
 
 /// Set up logging for a CLI run. `json` writes one JSON object per line (for
 /// `hctl serve` in containers); `no_color` is `--no-color`/`NO_COLOR`.
 ///
-/// The JSON log (the server's access log: a line per request) goes through a
-/// writer thread, so a request never waits on a write to stderr (the thread
-/// batches lines and flushes whenever its queue is empty); the queue is not
-/// lossy (a full queue makes the logging request wait) and the
-/// returned guard writes what is queued when dropped: keep it until exit.
-pub fn init(verbose: u8, quiet: bool, json: bool, no_color: bool) -> Option<WorkerGuard> {
+/// The JSON log (the server's access log: a line per request) is batched
+/// (see [`batch`]): a request never waits on a write to stderr, no line is
+/// lost, and the returned guard writes what is pending when dropped: keep it
+/// until exit.
+pub fn init(verbose: u8, quiet: bool, json: bool, no_color: bool) -> Option<Guard> {
     let level = match (quiet, verbose) {
         (true, _) => "error",
         (false, 0) => "warn",
@@ -33,14 +31,15 @@ pub fn init(verbose: u8, quiet: bool, json: bool, no_color: bool) -> Option<Work
         .with_env_filter(filter)
         .with_ansi(color);
     if json {
-        let (writer, guard) = NonBlockingBuilder::default()
-            .lossy(false)
-            .buffered_lines_limit(QUEUED_LINES)
-            .thread_name("hctl-log")
-            .finish(std::io::BufWriter::with_capacity(
-                64 * 1024,
-                std::io::stderr(),
-            ));
+        let Ok((writer, guard)) = batch::batched(std::io::stderr()) else {
+            // No thread for the writer: write each line at once.
+            let _ = builder
+                .with_writer(std::io::stderr)
+                .json()
+                .flatten_event(true)
+                .try_init();
+            return None;
+        };
         // Err means a subscriber is already set (tests): keep it.
         let set = builder
             .with_writer(writer)
