@@ -56,17 +56,18 @@ pub fn page(s: &Snapshot) -> String {
     out
 }
 
-/// The content of `<main>`: the time stamp, then the [`panels`].
+/// The content of `<main>`: the [`stamp`], then the [`panels`].
 pub fn main(s: &Snapshot) -> String {
-    let mut out = String::new();
-    let _ = write!(
-        out,
+    stamp(s) + &panels(s)
+}
+
+/// When the snapshot was taken.
+pub fn stamp(s: &Snapshot) -> String {
+    format!(
         r#"<p class="generated" data-generated="{}">Data as of {}</p>"#,
         s.generated_at.to_rfc3339(),
         time(s.generated_at)
-    );
-    out.push_str(&panels(s));
-    out
+    )
 }
 
 /// The panels of `<main>`, without the time stamp: what a refresh compares.

@@ -205,7 +205,7 @@ async fn fragment(State(launch): State<Arc<Launch>>, req_headers: HeaderMap) -> 
     let mut res = if unchanged {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        html_response(html::main(&snap))
+        html_response(html::stamp(&snap) + &panels)
     };
     if let Ok(value) = HeaderValue::from_str(&tag) {
         res.headers_mut().insert(header::ETAG, value);
