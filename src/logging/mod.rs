@@ -2,15 +2,17 @@
 //! `HCTL_LOG` (an env-filter directive) overrides the level.
 
 mod batch;
+mod json;
 
 use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::format::JsonFields;
 
 pub use batch::Guard;
 
 /// Set up logging for a CLI run. `json` writes one JSON object per line (for
-/// `hctl serve` in containers); `no_color` is `--no-color`/`NO_COLOR`.
+/// `hctl serve` in containers; see the `json` module); `no_color` is `--no-color`/`NO_COLOR`.
 ///
 /// The JSON log (the server's access log: a line per request) is batched
 /// (see [`batch`]): a request never waits on a write to stderr, no line is
@@ -35,16 +37,16 @@ pub fn init(verbose: u8, quiet: bool, json: bool, no_color: bool) -> Option<Guar
             // No thread for the writer: write each line at once.
             let _ = builder
                 .with_writer(std::io::stderr)
-                .json()
-                .flatten_event(true)
+                .fmt_fields(JsonFields::new())
+                .event_format(json::Json::new())
                 .try_init();
             return None;
         };
         // Err means a subscriber is already set (tests): keep it.
         let set = builder
             .with_writer(writer)
-            .json()
-            .flatten_event(true)
+            .fmt_fields(JsonFields::new())
+            .event_format(json::Json::new())
             .try_init();
         set.ok().map(|()| guard)
     } else {

@@ -6,12 +6,21 @@
 //! coordinated omission). A request due while every connection is busy is
 //! dropped and counted: the run did not apply the load it promised.
 //!
-//! One worker task per connection owns it (see [`client`](super::client));
-//! a pacer thread keeps the schedule with the OS's sleep (microseconds, not
-//! the runtime's 1 ms timer wheel) and hands each due request to an idle
-//! worker, the most recently used first, so a light load keeps few
-//! connections open and a heavy one spreads over all of them.
+//! The work is split into lanes, as wrk splits it into threads: each lane is
+//! a thread with its own single-threaded runtime, a share of the
+//! connections and every `lanes`-th request of the schedule. Its pacer
+//! sleeps on a timerfd (the kernel's high-resolution timers, watched by the
+//! runtime's poll with the sockets: microseconds, where the runtime's timer
+//! wheel ticks in milliseconds) and hands each due request to an idle
+//! worker of its lane, the most recently used first, so a light load keeps
+//! few connections open and a heavy one spreads over all of them. Pacer,
+//! workers and sockets share one thread: handing a request over wakes no
+//! other thread, which on a busy machine made requests late by up to
+//! milliseconds before they were sent. One worker task per connection owns
+//! it (see [`client`](super::client)).
 
+use std::num::NonZero;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -19,13 +28,20 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 
 use super::client::{Connection, Target};
-use super::tally::{Batch, Tally};
+use super::tally::{Batch, Shared, Tally};
 
 /// The most a single request may take before it counts as an error.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Each worker's one timer is moved at most once per this much time, so a
 /// request times out between [`REQUEST_TIMEOUT`] and this much later.
 const TIMER_SLACK: Duration = Duration::from_secs(1);
+/// A lane has at least this many connections (fewer lanes otherwise).
+const LANE_CONNECTIONS: u32 = 16;
+/// The most lanes: past a few, a lane's share of the rate is small.
+const MAX_LANES: u32 = 8;
+/// The schedule starts this long after the run, so the first requests are
+/// not late by the setting up of the lanes.
+const HEAD_START: Duration = Duration::from_millis(5);
 
 /// What to send, how often, for how long.
 pub struct Plan {
@@ -62,64 +78,106 @@ pub struct Summary {
     pub error_samples: Vec<String>,
 }
 
-/// The schedule: when request `i` is due.
+/// The schedule: when request `i` is due, and which lane sends it.
 #[derive(Clone, Copy)]
 struct Schedule {
     start: Instant,
     interval: Duration,
     scheduled: u64,
+    lanes: u64,
 }
 
 impl Schedule {
     fn due(&self, i: u64) -> Instant {
         self.start + self.interval.mul_f64(i as f64)
     }
+
+    /// How many requests lane `lane` sends: every `lanes`-th from `lane`.
+    fn share(&self, lane: u64) -> u64 {
+        self.scheduled.saturating_sub(lane).div_ceil(self.lanes)
+    }
+}
+
+/// Requests in flight across the lanes, and the most at once.
+#[derive(Default)]
+struct Flight {
+    now: AtomicU32,
+    peak: AtomicU32,
+}
+
+impl Flight {
+    fn start(&self) {
+        let now = self.now.fetch_add(1, Ordering::Relaxed) + 1;
+        self.peak.fetch_max(now, Ordering::Relaxed);
+    }
+
+    fn end(&self) {
+        self.now.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// What one lane needs: its place in the schedule, its connections, the
+/// shared target, tally and flight.
+struct Lane {
+    index: u64,
+    connections: usize,
+    schedule: Schedule,
+    target: Arc<Target>,
+    tally: Shared,
+    flight: Arc<Flight>,
+}
+
+/// As many lanes as the machine has cores, at most [`MAX_LANES`], each with
+/// at least [`LANE_CONNECTIONS`] connections (one lane below that).
+fn lane_count(max_connections: u32) -> u32 {
+    let cores = std::thread::available_parallelism().map_or(1, NonZero::get);
+    u32::try_from(cores)
+        .unwrap_or(MAX_LANES)
+        .min(MAX_LANES)
+        .min(max_connections / LANE_CONNECTIONS)
+        .max(1)
 }
 
 /// Run the plan to the end of its schedule and until the last request ends.
+/// Dropping the future (a deadline) stops every lane and its requests.
 pub async fn run(plan: Plan) -> Summary {
     let scheduled = (plan.rate * plan.duration.as_secs_f64()).round().max(1.0) as u64;
-    let workers = plan.max_connections.max(1) as usize;
+    let connections = plan.max_connections.max(1);
+    let lanes = lane_count(connections);
     let tally = Tally::shared();
     let target = Arc::new(plan.target);
-    // Every worker starts idle; a worker puts itself back after each request.
-    let idle = Arc::new(Mutex::new((0..workers).rev().collect::<Vec<usize>>()));
-    // A little head start, so the first requests are not late by the spawning.
+    let flight = Arc::new(Flight::default());
     let schedule = Schedule {
-        start: Instant::now() + Duration::from_millis(5),
+        start: Instant::now() + HEAD_START,
         interval: Duration::from_secs_f64(1.0 / plan.rate),
         scheduled,
+        lanes: u64::from(lanes),
     };
-    let mut senders = Vec::with_capacity(workers);
-    // Dropped with this future (a deadline): the workers stop with it.
-    let mut tasks = tokio::task::JoinSet::new();
-    for id in 0..workers {
-        // Capacity 1: an idle worker has at most the one request handed to it.
-        let (slot_tx, slot_rx) = mpsc::channel::<u64>(1);
-        senders.push(slot_tx);
-        tasks.spawn(worker(
-            id,
-            target.clone(),
+    let mut dropped = 0;
+    let mut running = Vec::new();
+    for index in 0..lanes {
+        let share = connections / lanes + u32::from(index < connections % lanes);
+        let lane = Lane {
+            index: u64::from(index),
+            connections: share as usize,
             schedule,
-            slot_rx,
-            idle.clone(),
-            Batch::new(tally.clone()),
-        ));
+            target: target.clone(),
+            tally: tally.clone(),
+            flight: flight.clone(),
+        };
+        let (done_tx, done_rx) = oneshot::channel();
+        let spawned = std::thread::Builder::new()
+            .name(format!("hctl-load-{index}"))
+            .spawn(move || run_lane(lane, done_tx));
+        match spawned {
+            Ok(_) => running.push((u64::from(index), done_rx)),
+            // No thread: nothing of this lane was sent, all of it dropped.
+            Err(_) => dropped += schedule.share(u64::from(index)),
+        }
     }
-    let (done_tx, done_rx) = oneshot::channel();
-    let pacer_idle = idle.clone();
-    let spawned = std::thread::Builder::new()
-        .name("hctl-load-pacer".into())
-        .spawn(move || {
-            let result = pace(schedule, &senders, &pacer_idle, &done_tx);
-            let _ = done_tx.send(result);
-        });
-    let (dropped, peak) = match spawned {
-        Ok(_) => done_rx.await.unwrap_or((scheduled, 0)),
-        // No thread: nothing was sent, every request counts as dropped.
-        Err(_) => (scheduled, 0),
-    };
-    while tasks.join_next().await.is_some() {}
+    for (index, done) in running {
+        dropped += done.await.unwrap_or_else(|_| schedule.share(index));
+    }
     let span = schedule.start.elapsed().max(plan.duration);
     let Tally {
         hist,
@@ -142,7 +200,7 @@ pub async fn run(plan: Plan) -> Summary {
             errors as f64 / completed as f64
         },
         max_connections: plan.max_connections,
-        peak_in_flight: peak,
+        peak_in_flight: flight.peak.load(Ordering::Relaxed),
         p50_ms: round(ms(0.50)),
         p90_ms: round(ms(0.90)),
         p95_ms: round(ms(0.95)),
@@ -152,37 +210,81 @@ pub async fn run(plan: Plan) -> Summary {
     }
 }
 
-/// The pacer: at each due time, hand the request to an idle worker, or
-/// count it dropped when all are busy. Returns (dropped, peak in flight).
-/// Dropping the senders at the end stops the workers once they are done;
-/// a run given up (its `done` receiver dropped) stops the schedule.
-fn pace(
-    schedule: Schedule,
-    senders: &[mpsc::Sender<u64>],
-    idle: &Mutex<Vec<usize>>,
-    done: &oneshot::Sender<(u64, u32)>,
-) -> (u64, u32) {
-    let (mut dropped, mut peak) = (0u64, 0usize);
-    let mut i = 0;
-    while i < schedule.scheduled && !done.is_closed() {
+/// One lane's thread: its runtime runs the lane until the end, or until the
+/// run is given up (`done`'s receiver dropped). Sends how many requests it
+/// dropped.
+fn run_lane(lane: Lane, mut done: oneshot::Sender<u64>) {
+    let share = lane.schedule.share(lane.index);
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        let _ = done.send(share);
+        return;
+    };
+    let dropped = runtime.block_on(async {
+        tokio::select! {
+            biased;
+            () = done.closed() => None,
+            dropped = drive(lane) => Some(dropped),
+        }
+    });
+    if let Some(dropped) = dropped {
+        let _ = done.send(dropped);
+    }
+}
+
+/// The lane's pacer: at each due time, hand the request to an idle worker,
+/// or count it dropped when all of the lane's are busy. Dropping the
+/// senders at the end stops the workers once they are done.
+async fn drive(lane: Lane) -> u64 {
+    let Lane {
+        index,
+        connections,
+        schedule,
+        target,
+        tally,
+        flight,
+    } = lane;
+    // Every worker starts idle; a worker puts itself back after each request.
+    let idle = Arc::new(Mutex::new((0..connections).rev().collect::<Vec<usize>>()));
+    let mut senders = Vec::with_capacity(connections);
+    // Dropped with this future: the workers stop with it.
+    let mut tasks = tokio::task::JoinSet::new();
+    for id in 0..connections {
+        // Capacity 1: an idle worker has at most the one request handed to it.
+        let (slot_tx, slot_rx) = mpsc::channel::<u64>(1);
+        senders.push(slot_tx);
+        tasks.spawn(worker(
+            id,
+            target.clone(),
+            schedule,
+            slot_rx,
+            idle.clone(),
+            flight.clone(),
+            Batch::new(tally.clone()),
+        ));
+    }
+    let mut timer = Timer::new();
+    let mut dropped = 0;
+    let mut i = index;
+    while i < schedule.scheduled {
         let due = schedule.due(i);
         let now = Instant::now();
         if due > now {
-            std::thread::sleep(due - now);
+            timer.sleep(due - now).await;
             continue;
         }
-        let (worker, busy) = {
-            let mut idle = idle.lock().unwrap_or_else(PoisonError::into_inner);
-            let worker = idle.pop();
-            (worker, senders.len() - idle.len())
-        };
+        let worker = idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
         match worker.map(|w| senders[w].try_send(i)) {
-            Some(Ok(())) => peak = peak.max(busy),
+            Some(Ok(())) => flight.start(),
             _ => dropped += 1,
         }
-        i += 1;
+        i += schedule.lanes;
     }
-    (dropped, u32::try_from(peak).unwrap_or(u32::MAX))
+    drop(senders);
+    while tasks.join_next().await.is_some() {}
+    dropped
 }
 
 /// One connection's worker: send each request handed to it, record the
@@ -193,6 +295,7 @@ async fn worker(
     schedule: Schedule,
     mut slots: mpsc::Receiver<u64>,
     idle: Arc<Mutex<Vec<usize>>>,
+    flight: Arc<Flight>,
     mut batch: Batch,
 ) {
     let mut conn: Option<Connection> = None;
@@ -217,7 +320,74 @@ async fn worker(
             }
         };
         batch.record(due.elapsed(), result);
+        flight.end();
         idle.lock().unwrap_or_else(PoisonError::into_inner).push(id);
+    }
+}
+
+/// The pacer's sleep: a timerfd where there is one (Linux), watched by the
+/// runtime with the sockets; else, or if it fails, the runtime's timer.
+struct Timer {
+    #[cfg(target_os = "linux")]
+    fd: Option<tokio::io::unix::AsyncFd<std::os::fd::OwnedFd>>,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        Timer {
+            #[cfg(target_os = "linux")]
+            fd: rustix::time::timerfd_create(
+                rustix::time::TimerfdClockId::Monotonic,
+                rustix::time::TimerfdFlags::NONBLOCK | rustix::time::TimerfdFlags::CLOEXEC,
+            )
+            .ok()
+            // SAFETY: an `OwnedFd` is open, and stays the same descriptor
+            // until the `AsyncFd` that owns it is dropped.
+            .and_then(|fd| unsafe { tokio::io::unix::AsyncFd::register(fd) }.ok()),
+        }
+    }
+
+    async fn sleep(&mut self, length: Duration) {
+        #[cfg(target_os = "linux")]
+        if let Some(fd) = &self.fd {
+            if timerfd_sleep(fd, length).await.is_ok() {
+                return;
+            }
+            self.fd = None;
+        }
+        tokio::time::sleep(length).await;
+    }
+}
+
+/// Arm the timerfd once for `length` (not zero: zero disarms it) and wait
+/// until it fires.
+#[cfg(target_os = "linux")]
+async fn timerfd_sleep(
+    fd: &tokio::io::unix::AsyncFd<std::os::fd::OwnedFd>,
+    length: Duration,
+) -> std::io::Result<()> {
+    use rustix::time::{Itimerspec, TimerfdTimerFlags, Timespec};
+    let length = length.max(Duration::from_nanos(1));
+    let value = Itimerspec {
+        it_interval: Timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        },
+        it_value: Timespec {
+            tv_sec: i64::try_from(length.as_secs()).unwrap_or(i64::MAX),
+            // Below 10^9: fits any platform's `c_long`.
+            tv_nsec: length.subsec_nanos() as _,
+        },
+    };
+    rustix::time::timerfd_settime(fd.get_ref(), TimerfdTimerFlags::empty(), &value)?;
+    loop {
+        let mut ready = fd.readable().await?;
+        // The count of expirations: 8 bytes, readable once it fired.
+        let mut expirations = [0u8; 8];
+        match ready.try_io(|fd| Ok(rustix::io::read(fd.get_ref(), &mut expirations)?)) {
+            Ok(read) => return read.map(drop),
+            Err(_would_block) => continue,
+        }
     }
 }
 
