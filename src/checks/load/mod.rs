@@ -303,6 +303,8 @@ mod tests {
             p95_ms: 5.0,
             p99_ms: 9.0,
             max_ms: 20.0,
+            send_lag_p50_ms: 0.01,
+            send_lag_p99_ms: 0.05,
             error_samples: vec![],
         }
     }

@@ -15,6 +15,9 @@ const SAMPLES: usize = 3;
 
 pub struct Tally {
     pub hist: Histogram<u64>,
+    /// How late each request was sent: from its scheduled time to the
+    /// generator writing it (microseconds).
+    pub lag: Histogram<u64>,
     pub completed: u64,
     pub errors: u64,
     pub error_samples: Vec<String>,
@@ -25,8 +28,8 @@ pub type Shared = Arc<Mutex<Tally>>;
 impl Tally {
     fn empty() -> Tally {
         Tally {
-            hist: Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3)
-                .expect("static histogram bounds are valid"),
+            hist: histogram(),
+            lag: histogram(),
             completed: 0,
             errors: 0,
             error_samples: Vec::new(),
@@ -44,9 +47,20 @@ impl Tally {
     }
 }
 
+/// Microseconds from 1 to an hour, 3 significant digits.
+fn histogram() -> Histogram<u64> {
+    Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3)
+        .expect("static histogram bounds are valid")
+}
+
+fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX).max(1)
+}
+
 /// One worker's answers not yet in the shared tally.
 pub struct Batch {
-    micros: Vec<u64>,
+    /// (latency, send lag) of each answer.
+    micros: Vec<(u64, u64)>,
     shared: Shared,
 }
 
@@ -58,10 +72,9 @@ impl Batch {
         }
     }
 
-    /// One answer: its latency, and success or why not.
-    pub fn record(&mut self, latency: Duration, result: Result<(), String>) {
-        let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
-        self.micros.push(micros.max(1));
+    /// One answer: its latency, how late it was sent, and success or why not.
+    pub fn record(&mut self, latency: Duration, lag: Duration, result: Result<(), String>) {
+        self.micros.push((micros(latency), micros(lag)));
         if let Err(why) = result {
             let mut tally = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
             tally.errors += 1;
@@ -79,8 +92,9 @@ impl Batch {
             return;
         }
         let mut tally = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
-        for &v in &self.micros {
-            tally.hist.saturating_record(v);
+        for &(latency, lag) in &self.micros {
+            tally.hist.saturating_record(latency);
+            tally.lag.saturating_record(lag);
         }
         tally.completed += self.micros.len() as u64;
         self.micros.clear();
