@@ -7,6 +7,11 @@ use clap::Parser;
 use hctl::cli::Cli;
 use hctl::exit::{self, Exit, Interrupted};
 
+/// Small blocks from mimalloc, large ones mapped and unmapped on their own
+/// (`hctl_server::memory`).
+#[global_allocator]
+static ALLOCATOR: hctl_server::memory::Allocator = hctl_server::memory::Allocator;
+
 fn main() -> ExitCode {
     // A TAB in the shell (`HCTL_COMPLETE=bash hctl -- …`) ends here.
     hctl::cli::complete::complete_if_requested();

@@ -21,7 +21,7 @@ mod health;
 mod input;
 mod insights;
 mod leaderboard;
-mod memory;
+pub mod memory;
 mod metrics;
 mod middleware;
 mod openapi;

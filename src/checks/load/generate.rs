@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Notify, mpsc, oneshot};
 
 use super::client::{Connection, Target};
 use super::tally::{Batch, Shared, Tally};
@@ -41,12 +41,18 @@ const LANE_CONNECTIONS: u32 = 16;
 const MAX_LANES: u32 = 8;
 /// At a low rate the pacer wakes this much before a request is due and
 /// polls (the sockets too) until it is: a thread woken from idle by its timer
-/// runs tens of microseconds late on a virtual machine, and that lateness
+/// runs tens, at times a couple of hundred, microseconds late on a virtual
+/// machine (a timerfd sleep of 16 ms: 164 us late at the 99th percentile), and that lateness
 /// would count in every request's latency.
-const EARLY: Duration = Duration::from_micros(100);
+const EARLY: Duration = Duration::from_micros(250);
 /// A lane polls before each request only when its requests are at least
 /// this far apart: at most 5 % of a core.
-const EARLY_BELOW: Duration = Duration::from_millis(2);
+const EARLY_BELOW: Duration = Duration::from_millis(5);
+/// A wait shorter than this is polled away, never slept: arming a timerfd
+/// costs 6 to 25 us of a virtual machine's time (the shorter the wait, the
+/// dearer), and its wake-up comes 20 to 30 us late anyway. Sleeping a few
+/// microseconds per request once held a lane at a tenth of its rate.
+const SLEEP_AT_LEAST: Duration = Duration::from_micros(50);
 /// The schedule starts this long after the run, so the first requests are
 /// not late by the setting up of the lanes.
 const HEAD_START: Duration = Duration::from_millis(5);
@@ -240,11 +246,14 @@ fn run_lane(lane: Lane, mut done: oneshot::Sender<u64>) {
         let _ = done.send(share);
         return;
     };
+    // The pacer runs as a task of its own, so this future is polled when it
+    // ends or the run is given up, not at every wake-up of the lane.
     let dropped = runtime.block_on(async {
+        let pacer = tokio::spawn(drive(lane));
         tokio::select! {
             biased;
             () = done.closed() => None,
-            dropped = drive(lane) => Some(dropped),
+            dropped = pacer => dropped.ok(),
         }
     });
     if let Some(dropped) = dropped {
@@ -265,7 +274,10 @@ async fn drive(lane: Lane) -> u64 {
         flight,
     } = lane;
     // Every worker starts idle; a worker puts itself back after each request.
-    let idle = Arc::new(Mutex::new((0..connections).rev().collect::<Vec<usize>>()));
+    let idle = Arc::new(Idle {
+        workers: Mutex::new((0..connections).rev().collect()),
+        freed: Notify::new(),
+    });
     let mut senders = Vec::with_capacity(connections);
     // Dropped with this future: the workers stop with it.
     let mut tasks = tokio::task::JoinSet::new();
@@ -291,23 +303,34 @@ async fn drive(lane: Lane) -> u64 {
         let due = schedule.due(i);
         let now = Instant::now();
         if due > now {
-            let wait = due - now;
-            if !early {
+            let wait = (due - now).saturating_sub(if early { EARLY } else { Duration::ZERO });
+            if wait >= SLEEP_AT_LEAST {
                 timer.sleep(wait).await;
-            } else if wait > EARLY {
-                timer.sleep(wait - EARLY).await;
             } else {
                 // Runs the lane's ready sockets, then comes back.
                 tokio::task::yield_now().await;
             }
             continue;
         }
-        let worker = idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
-        match worker.map(|w| senders[w].try_send(i)) {
-            Some(Ok(())) => flight.start(),
-            _ => dropped += 1,
-        }
+        let worker = idle.pop();
+        let sent = matches!(worker.map(|w| senders[w].try_send(i)), Some(Ok(())));
         i += schedule.lanes;
+        if sent {
+            flight.start();
+            continue;
+        }
+        dropped += 1;
+        if idle.is_empty() {
+            // Every connection is busy: nothing can be sent before one is
+            // freed, so wait for that instead of waking at each due time,
+            // then drop what came due meanwhile.
+            idle.freed.notified().await;
+            let now = Instant::now();
+            while i < schedule.scheduled && schedule.due(i) <= now {
+                dropped += 1;
+                i += schedule.lanes;
+            }
+        }
     }
     drop(senders);
     while tasks.join_next().await.is_some() {}
@@ -321,7 +344,7 @@ async fn worker(
     target: Arc<Target>,
     schedule: Schedule,
     mut slots: mpsc::Receiver<u64>,
-    idle: Arc<Mutex<Vec<usize>>>,
+    idle: Arc<Idle>,
     flight: Arc<Flight>,
     mut batch: Batch,
 ) {
@@ -349,7 +372,34 @@ async fn worker(
         };
         batch.record(due.elapsed(), lag, result);
         flight.end();
-        idle.lock().unwrap_or_else(PoisonError::into_inner).push(id);
+        idle.push(id);
+    }
+}
+
+/// A lane's idle workers, the most recently used last, and the pacer's
+/// signal that one was freed.
+struct Idle {
+    workers: Mutex<Vec<usize>>,
+    freed: Notify,
+}
+
+impl Idle {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<usize>> {
+        self.workers.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn pop(&self) -> Option<usize> {
+        self.lock().pop()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
+    fn push(&self, worker: usize) {
+        self.lock().push(worker);
+        // Stored as a permit when the pacer is not waiting.
+        self.freed.notify_one();
     }
 }
 
