@@ -33,6 +33,15 @@ impl Allocator {
     fn large(size: usize) -> bool {
         size >= LARGE
     }
+
+    /// The allocator of a block of `size` bytes.
+    fn of(size: usize) -> &'static dyn GlobalAlloc {
+        if Self::large(size) {
+            &System
+        } else {
+            &MiMalloc
+        }
+    }
 }
 
 // SAFETY: every block is freed and resized by the allocator that made it: the
@@ -42,35 +51,17 @@ impl Allocator {
 unsafe impl GlobalAlloc for Allocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees.
-        unsafe {
-            if Self::large(layout.size()) {
-                System.alloc(layout)
-            } else {
-                MiMalloc.alloc(layout)
-            }
-        }
+        unsafe { Self::of(layout.size()).alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees.
-        unsafe {
-            if Self::large(layout.size()) {
-                System.alloc_zeroed(layout)
-            } else {
-                MiMalloc.alloc_zeroed(layout)
-            }
-        }
+        unsafe { Self::of(layout.size()).alloc_zeroed(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: `layout` is the block's, so its size names its allocator.
-        unsafe {
-            if Self::large(layout.size()) {
-                System.dealloc(ptr, layout)
-            } else {
-                MiMalloc.dealloc(ptr, layout)
-            }
-        }
+        unsafe { Self::of(layout.size()).dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
@@ -80,18 +71,16 @@ unsafe impl GlobalAlloc for Allocator {
         // the smaller of the two sizes copied, the old block freed with its
         // own layout.
         unsafe {
-            match (Self::large(layout.size()), Self::large(new_size)) {
-                (false, false) => MiMalloc.realloc(ptr, layout, new_size),
-                (true, true) => System.realloc(ptr, layout, new_size),
-                _ => {
-                    let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
-                    let moved = self.alloc(new_layout);
-                    if !moved.is_null() {
-                        std::ptr::copy_nonoverlapping(ptr, moved, layout.size().min(new_size));
-                        self.dealloc(ptr, layout);
-                    }
-                    moved
+            if Self::large(layout.size()) == Self::large(new_size) {
+                Self::of(new_size).realloc(ptr, layout, new_size)
+            } else {
+                let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
+                let moved = self.alloc(new_layout);
+                if !moved.is_null() {
+                    std::ptr::copy_nonoverlapping(ptr, moved, layout.size().min(new_size));
+                    self.dealloc(ptr, layout);
                 }
+                moved
             }
         }
     }

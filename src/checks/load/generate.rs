@@ -42,8 +42,8 @@ const MAX_LANES: u32 = 8;
 /// At a low rate the pacer wakes this much before a request is due and
 /// polls (the sockets too) until it is: a thread woken from idle by its timer
 /// runs tens, at times a couple of hundred, microseconds late on a virtual
-/// machine (a timerfd sleep of 16 ms: 164 us late at the 99th percentile), and that lateness
-/// would count in every request's latency.
+/// machine (a timerfd sleep of 16 ms: 164 us late at the 99th percentile),
+/// and that lateness would count in every request's latency.
 const EARLY: Duration = Duration::from_micros(250);
 /// A lane polls before each request only when its requests are at least
 /// this far apart: at most 5 % of a core.
@@ -320,7 +320,7 @@ async fn drive(lane: Lane) -> u64 {
             continue;
         }
         dropped += 1;
-        if idle.is_empty() {
+        if worker.is_none() {
             // Every connection is busy: nothing can be sent before one is
             // freed, so wait for that instead of waking at each due time,
             // then drop what came due meanwhile.
@@ -390,10 +390,6 @@ impl Idle {
 
     fn pop(&self) -> Option<usize> {
         self.lock().pop()
-    }
-
-    fn is_empty(&self) -> bool {
-        self.lock().is_empty()
     }
 
     fn push(&self, worker: usize) {
