@@ -17,29 +17,33 @@
 //! A request being handled is never cut by these timers: the request timeout
 //! middleware bounds it.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::OnceLock;
 use std::sync::atomic::Ordering::SeqCst;
-use std::sync::atomic::{AtomicU64, AtomicUsize};
-use std::task::{Context, Poll};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use anyhow::Result;
-use axum::Router;
+use axum::body::Body;
 use axum::extract::ConnectInfo;
+use futures::task::AtomicWaker;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
-use tower::ServiceExt;
+use tower::Service;
+
+use super::edge::Edge;
 
 /// What one connection may cost (see the module docs).
 #[derive(Debug, Clone, Copy)]
@@ -54,14 +58,13 @@ pub struct Limits {
 const RESERVED_FDS: u64 = 128;
 
 /// Serve `app` on `listener` until `shutdown` resolves, then drain.
-pub async fn serve<F>(listener: TcpListener, app: Router, limits: Limits, shutdown: F) -> Result<()>
+pub async fn serve<F>(listener: TcpListener, app: Edge, limits: Limits, shutdown: F) -> Result<()>
 where
     F: Future<Output = ()> + Send,
 {
     let cap = connection_cap(limits.max_connections);
     let permits = Arc::new(Semaphore::new(cap));
     let (drain_tx, drain_rx) = watch::channel(false);
-    let graceful = GracefulShutdown::new();
     let builder = auto::Builder::new(TokioExecutor::new());
     let mut tasks = JoinSet::new();
     tokio::pin!(shutdown);
@@ -95,18 +98,36 @@ where
             activity: activity.clone(),
         });
         let service = service(app.clone(), peer, activity.clone());
-        let watcher = graceful.watcher();
         let builder = builder.clone();
-        let mut drain = drain_rx.clone();
+        let drain = drain_rx.clone();
         tasks.spawn(async move {
             let _permit = permit;
-            let conn = watcher.watch(builder.serve_connection_with_upgrades(io, service));
-            tokio::select! {
-                result = conn => if let Err(err) = result {
-                    tracing::debug!(peer = %peer, error = %err, "connection ended with an error");
-                },
-                reason = watchdog(&activity, &limits, &mut drain) => {
-                    tracing::debug!(peer = %peer, reason, "closing connection");
+            let _watchdog = AbortOnDrop(tokio::spawn({
+                let activity = activity.clone();
+                async move { watchdog(&activity, &limits, drain).await }
+            }));
+            let conn = builder.serve_connection_with_upgrades(io, service);
+            tokio::pin!(conn);
+            let mut draining = false;
+            loop {
+                tokio::select! {
+                    biased;
+                    result = conn.as_mut() => {
+                        if let Err(err) = result {
+                            tracing::debug!(peer = %peer, error = %err, "connection ended with an error");
+                        }
+                        break;
+                    }
+                    stop = activity.stopped(draining) => match stop {
+                        Stop::Drain => {
+                            draining = true;
+                            conn.as_mut().graceful_shutdown();
+                        }
+                        Stop::Close(reason) => {
+                            tracing::debug!(peer = %peer, reason, "closing connection");
+                            break;
+                        }
+                    },
                 }
             }
         });
@@ -118,10 +139,11 @@ where
         deadline_s = limits.drain_timeout.as_secs_f64(),
         "shutting down: no new connections, draining in-flight requests"
     );
-    if tokio::time::timeout(limits.drain_timeout, graceful.shutdown())
-        .await
-        .is_err()
-    {
+    let drained = tokio::time::timeout(limits.drain_timeout, async {
+        while tasks.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
         tracing::warn!(
             connections = tasks.len(),
             "drain deadline passed: closing the connections still open"
@@ -134,62 +156,103 @@ where
 
 /// The app as a hyper service for one connection: the peer address as
 /// `ConnectInfo`, each request counted in flight while it is handled.
+///
+/// The connection's own [`Edge`] is called in place, under a lock only its
+/// requests take (HTTP/2 streams may come in at once): cloning it for each
+/// request, as a tower service is usually called from hyper, cloned the CORS
+/// configuration and the router's shared reference count every time.
 fn service(
-    app: Router,
+    app: Edge,
     peer: SocketAddr,
     activity: Arc<Activity>,
 ) -> impl hyper::service::Service<
     hyper::Request<Incoming>,
     Response = axum::response::Response,
-    Error = std::convert::Infallible,
-    Future = impl Future<Output = Result<axum::response::Response, std::convert::Infallible>>
-             + Send
-             + 'static,
-> + Clone {
+    Error = Infallible,
+    Future = impl Future<Output = Result<axum::response::Response, Infallible>> + Send + 'static,
+> {
+    let app = Mutex::new(app);
     hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
         request.extensions_mut().insert(ConnectInfo(peer));
         let in_flight = activity.begin();
-        let app = app.clone();
+        let handled = {
+            let mut app = app.lock().unwrap_or_else(PoisonError::into_inner);
+            // Stamp, CORS and the router are always ready: none holds
+            // requests back (the limits are in the routes' own layers).
+            let ready = app.poll_ready(&mut Context::from_waker(Waker::noop()));
+            debug_assert!(ready.is_ready());
+            app.call(request.map(Body::new))
+        };
         async move {
-            let response = app.oneshot(request).await;
+            let response = handled.await;
             drop(in_flight);
             response
         }
     })
 }
 
-/// Resolves (with the reason) when the connection should be closed. It
-/// looks at the connection's state every [`tick`] rather than being woken by
-/// each request: at tens of thousands of requests a second, two wake-ups per
-/// request cost more than one look per connection every quarter timeout.
-async fn watchdog(
-    activity: &Activity,
-    limits: &Limits,
-    drain: &mut watch::Receiver<bool>,
-) -> &'static str {
+/// The watchdog of one connection, a task of its own: it tells the
+/// connection to drain when the server shuts down, and to close (with the
+/// reason) when it has been idle or half-sent too long or is half-sent at
+/// shutdown. It looks at the connection's state every [`tick`] rather than
+/// being woken by each request, and the connection only reads its verdict,
+/// two atomics of its own, when woken: polled in the connection's task, its
+/// timer and the shared shutdown signal were looked at on every socket
+/// wake-up, the shutdown signal under a lock every connection shared.
+async fn watchdog(activity: &Activity, limits: &Limits, mut drain: watch::Receiver<bool>) {
     let tick = tick(limits);
     loop {
         let draining = *drain.borrow();
-        {
-            let state = activity.state();
-            let now = Instant::now();
-            if state.in_flight > 0 {
-                // A request being handled is bounded by the request timeout.
-            } else if let Some(started) = state.head_started {
-                if draining {
-                    return "shutting down: half-sent request";
-                }
-                if started + limits.header_read_timeout <= now {
-                    return "header read timeout";
-                }
-            } else if state.idle_since + limits.idle_timeout <= now {
-                return "idle timeout";
-            }
+        if draining {
+            activity.stop(Stop::Drain);
+        }
+        if let Some(reason) = overdue(&activity.state(), limits, draining) {
+            activity.stop(Stop::Close(reason));
+            return;
         }
         tokio::select! {
             () = tokio::time::sleep(tick) => {}
             _ = drain.changed(), if !draining => {}
         }
+    }
+}
+
+/// Why a connection in `state` should be closed now, if it should.
+fn overdue(state: &State, limits: &Limits, draining: bool) -> Option<&'static str> {
+    let now = Instant::now();
+    if state.in_flight > 0 {
+        // A request being handled is bounded by the request timeout.
+        None
+    } else if let Some(started) = state.head_started {
+        if draining {
+            Some("shutting down: half-sent request")
+        } else if started + limits.header_read_timeout <= now {
+            Some("header read timeout")
+        } else {
+            None
+        }
+    } else if state.idle_since + limits.idle_timeout <= now {
+        Some("idle timeout")
+    } else {
+        None
+    }
+}
+
+/// What the watchdog tells its connection.
+#[derive(Debug, Clone, Copy)]
+enum Stop {
+    /// Finish the request in flight, then close (the server shuts down).
+    Drain,
+    /// Close now, for this reason.
+    Close(&'static str),
+}
+
+/// Aborts the task when dropped: a watchdog ends with its connection.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -214,6 +277,12 @@ struct Activity {
     head_started: AtomicU64,
     /// Last response or write, for the idle timeout.
     idle_since: AtomicU64,
+    /// The watchdog said drain.
+    draining: AtomicBool,
+    /// The watchdog said close, and why.
+    closing: OnceLock<&'static str>,
+    /// The connection's task, woken by the watchdog's verdict.
+    verdict: AtomicWaker,
 }
 
 /// What [`watchdog`] looks at: one reading of an [`Activity`].
@@ -230,7 +299,37 @@ impl Activity {
             in_flight: AtomicUsize::new(0),
             head_started: AtomicU64::new(1),
             idle_since: AtomicU64::new(1),
+            draining: AtomicBool::new(false),
+            closing: OnceLock::new(),
+            verdict: AtomicWaker::new(),
         }
+    }
+
+    /// The watchdog's verdict, for the connection's task.
+    fn stop(&self, stop: Stop) {
+        match stop {
+            Stop::Drain => self.draining.store(true, SeqCst),
+            Stop::Close(reason) => {
+                let _ = self.closing.set(reason);
+            }
+        }
+        self.verdict.wake();
+    }
+
+    /// Resolves with the watchdog's verdict: a drain only once (`drained`
+    /// once it was seen), a close always.
+    fn stopped(&self, drained: bool) -> impl Future<Output = Stop> + '_ {
+        let verdict = move || match self.closing.get() {
+            Some(reason) => Some(Stop::Close(reason)),
+            None => (!drained && self.draining.load(SeqCst)).then_some(Stop::Drain),
+        };
+        std::future::poll_fn(move |cx| {
+            if let Some(stop) = verdict() {
+                return Poll::Ready(stop);
+            }
+            self.verdict.register(cx.waker());
+            verdict().map_or(Poll::Pending, Poll::Ready)
+        })
     }
 
     /// Now, as a stored time (never 0).

@@ -1,17 +1,20 @@
-//! What every request and response passes on the way in and out, as two
-//! hand-written tower services around each route (CORS sits between them):
+//! What every request and response passes on the way in and out:
 //!
 //! - [`Stamp`], outermost, so CORS preflights get it too: the request id
 //!   (`x-request-id`: the client's when it sent one, else a new UUID v4; on
 //!   the request for the inner layers, and on the response) and the security
 //!   headers, on every response, errors and 404 included;
-//! - [`Observe`], inside CORS: the request timeout (503 in the JSON shape), a
-//!   panic caught as a JSON 500, error tracking of every 5xx, the metrics and
-//!   one access log line.
+//! - CORS (`middleware::cors`), between it and the router;
+//! - [`Observe`], on each route inside the router (it needs the route's
+//!   template): the request timeout (503 in the JSON shape), a panic caught as
+//!   a JSON 500, error tracking of every 5xx, the metrics and one access log
+//!   line.
 //!
-//! They were six `from_fn` middlewares and two tower-http layers; each
-//! `from_fn` cloned the whole stack inside it and boxed a service and a
-//! future per request. Here `Stamp` adds no allocation but the new id and
+//! [`Edge`], the first two around the router, is built once per connection
+//! and called in place (`conn`): axum clones a route's whole layer stack for
+//! every request, and CORS's configuration (its lists of origins, headers and
+//! methods) was cloned with it, allocations and shared reference counts
+//! included, on every request. `Stamp` adds no allocation but the new id and
 //! `Observe` boxes one future.
 
 use std::convert::Infallible;
@@ -21,12 +24,14 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
 
+use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use tower::{Layer, Service};
+use tower_http::cors::Cors;
 
 use super::AppState;
 use super::error::error_response;
@@ -64,6 +69,9 @@ const SECURITY_HEADERS: [(HeaderName, HeaderValue); 7] = [
         HeaderValue::from_static("no-store"),
     ),
 ];
+
+/// The server as one service: [`Stamp`] and CORS around the router.
+pub type Edge = Stamp<Cors<Router>>;
 
 /// A new request id: a UUID v4 (from a thread-local generator), formatted
 /// without an intermediate `String`.
@@ -188,29 +196,27 @@ where
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        // The service polled ready is the one that takes the request.
-        let fresh = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, fresh);
         let state = self.state.clone();
+        let started = Instant::now();
+        let route = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map_or("unmatched", |p| metrics::route_label(p.as_str()));
+        let method = request.method().clone();
+        let request_id = request.headers().get(X_REQUEST_ID).cloned();
+        // A route's `call` only hands the request to a future of its own
+        // clone of the handler: the handler runs, and may panic, when that
+        // future is polled inside the guard below.
+        let inner = self.inner.call(request);
         Box::pin(async move {
-            let started = Instant::now();
-            let matched = request.extensions().get::<MatchedPath>().cloned();
-            let route = matched
-                .as_ref()
-                .map_or("unmatched", |p| metrics::route_label(p.as_str()));
-            let method = request.method().clone();
-            let method_label = metrics::method_label(&method);
-            let request_id = request.headers().get(X_REQUEST_ID).cloned();
             let limit = state.settings.request_timeout;
-            // `call` runs inside the guarded future, so a panic there is caught too.
-            let handled =
-                AssertUnwindSafe(async { tokio::time::timeout(limit, inner.call(request)).await })
-                    .catch_unwind()
-                    .await;
+            let handled = AssertUnwindSafe(within(started + limit, inner))
+                .catch_unwind()
+                .await;
             let mut response = match handled {
-                Ok(Ok(Ok(response))) => response,
-                Ok(Ok(Err(never))) => match never {},
-                Ok(Err(_elapsed)) => timed_out(limit),
+                Ok(Some(Ok(response))) => response,
+                Ok(Some(Err(never))) => match never {},
+                Ok(None) => timed_out(limit),
                 Err(payload) => panicked(payload),
             };
             let request_id = request_id
@@ -222,17 +228,30 @@ where
                     &state.tracker,
                     &mut response,
                     request_id,
-                    matched.as_ref().map_or("unmatched", MatchedPath::as_str),
+                    route,
                     method.as_str(),
                 );
             }
             let elapsed = started.elapsed();
             let status = response.status().as_u16();
-            state.metrics.observe(route, method_label, status, elapsed);
-            metrics::access_log(method_label, route, status, elapsed, request_id);
+            let method = metrics::method_label(&method);
+            state.metrics.observe(route, method, status, elapsed);
+            metrics::access_log(method, route, status, elapsed, request_id);
             Ok(response)
         })
     }
+}
+
+/// `future`'s output, or `None` once `deadline` has passed. A future that is
+/// ready at its first poll (a health probe, a cached answer) gets no timer: a
+/// tokio timer takes the runtime's one timer lock when it is dropped, even
+/// if it never fired, and that lock was shared by every request.
+async fn within<F: Future>(deadline: Instant, future: F) -> Option<F::Output> {
+    let mut future = std::pin::pin!(future);
+    if let Poll::Ready(output) = futures::poll!(future.as_mut()) {
+        return Some(output);
+    }
+    tokio::time::timeout_at(deadline.into(), future).await.ok()
 }
 
 /// The 503 of a request that took longer than the limit.
@@ -287,6 +306,26 @@ mod tests {
             .expect("a failure");
         assert_eq!(failure.kind, "panic");
         assert_eq!(failure.message, "index out of range");
+    }
+
+    /// The request timeout holds with the timer made only for a handler
+    /// that was not ready at once: ready, late but in time, and too late.
+    #[tokio::test]
+    async fn the_deadline_holds_for_handlers_not_ready_at_once() {
+        let deadline = Instant::now() + Duration::from_millis(300);
+        assert_eq!(within(deadline, async { 7 }).await, Some(7));
+        let in_time = async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            8
+        };
+        assert_eq!(within(deadline, in_time).await, Some(8));
+        let too_late = async {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            9
+        };
+        assert_eq!(within(deadline, too_late).await, None);
+        let past = deadline.elapsed();
+        assert!(past < Duration::from_secs(5), "{past:?} after the deadline");
     }
 
     #[test]

@@ -274,8 +274,17 @@ async fn require_schema(State(state): State<AppState>, request: Request, next: N
     }
 }
 
-/// The whole application router.
-pub fn app(state: AppState) -> Router {
+/// The whole application: the router inside the [`edge`] of every request.
+pub fn app(state: AppState) -> edge::Edge {
+    let cors = middleware::cors(&state.settings.cors_origins);
+    ServiceBuilder::new()
+        .layer(edge::StampLayer)
+        .layer(cors)
+        .service(router(state))
+}
+
+/// The routes, each with the layers that need its route template.
+fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(auth::router())
         .merge(entries::router())
@@ -298,11 +307,6 @@ pub fn app(state: AppState) -> Router {
         .merge(openapi::router())
         .fallback(middleware::not_found)
         .method_not_allowed_fallback(middleware::method_not_allowed)
-        .layer(
-            ServiceBuilder::new()
-                .layer(edge::StampLayer)
-                .layer(middleware::cors(&state.settings.cors_origins))
-                .layer(edge::ObserveLayer::new(state.clone())),
-        )
+        .layer(edge::ObserveLayer::new(state.clone()))
         .with_state(state)
 }

@@ -63,6 +63,9 @@ fn emit() {
         big = u64::MAX,
         yes = true,
         not_a_number = f64::NAN,
+        whole = 1.0f64,
+        tiny = 1e-7f64,
+        huge = 1e21f64,
         infinite = f64::INFINITY,
         wide = 1u128 << 100,
         shown = %"display \"value\"",
@@ -115,9 +118,37 @@ fn writes_what_tracing_subscribers_json_formatter_writes() {
         let _: serde_json::Value = serde_json::from_str(got).expect("valid JSON");
     }
     assert_eq!(got, want);
-    // The same timestamp format (RFC 3339, microseconds, UTC).
+    // The same timestamp format (RFC 3339, microseconds, UTC), and the same time.
     for (got, want) in got_times.iter().zip(&want_times) {
         assert_eq!(got.len(), want.len(), "{got} vs {want}");
         assert!(got.ends_with('Z') && got.as_bytes()[10] == b'T', "{got}");
+        let apart =
+            want.parse::<jiff::Timestamp>().unwrap() - got.parse::<jiff::Timestamp>().unwrap();
+        assert!(apart.get_seconds().abs() < 60, "{got} vs {want}");
     }
+}
+
+/// The date and time of day are formatted once a second and reused: each
+/// second and each microsecond still come out right, across a day and a year.
+#[test]
+fn timestamps_are_right_across_seconds_days_and_years() {
+    use std::time::{Duration, UNIX_EPOCH};
+    for (secs, micros, want) in [
+        (1_798_761_599, 999_999, "2026-12-31T23:59:59.999999Z"),
+        (1_798_761_600, 0, "2027-01-01T00:00:00.000000Z"),
+        (1_798_761_600, 42, "2027-01-01T00:00:00.000042Z"),
+        (1_798_761_601, 100_000, "2027-01-01T00:00:01.100000Z"),
+        (1_798_761_600, 7, "2027-01-01T00:00:00.000007Z"),
+        (0, 1, "1970-01-01T00:00:00.000001Z"),
+        (951_782_400, 0, "2000-02-29T00:00:00.000000Z"),
+    ] {
+        let mut line = String::new();
+        let at = UNIX_EPOCH + Duration::new(secs, micros * 1000);
+        assert!(super::timestamp(&mut line, at));
+        assert_eq!(line, want);
+    }
+    let mut line = String::new();
+    let far = UNIX_EPOCH + Duration::from_secs(300_000_000_000);
+    assert!(!super::timestamp(&mut line, far), "year 11476");
+    assert!(line.is_empty());
 }
