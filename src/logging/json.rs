@@ -1,10 +1,9 @@
-//! The JSON line of an event, written straight into the fmt layer's buffer:
-//! the same object, key for key and in the same order, as tracing-subscriber's
-//! `json().flatten_event(true)` (`timestamp`, `level`, the fields, `target`),
-//! without its serde map and UTF-8 re-check of every token: the line is
-//! built in one `String` (numbers by itoa and zmij, as serde_json writes
-//! them; the date and time of day formatted once a second) and handed to the
-//! writer whole. The access log writes one per request; that formatter was
+//! The JSON line of an event: the same object, key for key and in the same
+//! order, as tracing-subscriber's `json().flatten_event(true)` (`timestamp`,
+//! `level`, the fields, `target`), without its serde map and UTF-8 re-check
+//! of every token: the line is built in one `String` (numbers by itoa and
+//! zmij, as serde_json writes them; the date and time of day formatted once
+//! a second) and handed to the writer whole. The access log writes one per request; that formatter was
 //! the largest user-space cost left on the server's hot path.
 //!
 //! An event inside a span, or one that came from the `log` crate, is written

@@ -191,14 +191,13 @@ fn service(
     })
 }
 
-/// The watchdog of one connection, a task of its own: it tells the
-/// connection to drain when the server shuts down, and to close (with the
-/// reason) when it has been idle or half-sent too long or is half-sent at
-/// shutdown. It looks at the connection's state every [`tick`] rather than
-/// being woken by each request, and the connection only reads its verdict,
-/// two atomics of its own, when woken: polled in the connection's task, its
-/// timer and the shared shutdown signal were looked at on every socket
-/// wake-up, the shutdown signal under a lock every connection shared.
+/// The watchdog of one connection, a task of its own: it says drain when
+/// the server shuts down, and close (with the reason) when the connection has
+/// been idle or half-sent too long, or is half-sent at shutdown. It looks
+/// every [`tick`], not at each request. The connection reads its verdict
+/// (atomics of its own) when woken; polled in the connection's task instead,
+/// its timer and the shutdown signal, a lock all connections share, were
+/// looked at on every socket wake-up.
 async fn watchdog(activity: &Activity, limits: &Limits, mut drain: watch::Receiver<bool>) {
     let tick = tick(limits);
     loop {
